@@ -1,0 +1,44 @@
+# quotekit — make help lists the targets.
+SHELL := /bin/bash
+export CGO_ENABLED := 1
+
+GO            ?= go
+STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOVULNCHECK   := golang.org/x/vuln/cmd/govulncheck@v1.9.0
+BENCH_COUNT   ?= 6
+
+.PHONY: help
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+.PHONY: generate
+generate: ## Regenerate openapi/*.gen.go from openapi/quoteconnector.yaml.
+	$(GO) generate ./openapi/...
+
+.PHONY: check-generate
+check-generate: generate ## Fail when the checked-in generated code differs from the contract.
+	@git diff --exit-code -- openapi/ || { echo "openapi/*.gen.go are stale: run 'make generate' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- openapi/)" || { git status --porcelain -- openapi/; echo "untracked generated files"; exit 1; }
+
+.PHONY: test
+test: ## Run every test with the race detector.
+	$(GO) test -race -count=1 ./...
+
+.PHONY: update-golden
+update-golden: ## Rewrite testdata/golden from the current responses (review the diff!).
+	$(GO) test ./server/ -run TestEveryOperation -update
+
+.PHONY: lint
+lint: ## gofmt, go vet and staticcheck (generated code excluded).
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.gen\.go$$')); \
+	  test -z "$$unformatted" || { echo "gofmt needed: $$unformatted"; exit 1; }
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+.PHONY: vuln
+vuln: ## Check dependencies against the Go vulnerability database (needs its network).
+	$(GO) run $(GOVULNCHECK) ./...
+
+.PHONY: bench
+bench: ## Run the Go benchmarks (BENCH_COUNT runs each, for benchstat).
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./...

@@ -1,0 +1,147 @@
+// Package connector is what an ERP partner implements to serve SuperOffice's Quote
+// Connector API: the Connector interface, grouped by capability, the Unsupported base to
+// embed, the error kinds the server understands, the tenant in the request context, and
+// helpers for SuperOffice's conventions (CultureDataFormatter config values,
+// multi-language texts, the standard line and alternative maths).
+//
+// A partner's connector starts as
+//
+//	type ERP struct {
+//		connector.Unsupported
+//		db *sql.DB
+//	}
+//
+//	var _ connector.Connector = (*ERP)(nil)
+//
+// and implements the operations its ERP can answer. Every other operation answers 404,
+// which NetServer reads as "not implemented" and stops calling.
+package connector
+
+import "context"
+
+// Connector is the whole Quote Connector API. Implementations embed Unsupported by value
+// and override the operations they support; the server calls them with the tenant in ctx
+// (see TenantFrom) and a deadline. Every method receives a non-nil request.
+//
+// Errors: return ErrUnsupported (or leave the method to Unsupported) for an operation the
+// ERP cannot do, an Invalid error for a request the ERP cannot accept (400, message shown),
+// and anything else for a fault (500, detail only in the server log). Business outcomes,
+// such as a closed price list or a line below its minimum price, are not errors: report
+// them in the result (IsOk=false, State, Status, Reason) with a 200.
+type Connector interface {
+	Configurer
+	ListProvider
+	PriceListProvider
+	ProductProvider
+	ImageProvider
+	ComplexSearcher
+	AddressProvider
+	QuoteHooks
+	Calculator
+	OrderConsumer
+
+	mustEmbedUnsupported()
+}
+
+// Configurer sets up the connection in SuperOffice's admin dialog and tells NetServer what
+// the connector can do.
+type Configurer interface {
+	// GetConfigurationFields returns the fields of the connection dialog keyed by FieldKey.
+	GetConfigurationFields(ctx context.Context, req *GetConfigurationFieldsRequest) (map[string]FieldMetadataInfo, error)
+	// TestConnection checks the values typed into the dialog (req.ConfigValues) against the ERP.
+	TestConnection(ctx context.Context, req *TestConnectionRequest) (*PluginResponseInfo, error)
+	// GetCapabilities returns the capability names the connector sets explicitly. The
+	// server merges them over the defaults derived from the implemented operations (see
+	// Capabilities), so a connector that leaves this to Unsupported still answers.
+	GetCapabilities(ctx context.Context, req *GetCapabilitiesRequest) (map[string]bool, error)
+}
+
+// ListProvider serves the lists behind the ilistprovider_* capabilities.
+type ListProvider interface {
+	// GetQuoteList returns the named list (case-insensitive), or nil when the connector
+	// does not know it, in which case SuperOffice falls back to free text.
+	GetQuoteList(ctx context.Context, req *GetQuoteListRequest) ([]ListItemInfo, error)
+}
+
+// PriceListProvider serves price lists.
+type PriceListProvider interface {
+	// GetActivePriceLists returns the active price lists in req.IsoCurrencyCode (empty: all).
+	GetActivePriceLists(ctx context.Context, req *GetActivePriceListsRequest) ([]PriceListInfo, error)
+	// GetAllPriceLists returns all price lists in the currency, inactive ones included.
+	GetAllPriceLists(ctx context.Context, req *GetAllPriceListsRequest) ([]PriceListInfo, error)
+}
+
+// ProductProvider finds products and turns them into quote lines.
+type ProductProvider interface {
+	// FindProduct searches products; empty input returns nil, "%" returns everything, and
+	// the result is capped at a few hundred.
+	FindProduct(ctx context.Context, req *FindProductRequest) ([]ProductInfo, error)
+	// GetProduct returns one product. An unknown key is an Invalid error, never ErrUnsupported.
+	GetProduct(ctx context.Context, req *GetProductRequest) (*ProductInfo, error)
+	// GetProducts returns the products for the given keys.
+	GetProducts(ctx context.Context, req *GetProductsRequest) ([]ProductInfo, error)
+	// GetQuoteLinesFromProduct returns prefilled quote lines for a picked product; each line
+	// sets ERPProductKey.
+	GetQuoteLinesFromProduct(ctx context.Context, req *GetQuoteLinesFromProductRequest) ([]QuoteLineInfo, error)
+}
+
+// ImageProvider serves product images (capability iproductprovider_provide_picture).
+type ImageProvider interface {
+	// GetNumberOfProductImages returns how many images a product has.
+	GetNumberOfProductImages(ctx context.Context, req *GetNumberOfProductImagesRequest) (int32, error)
+	// GetProductImage returns an image as a URL or base64 data; "" travels as null (no image).
+	GetProductImage(ctx context.Context, req *GetProductImageRequest) (string, error)
+}
+
+// ComplexSearcher serves the advanced product search (iconnector_perform_complexsearch).
+type ComplexSearcher interface {
+	// GetSearchableFields returns the fields offered in the advanced search.
+	GetSearchableFields(ctx context.Context, req *GetSearchableFieldsRequest) ([]FieldMetadataInfo, error)
+	// GetSearchResults returns the products matching all restrictions.
+	GetSearchResults(ctx context.Context, req *GetSearchResultsRequest) ([]ProductInfo, error)
+}
+
+// AddressProvider supplies quote addresses (iaddressprovider_provide_addresses).
+type AddressProvider interface {
+	// GetAddresses returns the invoice address at [0] and the delivery address at [1]; a
+	// nil element or a nil result lets SuperOffice use the contact's address.
+	GetAddresses(ctx context.Context, req *GetAddressesRequest) ([]*AddressInfo, error)
+}
+
+// QuoteHooks are told about the life of a quote. Results with IsOk=false abort the
+// creation they answer.
+type QuoteHooks interface {
+	OnBeforeCreateQuote(ctx context.Context, req *OnBeforeCreateQuoteRequest) (*QuoteResponseInfo, error)
+	OnBeforeCreateQuoteVersion(ctx context.Context, req *OnBeforeCreateQuoteVersionRequest) (*QuoteVersionResponseInfo, error)
+	OnBeforeCreateQuoteAlternative(ctx context.Context, req *OnBeforeCreateQuoteAlternativeRequest) (*QuoteAlternativeResponseInfo, error)
+	// OnAfterSaveQuote is called once per alternative after the quote is saved; the
+	// context is read-only.
+	OnAfterSaveQuote(ctx context.Context, req *OnAfterSaveQuoteRequest) error
+	// OnBeforeDeleteQuote lets the ERP clean up before a sale with a quote is deleted; it
+	// cannot veto the deletion.
+	OnBeforeDeleteQuote(ctx context.Context, req *OnBeforeDeleteQuoteRequest) error
+	OnAfterSentQuoteVersion(ctx context.Context, req *OnAfterSentQuoteVersionRequest) (*QuoteSentResponseInfo, error)
+}
+
+// Calculator prices and validates quotes. For each method a nil result (with a nil error)
+// asks NetServer to apply its default calculation; CalculateLine and CalculateAlternative
+// do the same maths for connectors that adjust it.
+type Calculator interface {
+	// OnQuoteLineChanged is called on every field edit in the quote line dialog and must be fast.
+	OnQuoteLineChanged(ctx context.Context, req *OnQuoteLineChangedRequest) (*QuoteLineInfo, error)
+	// RecalculateQuoteAlternative recalculates an alternative and may change its lines.
+	RecalculateQuoteAlternative(ctx context.Context, req *RecalculateQuoteAlternativeRequest) (*QuoteAlternativeWithLinesInfo, error)
+	// ValidateQuoteVersion enforces the ERP's rules before send, order or close and sets
+	// the version state (DraftNotCalculated becomes Draft; DraftNeedsApproval starts approval).
+	ValidateQuoteVersion(ctx context.Context, req *ValidateQuoteVersionRequest) (*QuoteResponseInfo, error)
+	// UpdateQuoteVersionPrices refreshes prices on every line of the version.
+	UpdateQuoteVersionPrices(ctx context.Context, req *UpdateQuoteVersionPricesRequest) (*QuoteVersionResponseInfo, error)
+}
+
+// OrderConsumer turns a quote into an ERP order.
+type OrderConsumer interface {
+	// PlaceOrder places the order and sets CRMQuote.ERPOrderKey in the result.
+	PlaceOrder(ctx context.Context, req *PlaceOrderRequest) (*PlaceOrderResponseInfo, error)
+	// GetOrderState returns the ERP state of the order, or nil when nothing changed.
+	GetOrderState(ctx context.Context, req *GetOrderStateRequest) (*OrderResponseInfo, error)
+}

@@ -1,0 +1,152 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/quotekit/quotekit/connector"
+)
+
+// errMediaType is a body that is not JSON (415).
+var errMediaType = errors.New("unsupported media type")
+
+// malformedError is a body that is not the JSON the operation expects. Its message is
+// ours, never the decoder's, so nothing of the server's internals reaches the caller.
+type malformedError struct{ msg string }
+
+func (e *malformedError) Error() string { return e.msg }
+
+// jsonBinder replaces echo's binder, which also accepts XML and forms, tolerates trailing
+// data and reports decoder internals. It reads exactly one JSON value, answers io.EOF for
+// an empty body (the generated handlers treat that as "no body"), and strips SuperOffice's
+// own keys from ConfigValues before any connector sees them.
+type jsonBinder struct{}
+
+func (jsonBinder) Bind(target any, c echo.Context) error {
+	r := c.Request()
+	body := bufferedBody(r)
+	if _, err := body.Peek(); err != nil {
+		return err // io.EOF for an empty body, or the body limit
+	}
+	if !isJSON(r.Header.Get(echo.HeaderContentType)) {
+		return errMediaType
+	}
+	dec := json.NewDecoder(body)
+	if err := dec.Decode(target); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if tooLarge(err) {
+			return err
+		}
+		return &malformedError{"the request body holds more than one JSON value"}
+	}
+	stripConfigValues(target)
+	return nil
+}
+
+// isJSON accepts application/json and application/*+json, with parameters such as charset.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+func decodeError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case tooLarge(err):
+		return err
+	case errors.As(err, &typeErr):
+		if typeErr.Field == "" {
+			return &malformedError{fmt.Sprintf("the request body must be a JSON %s", jsonKind(typeErr.Type))}
+		}
+		return &malformedError{fmt.Sprintf("member %s must be a JSON %s", typeErr.Field, jsonKind(typeErr.Type))}
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+		return &malformedError{"the request body is not valid JSON"}
+	default:
+		// Errors from our own UnmarshalJSON methods (dates) name the expected form.
+		return &malformedError{"the request body could not be read: " + err.Error()}
+	}
+}
+
+// jsonKind names the JSON kind a Go type is decoded from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	default:
+		return "object"
+	}
+}
+
+func tooLarge(err error) bool {
+	var he *echo.HTTPError
+	return errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge
+}
+
+// stripConfigValues removes ApplicationId, QuoteConnectorUrl and SharedSecret from the
+// ConfigValues member every request envelope has.
+func stripConfigValues(target any) {
+	v := reflect.ValueOf(target)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	f := v.Elem().FieldByName("ConfigValues")
+	if !f.IsValid() || f.Type() != reflect.TypeFor[map[string]string]() || f.IsNil() {
+		return
+	}
+	f.Set(reflect.ValueOf(connector.StripSuperOfficeKeys(f.Interface().(map[string]string))))
+}
+
+// peekBody lets the binder tell an empty body from a non-empty one, whatever the framing
+// (Content-Length or chunked), without losing the first byte.
+type peekBody struct {
+	r    io.Reader
+	head []byte
+}
+
+func bufferedBody(r *http.Request) *peekBody { return &peekBody{r: r.Body} }
+
+// Peek reads the first byte, returning io.EOF when the body is empty.
+func (p *peekBody) Peek() (byte, error) {
+	var b [1]byte
+	n, err := io.ReadFull(p.r, b[:])
+	if n == 1 {
+		p.head = b[:1]
+		return b[0], nil
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = io.EOF
+	}
+	return 0, err
+}
+
+func (p *peekBody) Read(buf []byte) (int, error) {
+	if len(p.head) > 0 {
+		n := copy(buf, p.head)
+		p.head = p.head[n:]
+		return n, nil
+	}
+	return p.r.Read(buf)
+}

@@ -1,0 +1,142 @@
+// Package server serves a connector over HTTP: the 27 Quote Connector operations, the two
+// token endpoints and /openapi.json, with one error mapper that speaks the status codes
+// NetServer acts on.
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/openapi"
+)
+
+// Defaults for the options.
+const (
+	DefaultBodyLimit   = 8 << 20 // bytes; a quote version with hundreds of lines is well below
+	DefaultCallTimeout = 20 * time.Second
+)
+
+type config struct {
+	logger      *slog.Logger
+	bodyLimit   int64
+	callTimeout time.Duration
+}
+
+// Option changes an optional setting of New.
+type Option func(*config)
+
+// WithLogger sets the logger for faults (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithBodyLimit sets the largest accepted request body in bytes (default DefaultBodyLimit).
+func WithBodyLimit(n int64) Option { return func(c *config) { c.bodyLimit = n } }
+
+// WithCallTimeout sets how long a connector call may take before the server answers 504
+// (default DefaultCallTimeout). The connector's ctx carries the same deadline.
+func WithCallTimeout(d time.Duration) Option { return func(c *config) { c.callTimeout = d } }
+
+// New returns the HTTP handler serving conn. authn verifies every operation call and
+// answers the token endpoints.
+func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Handler, error) {
+	cfg := config{
+		logger:      slog.New(slog.DiscardHandler),
+		bodyLimit:   DefaultBodyLimit,
+		callTimeout: DefaultCallTimeout,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	spec, err := specJSON()
+	if err != nil {
+		return nil, err
+	}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Logger.SetOutput(io.Discard)
+	e.Binder = jsonBinder{}
+	errs := &errorMapper{log: cfg.logger}
+	e.HTTPErrorHandler = errs.handle
+
+	e.Use(requestID, errs.recoverPanics)
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(cfg.bodyLimit, 10) + "B"}))
+
+	e.GET("/openapi.json", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, spec)
+	})
+	tokens := tokenEndpoints{authn: authn}
+	e.POST("/Authenticate", tokens.authenticate)
+	e.POST("/oauth/access_token", tokens.clientCredentials)
+
+	ops := openapi.NewStrictHandler(&operations{conn: conn, timeout: cfg.callTimeout}, nil)
+	openapi.RegisterHandlers(authenticatedRoutes{e, authenticate(authn)}, ops)
+	return e, nil
+}
+
+// authenticatedRoutes registers routes with the authentication middleware in front. (An
+// echo Group would also catch unknown paths and wrong methods and answer them 401.)
+type authenticatedRoutes struct {
+	*echo.Echo
+	authn echo.MiddlewareFunc
+}
+
+func (r authenticatedRoutes) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.Echo.POST(path, h, append([]echo.MiddlewareFunc{r.authn}, m...)...)
+}
+
+// specJSON renders the embedded contract once, for /openapi.json.
+func specJSON() ([]byte, error) {
+	swagger, err := openapi.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load embedded spec: %w", err)
+	}
+	return json.Marshal(swagger)
+}
+
+// authenticate puts the tenant of the request's credential into its context, or stops the
+// request with the credential's error.
+func authenticate(authn Authenticator) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			t, err := authn.Authenticate(c.Request())
+			if err != nil {
+				return err
+			}
+			r := c.Request()
+			c.SetRequest(r.WithContext(connector.WithTenant(r.Context(), t)))
+			return next(c)
+		}
+	}
+}
+
+// tokenEndpoints answer POST /Authenticate and POST /oauth/access_token in the RFC 6749
+// §5.1 shape, never cached.
+type tokenEndpoints struct{ authn Authenticator }
+
+func (t tokenEndpoints) authenticate(c echo.Context) error {
+	return t.answer(c, t.authn.Token)
+}
+
+func (t tokenEndpoints) clientCredentials(c echo.Context) error {
+	return t.answer(c, t.authn.ClientCredentials)
+}
+
+func (t tokenEndpoints) answer(c echo.Context, issue func(*http.Request) (*openapi.AccessTokenResponse, error)) error {
+	tok, err := issue(c.Request())
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	return c.JSON(http.StatusOK, tok)
+}
