@@ -29,7 +29,6 @@ func (search) GetSearchableFields(context.Context, *connector.GetSearchableField
 // from orders, and the rest from Unsupported two levels down.
 type wrapped struct {
 	*orders
-	name string
 }
 
 // shadowing embeds orders but hides its PlaceOrder behind its own.

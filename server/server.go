@@ -95,7 +95,7 @@ func (r authenticatedRoutes) POST(path string, h echo.HandlerFunc, m ...echo.Mid
 
 // specJSON renders the embedded contract once, for /openapi.json.
 func specJSON() ([]byte, error) {
-	swagger, err := openapi.GetSwagger()
+	swagger, err := openapi.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("load embedded spec: %w", err)
 	}
