@@ -1,0 +1,196 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+)
+
+// Store errors. Adapters (server/sqlite) turn their driver errors into these at their
+// boundary; nothing above the adapter sees a driver error.
+var (
+	// ErrNotFound: no such tenant, secret, token or mapping.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the record exists already, or the change contradicts its state
+	// (rolling a revoked secret, a replayed JWT).
+	ErrConflict = errors.New("conflict")
+	// ErrLimit: the change would exceed a cap (active secrets per tenant).
+	ErrLimit = errors.New("limit reached")
+	// ErrUnavailable (declared in errors.go) is also a store error: the store cannot be
+	// read or written now (locked, read-only, disk full). Writes that fail with it did not
+	// happen.
+)
+
+// Tenant is a SuperOffice customer the deployment serves.
+type Tenant struct {
+	// ID is SuperOffice's context identifier; it matches ^Cust[0-9]{1,10}$.
+	ID   string
+	Name string
+	// Environment binds the tenant to SuperOffice's test (sod, qaonline) or live (online)
+	// environments and to the secret prefix it accepts.
+	Environment connector.Environment
+	// AppIDs are the SuperOffice application ids whose JWTs (aud spn:<AppId>) the tenant trusts.
+	AppIDs  []string
+	Enabled bool
+	// Config is the connector configuration handed to the connector in connector.Tenant.
+	Config map[string]string
+	// TokensValidAfter invalidates every access token issued at or before it.
+	TokensValidAfter time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// UserMapping maps a SuperOffice user of a tenant to a user of the ERP.
+type UserMapping struct {
+	TenantID    string
+	AssociateID int32  // 0 when the mapping is by e-mail only
+	Email       string // "" when the mapping is by associate id only
+	ERPUser     string
+}
+
+// Secret is a shared secret of a tenant. The plaintext is never stored: Hash is its
+// SHA-256, Ciphertext its AES-256-GCM encryption under master key KeyID (for HS256 only).
+type Secret struct {
+	ID         int64
+	TenantID   string
+	Hash       [32]byte
+	Mode       connector.Environment // from the prefix: test or live
+	Display    string                // the prefix and the first characters, for people
+	Last4      string
+	Ciphertext []byte
+	KeyID      string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time // zero: never
+	RevokedAt  time.Time // zero: not revoked
+	LastUsedAt time.Time // zero: never used
+	RolledFrom int64     // the secret this one replaced, 0 if none
+}
+
+// Active reports whether the secret authenticates at now: not revoked and not expired
+// (a secret expiring exactly at now is expired).
+func (s Secret) Active(now time.Time) bool {
+	return s.RevokedAt.IsZero() && (s.ExpiresAt.IsZero() || s.ExpiresAt.After(now))
+}
+
+// Method says how an access token was obtained.
+type Method string
+
+const (
+	MethodSecret            Method = "secret"
+	MethodSuperOfficeJWT    Method = "superoffice_jwt"
+	MethodClientCredentials Method = "client_credentials"
+	MethodSupport           Method = "support"
+)
+
+// AccessToken is an issued access token. Only its SHA-256 is stored.
+type AccessToken struct {
+	ID        int64
+	Hash      [32]byte
+	TenantID  string
+	User      connector.User // zero when minted from a shared secret
+	Method    Method
+	SecretID  int64  // the secret it was minted from, 0 if none; revoking the secret revokes it
+	Actor     string // the admin key acting for the tenant (support access), "" otherwise
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+	RevokedAt time.Time // zero: not revoked
+}
+
+// AuditEvent is one credential event of a tenant. It never holds a secret, token or JWT:
+// credentials are named by their Display prefix or id.
+type AuditEvent struct {
+	ID         int64
+	TenantID   string // "" for events not tied to a known tenant
+	Kind       string // e.g. secret.created, secret.rolled, secret.revoked, token.issued, auth.refused, tenant.disabled
+	Reason     string // a short code, e.g. bad_checksum, expired, wrong_environment
+	Actor      string // who did it: "cli", an admin key's display, a user, or ""
+	Credential string // the display form of the credential concerned, never the credential
+	RemoteAddr string
+	At         time.Time
+}
+
+// AuditFilter selects audit events of a tenant, newest first.
+type AuditFilter struct {
+	TenantID string
+	Kinds    []string  // empty: all kinds
+	Since    time.Time // zero: from the start
+	Until    time.Time // zero: up to now
+	Limit    int       // 0: a default of 100
+}
+
+// Store is what authentication needs from persistence. Every method that changes
+// credentials writes its audit event in the same transaction, so an acknowledged change
+// and its audit row exist together or not at all.
+type Store interface {
+	// Tenant returns the tenant, or ErrNotFound.
+	Tenant(ctx context.Context, id string) (Tenant, error)
+	// UserMapping returns the ERP user for a SuperOffice user of the tenant, matching the
+	// associate id first and then the e-mail; ErrNotFound when unmapped.
+	UserMapping(ctx context.Context, tenantID string, associateID int32, email string) (string, error)
+
+	// SecretByHash returns the secret with that hash and its tenant, or ErrNotFound.
+	SecretByHash(ctx context.Context, hash [32]byte) (Secret, Tenant, error)
+	// SecretsOf returns the tenant's secrets, newest first, revoked and expired included.
+	SecretsOf(ctx context.Context, tenantID string) ([]Secret, error)
+	// TouchSecret records that the secret was used at t; implementations may skip the
+	// write when the stored time is recent.
+	TouchSecret(ctx context.Context, id int64, t time.Time) error
+
+	// IssueToken stores tok. When tok.SecretID is set, the secret must still be active
+	// at tok.IssuedAt inside the same transaction, or nothing is written and the error
+	// is ErrConflict: a revocation racing the minting cannot leave a live token behind.
+	IssueToken(ctx context.Context, tok AccessToken, ev AuditEvent) (int64, error)
+	// TokenByHash returns the token with that hash and its tenant, or ErrNotFound.
+	TokenByHash(ctx context.Context, hash [32]byte) (AccessToken, Tenant, error)
+
+	// RememberJWT records a SuperOffice JWT (by its SHA-256) until expires; ErrConflict
+	// when it was already seen. Entries past their expiry may be purged.
+	RememberJWT(ctx context.Context, hash [32]byte, expires time.Time) error
+
+	// Audit appends an event on its own (refusals, which change nothing else).
+	Audit(ctx context.Context, ev AuditEvent) error
+}
+
+// AdminStore is what credential management (the CLI, the admin API, tests) needs beyond
+// Store. Each method runs in one write transaction together with its audit event.
+type AdminStore interface {
+	Store
+
+	// CreateTenant adds a tenant; ErrConflict when the id exists.
+	CreateTenant(ctx context.Context, t Tenant, ev AuditEvent) error
+	// UpdateTenant replaces name, environment, AppIDs and config; ErrNotFound when unknown.
+	UpdateTenant(ctx context.Context, t Tenant, ev AuditEvent) error
+	// ListTenants returns every tenant ordered by id.
+	ListTenants(ctx context.Context) ([]Tenant, error)
+	// SetTenantEnabled enables or disables a tenant. Disabling also sets TokensValidAfter
+	// to at, which invalidates every token of the tenant at once.
+	SetTenantEnabled(ctx context.Context, id string, enabled bool, at time.Time, ev AuditEvent) error
+
+	// SetUserMapping adds or replaces a user mapping; DeleteUserMapping removes one.
+	SetUserMapping(ctx context.Context, m UserMapping) error
+	DeleteUserMapping(ctx context.Context, m UserMapping) error
+
+	// CreateSecret stores a new secret; ErrLimit when the tenant already has maxActive
+	// active secrets, ErrNotFound when the tenant is unknown.
+	CreateSecret(ctx context.Context, s Secret, maxActive int, ev AuditEvent) (int64, error)
+	// RollSecret stores s as the successor of secret oldID and lets the old one expire at
+	// oldExpiresAt (now for an immediate switch). ErrConflict when the old secret is
+	// revoked or expired, ErrNotFound when unknown, ErrLimit as for CreateSecret.
+	RollSecret(ctx context.Context, oldID int64, s Secret, oldExpiresAt time.Time, maxActive int, ev AuditEvent) (int64, error)
+	// RevokeSecret revokes a secret and every token minted from it; ErrNotFound when unknown.
+	RevokeSecret(ctx context.Context, id int64, at time.Time, ev AuditEvent) error
+
+	// ListTokens returns the tenant's tokens that are neither revoked nor expired at now.
+	ListTokens(ctx context.Context, tenantID string, now time.Time) ([]AccessToken, error)
+	// RevokeTokens revokes the tenant's live tokens, only those of one user when
+	// associateID is not 0, and returns how many it revoked.
+	RevokeTokens(ctx context.Context, tenantID string, associateID int32, at time.Time, ev AuditEvent) (int, error)
+
+	// AuditEvents returns events matching f, newest first.
+	AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+	// Purge deletes tokens expired before now and replay entries past their expiry, and
+	// returns how many rows it removed.
+	Purge(ctx context.Context, now time.Time) (int, error)
+}
