@@ -338,7 +338,7 @@ type AuthenticateRequest struct {
 
 // ClientCredentialsRequest defines model for ClientCredentialsRequest.
 type ClientCredentialsRequest struct {
-	// ClientId The tenant id
+	// ClientId The tenant id, e.g. Cust12345.
 	ClientId     string                            `json:"client_id,omitempty"`
 	ClientSecret string                            `json:"client_secret,omitempty"`
 	GrantType    ClientCredentialsRequestGrantType `json:"grant_type"`
@@ -861,7 +861,7 @@ type ProductInfo struct {
 	ExtraField5                 string                      `json:"ExtraField5,omitempty"`
 	ExtraInfo                   []ProductExtraDataFieldInfo `json:"ExtraInfo,omitempty"`
 
-	// InAssortment False for discontinued products
+	// InAssortment False for discontinued products, hidden from search.
 	InAssortment bool `json:"InAssortment,omitempty"`
 
 	// InStock Negative means on order.

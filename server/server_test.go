@@ -198,6 +198,7 @@ func requests(t testing.TB) map[string]map[string]any {
 	for _, body := range args {
 		body["ConfigValues"] = configValues
 		body["ConnectionInfo"] = connectionInfo
+		body["AddedInALaterNetServer"] = map[string]any{"Flag": true, "List": []int{1, 2}}
 	}
 	return args
 }
@@ -282,6 +283,7 @@ func TestEveryOperation(t *testing.T) {
 				t.Errorf("Content-Type %q", header.Get("Content-Type"))
 			}
 			golden(t, op, body)
+			conforms(t, op, status, "application/json", body)
 
 			seen := asJSON(t, conn.lastRequest())
 			cv, _ := seen["ConfigValues"].(map[string]any)
@@ -460,6 +462,7 @@ func TestUnsupportedOperations(t *testing.T) {
 			if p := problemOf(t, status, header, body); p["type"] != server.ProblemTypeBase+"not-supported" {
 				t.Errorf("type %v", p["type"])
 			}
+			conforms(t, op, status, "application/problem+json", body)
 		})
 	}
 }
@@ -475,6 +478,7 @@ func TestConnectorFaultsHideInternals(t *testing.T) {
 				t.Fatalf("status %d, want 500: %s", status, body)
 			}
 			problemOf(t, status, header, body)
+			conforms(t, op, status, "application/problem+json", body)
 			for _, leak := range []string{"hunter2", "10.1.2.3", "login failed", op + ":"} {
 				if bytes.Contains(body, []byte(leak)) {
 					t.Errorf("body reveals %q: %s", leak, body)
@@ -523,8 +527,9 @@ func TestNullResults(t *testing.T) {
 		t.Run(c.op, func(t *testing.T) {
 			status, _, body := send(t, ops[c.op], []byte(c.body))
 			if status != http.StatusOK || string(bytes.TrimSpace(body)) != "null" {
-				t.Errorf("status %d, body %q, want 200 null", status, body)
+				t.Fatalf("status %d, body %q, want 200 null", status, body)
 			}
+			conforms(t, c.op, status, "application/json", body)
 		})
 	}
 }

@@ -1,0 +1,106 @@
+package openapi_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/quotekit/quotekit/openapi"
+)
+
+// The 27 operations of SuperOffice's Quote Connector.
+var operations = []string{
+	"GetConfigurationFields", "TestConnection", "GetCapabilities", "GetQuoteList",
+	"GetActivePriceLists", "GetAllPriceLists", "FindProduct", "GetProduct", "GetProducts",
+	"GetQuoteLinesFromProduct", "GetNumberOfProductImages", "GetProductImage",
+	"GetSearchableFields", "GetSearchResults", "GetAddresses", "OnBeforeCreateQuote",
+	"OnBeforeCreateQuoteVersion", "OnBeforeCreateQuoteAlternative", "OnAfterSaveQuote",
+	"OnBeforeDeleteQuote", "OnAfterSentQuoteVersion", "OnQuoteLineChanged",
+	"RecalculateQuoteAlternative", "ValidateQuoteVersion", "UpdateQuoteVersionPrices",
+	"PlaceOrder", "GetOrderState",
+}
+
+func TestSpecIsValidOpenAPI(t *testing.T) {
+	doc, err := openapi.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the contract is not valid OpenAPI 3.0: %v", err)
+	}
+	if doc.OpenAPI != "3.0.3" {
+		t.Errorf("openapi %q", doc.OpenAPI)
+	}
+}
+
+func TestSpecCoversEveryOperation(t *testing.T) {
+	doc, err := openapi.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := doc.Paths.Map()
+	if len(paths) != len(operations)+2 {
+		t.Errorf("%d paths, want the 27 operations and the 2 token endpoints", len(paths))
+	}
+	for _, op := range operations {
+		item := doc.Paths.Find("/" + op)
+		if item == nil || item.Post == nil || len(item.Operations()) != 1 {
+			t.Errorf("%s: want exactly POST /%s", op, op)
+			continue
+		}
+		post := item.Post
+		if post.OperationID != op {
+			t.Errorf("%s: operationId %q", op, post.OperationID)
+		}
+		body := post.RequestBody
+		if body == nil || body.Value.Content.Get("application/json") == nil {
+			t.Errorf("%s: no JSON request body", op)
+			continue
+		}
+		envelope := body.Value.Content.Get("application/json").Schema.Value
+		for _, member := range []string{"ConfigValues", "ConnectionInfo"} {
+			if !hasProperty(envelope, member) {
+				t.Errorf("%s: request has no %s", op, member)
+			}
+		}
+		for _, status := range []int{400, 401, 403, 404, 413, 415, 429, 500, 503, 504} {
+			r := post.Responses.Status(status)
+			if r == nil || r.Value.Content.Get("application/problem+json") == nil {
+				t.Errorf("%s: no problem+json answer for %d", op, status)
+			}
+		}
+		if post.Responses.Status(200) == nil {
+			t.Errorf("%s: no 200 answer", op)
+		}
+	}
+	if !hasProperty(doc.Paths.Find("/TestConnection").Post.RequestBody.Value.Content.Get("application/json").Schema.Value, "ConnectionData") {
+		t.Error("TestConnection does not accept ConnectionData")
+	}
+}
+
+func TestSpecEnumsAreNamed(t *testing.T) {
+	doc, err := openapi.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, ref := range doc.Components.Schemas {
+		s := ref.Value
+		if s.Type == nil || !s.Type.Is("integer") || len(s.Enum) == 0 {
+			continue
+		}
+		names, _ := s.Extensions["x-enum-varnames"].([]any)
+		if len(names) != len(s.Enum) {
+			t.Errorf("%s: %d values but %d names", name, len(s.Enum), len(names))
+		}
+	}
+}
+
+// hasProperty looks for a member in a schema, through allOf.
+func hasProperty(s *openapi3.Schema, name string) bool {
+	if _, ok := s.Properties[name]; ok {
+		return true
+	}
+	return slices.ContainsFunc(s.AllOf, func(r *openapi3.SchemaRef) bool { return hasProperty(r.Value, name) })
+}
