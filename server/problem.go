@@ -52,6 +52,8 @@ var (
 	probBadAuthRequest = problem{http.StatusBadRequest, "invalid-request", "Malformed credential", "The Authorization header or token request cannot be read.", "invalid_request"}
 	probForbidden      = problem{http.StatusForbidden, "forbidden", "Forbidden", "The credential does not allow this.", "insufficient_scope"}
 	probRateLimited    = problem{http.StatusTooManyRequests, "rate-limited", "Too many requests", "Slow down and retry after the time in Retry-After.", ""}
+	probBadGrant       = problem{http.StatusBadRequest, "unsupported-grant-type", "Unsupported grant type", "Only grant_type=client_credentials is supported.", "unsupported_grant_type"}
+	probBadScope       = problem{http.StatusBadRequest, "invalid-scope", "Invalid scope", "Access tokens carry no scope; leave it out.", "invalid_scope"}
 	probUnavailable    = problem{http.StatusServiceUnavailable, "unavailable", "Temporarily unavailable", "A service the server depends on is unavailable; retry later.", "temporarily_unavailable"}
 )
 
@@ -86,6 +88,10 @@ func classify(err error) (p problem, detail string, fault bool) {
 		return probInvalidToken, probInvalidToken.detail, false
 	case errors.Is(err, auth.ErrMalformed):
 		return probBadAuthRequest, probBadAuthRequest.detail, false
+	case errors.Is(err, auth.ErrUnsupportedGrant):
+		return probBadGrant, probBadGrant.detail, false
+	case errors.Is(err, auth.ErrInvalidScope):
+		return probBadScope, probBadScope.detail, false
 	case errors.Is(err, auth.ErrForbidden):
 		return probForbidden, probForbidden.detail, false
 	case errors.As(err, &limited):
@@ -138,6 +144,11 @@ func (m *errorMapper) handle(err error, c echo.Context) {
 	tokenEndpoint := r.URL.Path == "/Authenticate" || r.URL.Path == "/oauth/access_token"
 	if challenge := challengeFor(p, tokenEndpoint, r); challenge != "" {
 		h.Set("WWW-Authenticate", challenge)
+	}
+	if p.status == http.StatusUnauthorized || tokenEndpoint {
+		// RFC 6749 §5.1: nothing about a credential may be cached on the way.
+		h.Set("Cache-Control", "no-store")
+		h.Set("Pragma", "no-cache")
 	}
 	var limited *auth.RateLimitedError
 	if errors.As(err, &limited) {

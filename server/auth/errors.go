@@ -32,3 +32,28 @@ type RateLimitedError struct {
 func (e *RateLimitedError) Error() string {
 	return fmt.Sprintf("rate limited, retry after %s", e.RetryAfter)
 }
+
+// Refusal is an authentication refusal with a short reason code for the audit log and
+// the server log (e.g. "expired", "bad_signature", "bad_checksum"). It matches
+// ErrInvalidCredential; the reason never reaches the caller, whose answer is the same
+// for every refusal. Use it for every refusal in this package.
+type Refusal struct {
+	Reason string
+}
+
+func (r *Refusal) Error() string { return "credential refused: " + r.Reason }
+
+// Is reports whether target is ErrInvalidCredential.
+func (r *Refusal) Is(target error) bool { return target == ErrInvalidCredential }
+
+// refuse returns a Refusal with the reason.
+func refuse(reason string) error { return &Refusal{Reason: reason} }
+
+// ReasonOf returns the reason code of a refusal, or "" when err is not one.
+func ReasonOf(err error) string {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r.Reason
+	}
+	return ""
+}

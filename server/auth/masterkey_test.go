@@ -1,0 +1,93 @@
+package auth_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+func TestKeyring(t *testing.T) {
+	old, cur := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	k1, err := auth.NewKeyring(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealedOld, idOld, err := k1.Encrypt("Cust1", []byte("qk_sk_test_secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := auth.NewKeyring(old, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, id, err := k2.Encrypt("Cust1", []byte("qk_sk_test_secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id == idOld {
+		t.Error("a rotated keyring encrypts with the old key")
+	}
+	if bytes.Contains(sealed, []byte("secret")) || strings.Contains(id, base64.StdEncoding.EncodeToString(cur)[:8]) {
+		t.Error("ciphertext or key id shows what it protects")
+	}
+	for _, c := range []struct {
+		name    string
+		tenant  string
+		sealed  []byte
+		id      string
+		wantErr bool
+	}{
+		{"current key", "Cust1", sealed, id, false},
+		{"rotated-out key still decrypts", "Cust1", sealedOld, idOld, false},
+		{"another tenant", "Cust2", sealed, id, true},
+		{"tampered", "Cust1", append(append([]byte{}, sealed[:len(sealed)-1]...), sealed[len(sealed)-1]^1), id, true},
+		{"unknown key id", "Cust1", sealed, "mk_000000000000", true},
+		{"too short", "Cust1", sealed[:4], id, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			plain, err := k2.Decrypt(c.tenant, c.sealed, c.id)
+			if (err != nil) != c.wantErr || (!c.wantErr && string(plain) != "qk_sk_test_secret") {
+				t.Errorf("plain %q, err %v", plain, err)
+			}
+		})
+	}
+	if _, err := auth.NewKeyring([]byte("short")); err == nil {
+		t.Error("a 5-byte key was accepted")
+	}
+}
+
+func TestLoadMasterKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "master.key")
+	if _, err := auth.LoadMasterKey("", path, false); err == nil {
+		t.Fatal("a missing key file was accepted outside development mode")
+	}
+	k, err := auth.LoadMasterKey("", path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v, err %v", info.Mode().Perm(), err)
+	}
+	sealed, id, _ := k.Encrypt("Cust1", []byte("x"))
+	again, err := auth.LoadMasterKey("", path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, err := again.Decrypt("Cust1", sealed, id); err != nil || string(plain) != "x" {
+		t.Errorf("reloaded key does not decrypt: %v", err)
+	}
+	fromEnv, err := auth.LoadMasterKey(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)), filepath.Join(dir, "absent"), false)
+	if err != nil || fromEnv == nil {
+		t.Errorf("key from the environment: %v", err)
+	}
+	if _, err := auth.LoadMasterKey("not base64!", path, false); err == nil || strings.Contains(err.Error(), "not base64!") {
+		t.Errorf("bad key accepted or echoed: %v", err)
+	}
+}

@@ -1,0 +1,427 @@
+package auth
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/openapi"
+)
+
+// Defaults of the Service.
+const (
+	DefaultTokenTTL = time.Hour
+	// replaySlack keeps a JWT in the replay cache a little past its expiry, covering the skew.
+	replaySlack = 2 * time.Minute
+)
+
+// TenantPattern is the form of a SuperOffice tenant id (context identifier).
+var TenantPattern = regexp.MustCompile(`^Cust[0-9]{1,10}$`)
+
+// Service verifies credentials and issues access tokens. It implements the server's
+// Authenticator: operations accept a quotekit access token, Basic tenant:secret, an HS256
+// JWT signed with a shared secret, or a SuperOffice RS256 JWT; POST /Authenticate takes a
+// shared secret or a SuperOffice JWT; POST /oauth/access_token takes client credentials.
+// The tenant always comes from the credential.
+type Service struct {
+	store      Store
+	so         *SuperOfficeVerifier
+	keys       *Keyring
+	partnerKey *rsa.PrivateKey
+	now        func() time.Time
+	tokenTTL   time.Duration
+	limits     *limiter
+	clientIP   func(*http.Request) string
+	log        *slog.Logger
+}
+
+// Option sets an optional part of the Service.
+type Option func(*Service)
+
+// WithSuperOffice accepts SuperOffice-signed JWTs verified by v.
+func WithSuperOffice(v *SuperOfficeVerifier) Option { return func(s *Service) { s.so = v } }
+
+// WithKeyring enables HS256 JWTs signed with a shared secret; k decrypts the secrets' copies.
+func WithKeyring(k *Keyring) Option { return func(s *Service) { s.keys = k } }
+
+// WithPartnerKey signs the application token returned to SuperOffice when its JWT has a nonce.
+func WithPartnerKey(k *rsa.PrivateKey) Option { return func(s *Service) { s.partnerKey = k } }
+
+// WithClock replaces time.Now, for tests.
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithTokenTTL sets the lifetime of access tokens (default DefaultTokenTTL).
+func WithTokenTTL(d time.Duration) Option { return func(s *Service) { s.tokenTTL = d } }
+
+// WithLogger logs refusals (reason codes, never credentials) and faults.
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// WithRateLimits sets how many failed attempts a client address and a tenant may make:
+// burst at once, then one per interval.
+func WithRateLimits(perIP, perTenant Limit) Option {
+	return func(s *Service) { s.limits = newLimiter(perIP, perTenant, func() time.Time { return s.now() }) }
+}
+
+// WithTrustedProxies makes the client address the last X-Forwarded-For hop not in
+// proxies, when the peer itself is one of them; otherwise the peer address is used.
+func WithTrustedProxies(proxies []string) Option {
+	return func(s *Service) { s.clientIP = clientIPFunc(proxies) }
+}
+
+// NewService returns a Service on store.
+func NewService(store Store, opts ...Option) *Service {
+	s := &Service{
+		store:    store,
+		now:      time.Now,
+		tokenTTL: DefaultTokenTTL,
+		clientIP: clientIPFunc(nil),
+		log:      slog.New(slog.DiscardHandler),
+	}
+	s.limits = newLimiter(DefaultIPLimit, DefaultTenantLimit, func() time.Time { return s.now() })
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Authenticate verifies the credential of an operation call and returns its tenant.
+func (s *Service) Authenticate(r *http.Request) (connector.Tenant, error) {
+	return s.guard(r, ReadAuthorization, func(ctx context.Context, p Presented) (connector.Tenant, string, error) {
+		switch {
+		case p.Scheme == "Basic":
+			sec, t, err := s.verifySecret(ctx, p.Pass, p.User)
+			return s.tenantOf(t, connector.User{}), t.ID, s.touch(ctx, sec, err)
+		case isCredential(p.Token, KindAccessToken):
+			return s.verifyAccessToken(ctx, p.Token)
+		case isJWT(p.Token):
+			t, _, err := s.verifyJWT(ctx, p.Token, false)
+			return t, t.ID, err
+		default:
+			// A shared secret is not an access token on operations (and vice versa).
+			return connector.Tenant{}, "", refuse("wrong_kind")
+		}
+	})
+}
+
+// Token answers POST /Authenticate: a shared secret (Bearer or Basic) or a SuperOffice
+// JWT (Bearer, or SignedToken in a JSON body) buys an access token.
+func (s *Service) Token(r *http.Request) (*openapi.AccessTokenResponse, error) {
+	var out *openapi.AccessTokenResponse
+	_, err := s.guard(r, tokenCredential, func(ctx context.Context, p Presented) (connector.Tenant, string, error) {
+		switch {
+		case p.Scheme == "Basic":
+			var tenantID string
+			var err error
+			out, tenantID, err = s.tokenForSecret(ctx, r, p.Pass, p.User, MethodSecret)
+			return connector.Tenant{}, tenantID, err
+		case isCredential(p.Token, KindSecret):
+			var tenantID string
+			var err error
+			out, tenantID, err = s.tokenForSecret(ctx, r, p.Token, "", MethodSecret)
+			return connector.Tenant{}, tenantID, err
+		case isJWT(p.Token):
+			t, claims, err := s.verifyJWT(ctx, p.Token, true)
+			if err == nil {
+				out, err = s.mintFromJWT(ctx, r, t, claims)
+			}
+			return t, t.ID, err
+		default:
+			// Access tokens cannot mint or extend tokens.
+			return connector.Tenant{}, "", refuse("wrong_kind")
+		}
+	})
+	return out, err
+}
+
+// tokenForSecret verifies a shared secret (of tenantID, when named) and mints an access
+// token from it. It returns the tenant id for the audit of a refusal.
+func (s *Service) tokenForSecret(ctx context.Context, r *http.Request, secret, tenantID string, method Method) (*openapi.AccessTokenResponse, string, error) {
+	sec, t, err := s.verifySecret(ctx, secret, tenantID)
+	if err != nil {
+		return nil, t.ID, err
+	}
+	out, err := s.mint(ctx, r, s.tenantOf(t, connector.User{}), connector.User{}, method, sec.ID)
+	return out, t.ID, s.touch(ctx, sec, err)
+}
+
+// guard reads the request's credential with read and checks it with verify; refusals
+// are rate limited and audited.
+//
+// Only failures are counted and only failures are throttled: NetServer calls from a few
+// shared SuperOffice addresses for many tenants, so throttling an address outright would
+// let one misconfigured tenant (or an attacker on the same egress) lock every other
+// tenant out. Verification is cheap (one hash and one indexed lookup, or one RSA verify),
+// so the limiter guards the audit log and the answer, not the CPU.
+func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, error),
+	verify func(context.Context, Presented) (connector.Tenant, string, error)) (connector.Tenant, error) {
+	ctx := r.Context()
+	ip := s.clientIP(r)
+	p, err := read(r)
+	var tenantID string
+	var t connector.Tenant
+	if err == nil {
+		t, tenantID, err = verify(ctx, p)
+	}
+	if err == nil {
+		return t, nil
+	}
+	if errors.Is(err, ErrInvalidCredential) || errors.Is(err, ErrMalformed) {
+		return connector.Tenant{}, s.refused(r, ip, tenantID, err)
+	}
+	return connector.Tenant{}, err
+}
+
+// refused counts a failed attempt against the client and tenant, and logs and audits it
+// by reason code; the credential itself is never written anywhere. Past the limit it
+// answers 429 instead, unaudited, so a flood cannot fill the audit table.
+func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error {
+	ctx := r.Context()
+	if limited := s.limits.failed(ip, tenantID); limited != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "authentication throttled", slog.String("client", ip), slog.String("tenant", tenantID))
+		return limited
+	}
+	reason := ReasonOf(err)
+	if reason == "" {
+		reason = "malformed"
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "authentication refused",
+		slog.String("reason", reason), slog.String("tenant", tenantID), slog.String("client", ip), slog.String("path", r.URL.Path))
+	if aerr := s.store.Audit(ctx, AuditEvent{TenantID: tenantID, Kind: "auth.refused", Reason: reason, RemoteAddr: ip, At: s.now()}); aerr != nil {
+		s.log.LogAttrs(ctx, slog.LevelError, "audit write failed", slog.String("error", aerr.Error()))
+	}
+	return err
+}
+
+// tokenCredential reads the credential of POST /Authenticate: the Authorization header,
+// or else a SuperOffice JWT in the JSON body.
+func tokenCredential(r *http.Request) (Presented, error) {
+	p, err := ReadAuthorization(r)
+	if errors.Is(err, ErrNoCredential) && r.Header.Get("Authorization") == "" {
+		return signedTokenBody(r)
+	}
+	return p, err
+}
+
+// verifySecret checks a shared secret, and that it belongs to wantTenant when one is
+// named. Unknown, wrong-tenant, revoked, expired, wrong-mode and disabled-tenant secrets
+// are all the same refusal to the caller; each costs one hash and one indexed lookup.
+func (s *Service) verifySecret(ctx context.Context, secret, wantTenant string) (Secret, Tenant, error) {
+	c, err := ParseCredential(secret)
+	if err != nil {
+		return Secret{}, Tenant{ID: plausibleTenant(wantTenant)}, err
+	}
+	if c.Kind != KindSecret {
+		return Secret{}, Tenant{ID: plausibleTenant(wantTenant)}, refuse("wrong_kind")
+	}
+	hash := c.Hash()
+	sec, t, err := s.store.SecretByHash(ctx, hash)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return Secret{}, Tenant{ID: plausibleTenant(wantTenant)}, refuse("unknown_secret")
+	case err != nil:
+		return Secret{}, Tenant{}, storeErr(err)
+	}
+	now := s.now()
+	switch {
+	case subtle.ConstantTimeCompare(sec.Hash[:], hash[:]) != 1:
+		return Secret{}, t, refuse("unknown_secret")
+	case wantTenant != "" && wantTenant != t.ID:
+		return Secret{}, Tenant{ID: plausibleTenant(wantTenant)}, refuse("wrong_tenant")
+	case !sec.RevokedAt.IsZero():
+		return Secret{}, t, refuse("revoked")
+	case !sec.Active(now):
+		return Secret{}, t, refuse("expired")
+	case c.Mode != t.Environment || sec.Mode != t.Environment:
+		return Secret{}, t, refuse("wrong_environment")
+	case !t.Enabled:
+		return Secret{}, t, refuse("tenant_disabled")
+	}
+	return sec, t, nil
+}
+
+// touch records a successful use of a secret; it passes err through.
+func (s *Service) touch(ctx context.Context, sec Secret, err error) error {
+	if err == nil && sec.ID != 0 {
+		if terr := s.store.TouchSecret(ctx, sec.ID, s.now()); terr != nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "recording secret use failed", slog.String("error", terr.Error()))
+		}
+	}
+	return err
+}
+
+func (s *Service) verifyAccessToken(ctx context.Context, token string) (connector.Tenant, string, error) {
+	c, err := ParseCredential(token)
+	if err != nil {
+		return connector.Tenant{}, "", err
+	}
+	tok, t, err := s.store.TokenByHash(ctx, c.Hash())
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return connector.Tenant{}, "", refuse("unknown_token")
+	case err != nil:
+		return connector.Tenant{}, "", storeErr(err)
+	}
+	now := s.now()
+	switch {
+	case !tok.RevokedAt.IsZero():
+		return connector.Tenant{}, t.ID, refuse("revoked")
+	case !now.Before(tok.ExpiresAt):
+		return connector.Tenant{}, t.ID, refuse("expired")
+	case !tok.IssuedAt.After(t.TokensValidAfter):
+		return connector.Tenant{}, t.ID, refuse("invalidated")
+	case !t.Enabled:
+		return connector.Tenant{}, t.ID, refuse("tenant_disabled")
+	case c.Mode != t.Environment:
+		return connector.Tenant{}, t.ID, refuse("wrong_environment")
+	}
+	return s.tenantOf(t, tok.User), t.ID, nil
+}
+
+// verifyJWT accepts a SuperOffice RS256 JWT, or an HS256 JWT signed with a shared secret
+// (SuperOffice's draft form for operation calls, not accepted for minting tokens).
+func (s *Service) verifyJWT(ctx context.Context, raw string, forToken bool) (connector.Tenant, SuperOfficeClaims, error) {
+	switch alg := jwtAlgorithm(raw); {
+	case alg == "HS256" && !forToken:
+		t, err := s.verifyHS256(ctx, raw)
+		return t, SuperOfficeClaims{}, err
+	case alg == "RS256" && s.so != nil:
+		claims, err := s.so.Verify(ctx, raw)
+		if err != nil {
+			return connector.Tenant{}, claims, err
+		}
+		t, err := s.superOfficeTenant(ctx, claims)
+		if err != nil {
+			t.ID = plausibleTenant(claims.Tenant)
+		}
+		return t, claims, err
+	default:
+		return connector.Tenant{}, SuperOfficeClaims{}, refuse("bad_alg")
+	}
+}
+
+// superOfficeTenant checks a verified SuperOffice JWT against its tenant: known, enabled,
+// bound to the environment whose key signed it, trusting the audience's AppId.
+func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (connector.Tenant, error) {
+	t, err := s.store.Tenant(ctx, c.Tenant)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return connector.Tenant{}, refuse("unknown_tenant")
+	case err != nil:
+		return connector.Tenant{}, storeErr(err)
+	case !t.Enabled:
+		return connector.Tenant{}, refuse("tenant_disabled")
+	case c.Mode != t.Environment:
+		return connector.Tenant{}, refuse("wrong_environment")
+	case !c.HasAudienceFor(t.AppIDs):
+		return connector.Tenant{}, refuse("bad_audience")
+	}
+	user := c.User
+	erpUser, err := s.store.UserMapping(ctx, t.ID, user.AssociateID, user.Email)
+	switch {
+	case err == nil:
+		user.ERPUser = erpUser
+	case !errors.Is(err, ErrNotFound):
+		return connector.Tenant{}, storeErr(err)
+	}
+	tenant := s.tenantOf(t, user)
+	tenant.User = &user
+	return tenant, nil
+}
+
+func (s *Service) tenantOf(t Tenant, u connector.User) connector.Tenant {
+	out := connector.Tenant{ID: t.ID, Environment: t.Environment, Config: connector.Config(t.Config)}
+	if u != (connector.User{}) {
+		out.User = &u
+	}
+	return out
+}
+
+// mint issues an access token for the tenant and writes its audit event.
+func (s *Service) mint(ctx context.Context, r *http.Request, t connector.Tenant, user connector.User, method Method, secretID int64) (*openapi.AccessTokenResponse, error) {
+	plain, err := NewCredential(KindAccessToken, t.Environment)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ParseCredential(plain)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	tok := AccessToken{
+		Hash: c.Hash(), TenantID: t.ID, User: user, Method: method, SecretID: secretID,
+		IssuedAt: now, ExpiresAt: now.Add(s.tokenTTL),
+	}
+	ev := AuditEvent{TenantID: t.ID, Kind: "token.issued", Reason: string(method), Actor: actorOf(user),
+		Credential: c.Display(), RemoteAddr: s.clientIP(r), At: now}
+	if _, err := s.store.IssueToken(ctx, tok, ev); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return nil, refuse("revoked") // the secret was revoked while we minted
+		}
+		return nil, storeErr(err)
+	}
+	return &openapi.AccessTokenResponse{
+		AccessToken: plain, TokenType: openapi.AccessTokenResponseTokenTypeBearer,
+		ExpiresIn: int64(s.tokenTTL / time.Second), IssuedAt: now.Unix(),
+	}, nil
+}
+
+// mintFromJWT issues a per-user token for a verified SuperOffice JWT, refusing a JWT seen
+// before, and adds the signed application token when the JWT carried a nonce.
+func (s *Service) mintFromJWT(ctx context.Context, r *http.Request, t connector.Tenant, claims SuperOfficeClaims) (*openapi.AccessTokenResponse, error) {
+	if err := s.store.RememberJWT(ctx, claims.Hash, claims.ExpiresAt.Add(replaySlack)); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return nil, refuse("replayed")
+		}
+		return nil, storeErr(err)
+	}
+	var user connector.User
+	if t.User != nil {
+		user = *t.User
+	}
+	out, err := s.mint(ctx, r, t, user, MethodSuperOfficeJWT, 0)
+	if err != nil {
+		return nil, err
+	}
+	if claims.Nonce != "" && s.partnerKey != nil {
+		signed, err := SignApplicationToken(s.partnerKey, claims.Nonce, s.now())
+		if err != nil {
+			return nil, fmt.Errorf("sign application token: %w", err)
+		}
+		out.SignedApplicationToken = signed
+	}
+	return out, nil
+}
+
+func actorOf(u connector.User) string {
+	switch {
+	case u.Email != "":
+		return u.Email
+	case u.AssociateID != 0:
+		return fmt.Sprintf("associate:%d", u.AssociateID)
+	}
+	return ""
+}
+
+// plausibleTenant keeps a caller-supplied tenant id for audit and rate limiting only when
+// it has the form of one, so junk never reaches the audit table.
+func plausibleTenant(id string) string {
+	if TenantPattern.MatchString(id) {
+		return id
+	}
+	return ""
+}
+
+// storeErr passes ErrUnavailable through (503) and wraps anything else as a fault.
+func storeErr(err error) error {
+	if errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	return fmt.Errorf("auth store: %w", err)
+}

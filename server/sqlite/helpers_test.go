@@ -1,0 +1,164 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+// t0 is the fixed "now" of the tests; every time is derived from it.
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func fixedClock() time.Time { return t0 }
+
+// openStore opens a fresh database file in t.TempDir() with the clock fixed at t0.
+func openStore(t testing.TB, opts ...Option) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "quotekit.db")
+	return openAt(t, path, opts...), path
+}
+
+// openAt opens path (another handle on an existing file, or a new file).
+func openAt(t testing.TB, path string, opts ...Option) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path, append([]Option{WithClock(fixedClock)}, opts...)...)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+var hashSeq atomic.Int64
+
+// newHash returns a hash no other call of the test binary returns.
+func newHash() [32]byte {
+	return sha256.Sum256(fmt.Appendf(nil, "credential-%d", hashSeq.Add(1)))
+}
+
+func testTenant(id string) auth.Tenant {
+	return auth.Tenant{
+		ID:          id,
+		Name:        "Tenant " + id,
+		Environment: connector.EnvironmentTest,
+		AppIDs:      []string{"app-" + id},
+		Enabled:     true,
+		Config:      map[string]string{"warehouse": "main"},
+		CreatedAt:   t0.Add(-24 * time.Hour),
+		UpdatedAt:   t0.Add(-24 * time.Hour),
+	}
+}
+
+func mustCreateTenant(t testing.TB, s *Store, id string) auth.Tenant {
+	t.Helper()
+	tn := testTenant(id)
+	if err := s.CreateTenant(context.Background(), tn, auth.AuditEvent{Actor: "test"}); err != nil {
+		t.Fatalf("CreateTenant(%s): %v", id, err)
+	}
+	return tn
+}
+
+// newSecret is a secret of tenant created at t0 that never expires.
+func newSecret(tenant string) auth.Secret {
+	h := newHash()
+	return auth.Secret{
+		TenantID:   tenant,
+		Hash:       h,
+		Mode:       connector.EnvironmentTest,
+		Display:    fmt.Sprintf("qk_test_%x", h[:3]),
+		Last4:      fmt.Sprintf("%x", h[30:]),
+		Ciphertext: []byte("sealed:" + string(h[:4])),
+		KeyID:      "k1",
+		CreatedAt:  t0,
+	}
+}
+
+func mustCreateSecret(t testing.TB, s *Store, sec auth.Secret) int64 {
+	t.Helper()
+	id, err := s.CreateSecret(context.Background(), sec, 0, auth.AuditEvent{Actor: "test"})
+	if err != nil {
+		t.Fatalf("CreateSecret: %v", err)
+	}
+	return id
+}
+
+// newToken is a token of tenant issued at t0 for an hour.
+func newToken(tenant string, secretID int64) auth.AccessToken {
+	return auth.AccessToken{
+		Hash:      newHash(),
+		TenantID:  tenant,
+		Method:    auth.MethodSecret,
+		SecretID:  secretID,
+		IssuedAt:  t0,
+		ExpiresAt: t0.Add(time.Hour),
+	}
+}
+
+func mustIssueToken(t testing.TB, s *Store, tok auth.AccessToken) int64 {
+	t.Helper()
+	id, err := s.IssueToken(context.Background(), tok, auth.AuditEvent{})
+	if err != nil {
+		t.Fatalf("IssueToken: %v", err)
+	}
+	return id
+}
+
+// count runs a count(*) query straight on the database, bypassing the store's methods.
+func count(t testing.TB, s *Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.r.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func auditCount(t testing.TB, s *Store) int {
+	t.Helper()
+	return count(t, s, `SELECT count(*) FROM audit_events`)
+}
+
+// wantErr fails unless err wraps want (nil: no error). A want of errPlain accepts any
+// error that wraps none of the store's sentinels: bad input, not a store outcome.
+func wantErr(t testing.TB, err, want error) {
+	t.Helper()
+	switch {
+	case want == nil && err != nil:
+		t.Fatalf("unexpected error: %v", err)
+	case want == errPlain:
+		if err == nil {
+			t.Fatalf("got no error, want one")
+		}
+		for _, s := range []error{auth.ErrNotFound, auth.ErrConflict, auth.ErrLimit, auth.ErrUnavailable} {
+			if errors.Is(err, s) {
+				t.Fatalf("error %q wraps %v, want a plain error", err, s)
+			}
+		}
+	case want != nil && !errors.Is(err, want):
+		t.Fatalf("error = %v, want %v", err, want)
+	}
+}
+
+var errPlain = errors.New("any error that is no store sentinel")
+
+func mkdir(dir string) error { return os.MkdirAll(dir, 0o755) }
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func isErr(err, target error) bool { return errors.Is(err, target) }

@@ -1,0 +1,328 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+// touchInterval throttles TouchSecret: last_used_at is for people ("used 3 days ago"),
+// and writing it on every authentication would put the single writer on the hot path.
+const touchInterval = time.Minute
+
+const secretCols = `s.id, s.tenant_id, s.hash, s.mode, s.display, s.last4, s.ciphertext, s.key_id,
+	s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.rolled_from`
+
+// secretRow receives the secretCols of a row.
+type secretRow struct {
+	s                          auth.Secret
+	hash                       []byte
+	mode                       string
+	created                    int64
+	expires, revoked, lastUsed sql.NullInt64
+	rolledFrom                 sql.NullInt64
+}
+
+func (r *secretRow) dest() []any {
+	return []any{&r.s.ID, &r.s.TenantID, &r.hash, &r.mode, &r.s.Display, &r.s.Last4, &r.s.Ciphertext,
+		&r.s.KeyID, &r.created, &r.expires, &r.revoked, &r.lastUsed, &r.rolledFrom}
+}
+
+func (r *secretRow) secret() (auth.Secret, error) {
+	s := r.s
+	h, err := hash32(r.hash)
+	if err != nil {
+		return auth.Secret{}, fmt.Errorf("secret %d: %v", s.ID, err)
+	}
+	s.Hash = h
+	s.Mode = connector.Environment(r.mode)
+	s.CreatedAt = nanosTime(r.created)
+	s.ExpiresAt = timeOf(r.expires)
+	s.RevokedAt = timeOf(r.revoked)
+	s.LastUsedAt = timeOf(r.lastUsed)
+	s.RolledFrom = r.rolledFrom.Int64
+	return s, nil
+}
+
+// secretByHashQuery finds a presented secret. The CAST keeps it from being compiled
+// again on every run: see "Parameters in joins".
+const secretByHashQuery = `SELECT ` + secretCols + `, ` + tenantCols + `
+	FROM secrets s JOIN tenants t ON t.id = s.tenant_id
+	WHERE s.hash = CAST(? AS BLOB)`
+
+// SecretByHash returns the secret whose SHA-256 is hash, whatever its state, and its
+// tenant; auth.ErrNotFound when there is none. It is one lookup in the unique hash index.
+func (s *Store) SecretByHash(ctx context.Context, hash [32]byte) (auth.Secret, auth.Tenant, error) {
+	const op = "secret by hash"
+	var sr secretRow
+	var tr tenantRow
+	err := s.r.QueryRowContext(ctx, secretByHashQuery, hash[:]).Scan(append(sr.dest(), tr.dest()...)...)
+	if err != nil {
+		return auth.Secret{}, auth.Tenant{}, storeErr(op, err)
+	}
+	sec, err := sr.secret()
+	if err != nil {
+		return auth.Secret{}, auth.Tenant{}, storeErr(op, err)
+	}
+	t, err := tr.tenant()
+	if err != nil {
+		return auth.Secret{}, auth.Tenant{}, storeErr(op, err)
+	}
+	return sec, t, nil
+}
+
+// SecretsOf returns the tenant's secrets, newest first, revoked and expired included;
+// auth.ErrNotFound when the tenant is unknown.
+func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]auth.Secret, error) {
+	op := "secrets of " + tenantID
+	rows, err := s.r.QueryContext(ctx, `SELECT `+secretCols+` FROM secrets s
+		WHERE s.tenant_id = ? ORDER BY s.created_at DESC, s.id DESC`, tenantID)
+	if err != nil {
+		return nil, storeErr(op, err)
+	}
+	defer rows.Close()
+	var secs []auth.Secret
+	for rows.Next() {
+		var r secretRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, storeErr(op, err)
+		}
+		sec, err := r.secret()
+		if err != nil {
+			return nil, storeErr(op, err)
+		}
+		secs = append(secs, sec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr(op, err)
+	}
+	if len(secs) == 0 {
+		if _, err := s.Tenant(ctx, tenantID); err != nil {
+			return nil, err
+		}
+	}
+	return secs, nil
+}
+
+// TouchSecret records that secret id was used at t. The write is skipped when the stored
+// time is less than a minute before t, or after it (last_used_at never moves back); the
+// check runs on the read pool, so a throttled touch never waits for the writer. It fails
+// with auth.ErrNotFound when the secret is unknown.
+func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
+	op := "touch secret " + strconv.FormatInt(id, 10)
+	t = s.orNow(t)
+	if err := checkTimes(t); err != nil {
+		return storeErr(op, err)
+	}
+	var last sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT last_used_at FROM secrets WHERE id = ?`, id).Scan(&last); err != nil {
+		return storeErr(op, err)
+	}
+	cutoff := t.Add(-touchInterval).UnixNano()
+	if last.Valid && last.Int64 > cutoff {
+		return nil
+	}
+	// The condition is repeated in the UPDATE: concurrent touches then write once.
+	_, err := s.w.ExecContext(ctx, `UPDATE secrets SET last_used_at = ?1
+		WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at <= ?3)`, t.UnixNano(), id, cutoff)
+	return storeErr(op, err)
+}
+
+// CreateSecret stores sec as a new secret of sec.TenantID and returns its id, together
+// with its audit event (kind secret.created, credential sec.Display, unless ev says
+// otherwise). A zero CreatedAt is the store's clock. ID, RevokedAt, LastUsedAt and
+// RolledFrom of sec are ignored: a new secret is unused, not revoked and replaces
+// nothing.
+//
+// The cap: it fails with auth.ErrLimit when the tenant already has maxActive or more
+// secrets active at CreatedAt (maxActive 0 or less: no cap). Also auth.ErrNotFound when
+// the tenant is unknown, auth.ErrConflict when a secret with the same hash exists.
+func (s *Store) CreateSecret(ctx context.Context, sec auth.Secret, maxActive int, ev auth.AuditEvent) (int64, error) {
+	op := "create secret for " + sec.TenantID
+	sec.CreatedAt = s.orNow(sec.CreatedAt)
+	if err := checkNewSecret(sec); err != nil {
+		return 0, storeErr(op, err)
+	}
+	var id int64
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		if err := tenantExists(ctx, tx, sec.TenantID); err != nil {
+			return err
+		}
+		n, err := countActive(ctx, tx, sec.TenantID, sec.CreatedAt)
+		if err != nil {
+			return err
+		}
+		if maxActive > 0 && n+1 > maxActive {
+			return fmt.Errorf("tenant %s has %d active secrets, at most %d allowed: %w",
+				sec.TenantID, n, maxActive, auth.ErrLimit)
+		}
+		if id, err = insertSecret(ctx, tx, sec, 0); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "secret.created", TenantID: sec.TenantID,
+			At: sec.CreatedAt, Credential: sec.Display})
+	})
+	return id, err
+}
+
+// RollSecret stores sec as the successor of secret oldID and returns its id, together
+// with its audit event (kind secret.rolled, credential sec.Display, unless ev says
+// otherwise). The roll happens at sec.CreatedAt (the store's clock when zero); an empty
+// sec.TenantID is the old secret's tenant.
+//
+// The old secret then expires at oldExpiresAt: pass sec.CreatedAt, or the zero time, for
+// an immediate switch, a later time for an overlap during which both authenticate. A
+// roll never extends the old secret's life: an expiry it already had that is earlier
+// stays.
+//
+// It fails with auth.ErrNotFound when the old secret is unknown or belongs to another
+// tenant than sec.TenantID; auth.ErrConflict when it is revoked or expired at
+// sec.CreatedAt; auth.ErrLimit when more than maxActive secrets (0 or less: no cap) would be active
+// right after the roll: the new one, the others, and the old one when its overlap has
+// not ended. On any error nothing changed.
+func (s *Store) RollSecret(ctx context.Context, oldID int64, sec auth.Secret, oldExpiresAt time.Time, maxActive int, ev auth.AuditEvent) (int64, error) {
+	op := "roll secret " + strconv.FormatInt(oldID, 10)
+	sec.CreatedAt = s.orNow(sec.CreatedAt)
+	if oldExpiresAt.IsZero() {
+		oldExpiresAt = sec.CreatedAt
+	}
+	if err := checkTimes(oldExpiresAt); err != nil {
+		return 0, storeErr(op, err)
+	}
+	var id int64
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		old, err := secretByID(ctx, tx, oldID)
+		if err != nil {
+			return err
+		}
+		if sec.TenantID == "" {
+			sec.TenantID = old.TenantID
+		}
+		if sec.TenantID != old.TenantID {
+			return fmt.Errorf("secret %d of tenant %s: %w", oldID, sec.TenantID, auth.ErrNotFound)
+		}
+		if err := checkNewSecret(sec); err != nil {
+			return err
+		}
+		if !old.Active(sec.CreatedAt) {
+			return fmt.Errorf("secret %d is revoked or expired: %w", oldID, auth.ErrConflict)
+		}
+		expires := oldExpiresAt
+		if !old.ExpiresAt.IsZero() && old.ExpiresAt.Before(expires) {
+			expires = old.ExpiresAt
+		}
+
+		n, err := countActive(ctx, tx, old.TenantID, sec.CreatedAt) // counts the old one
+		if err != nil {
+			return err
+		}
+		if !expires.After(sec.CreatedAt) {
+			n-- // the old one stops now
+		}
+		if maxActive > 0 && n+1 > maxActive {
+			return fmt.Errorf("tenant %s would have %d active secrets, at most %d allowed: %w",
+				old.TenantID, n+1, maxActive, auth.ErrLimit)
+		}
+
+		if _, err := tx.ExecContext(ctx, `UPDATE secrets SET expires_at = ? WHERE id = ?`,
+			expires.UnixNano(), oldID); err != nil {
+			return err
+		}
+		if id, err = insertSecret(ctx, tx, sec, oldID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "secret.rolled", TenantID: old.TenantID,
+			At: sec.CreatedAt, Credential: sec.Display})
+	})
+	return id, err
+}
+
+// RevokeSecret revokes secret id at time at (the store's clock when zero) and, in the
+// same transaction, every token minted from it that is not revoked yet, together with
+// its audit event (kind secret.revoked, credential the secret's display, unless ev says
+// otherwise). Revoking a revoked secret keeps its first revocation time (tokens minted
+// since cannot exist) and still records the event. It fails with auth.ErrNotFound when
+// the secret is unknown, or when ev.TenantID is set and the secret belongs to another
+// tenant: a caller acting for one tenant cannot revoke another's secret by its id.
+func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev auth.AuditEvent) error {
+	op := "revoke secret " + strconv.FormatInt(id, 10)
+	at = s.orNow(at)
+	if err := checkTimes(at); err != nil {
+		return storeErr(op, err)
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		sec, err := secretByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if ev.TenantID != "" && ev.TenantID != sec.TenantID {
+			return fmt.Errorf("secret %d of tenant %s: %w", id, ev.TenantID, auth.ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE secrets SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
+			at.UnixNano(), id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET revoked_at = ?
+			WHERE secret_id = ? AND revoked_at IS NULL`, at.UnixNano(), id); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "secret.revoked", TenantID: sec.TenantID,
+			At: at, Credential: sec.Display})
+	})
+}
+
+// checkNewSecret refuses what the schema would refuse with a less readable error.
+func checkNewSecret(sec auth.Secret) error {
+	switch {
+	case sec.Hash == [32]byte{}:
+		return fmt.Errorf("secret without a hash")
+	case !validEnvironment(sec.Mode):
+		return fmt.Errorf("secret mode %q is neither test nor live", sec.Mode)
+	case !sec.ExpiresAt.IsZero() && !sec.ExpiresAt.After(sec.CreatedAt):
+		return fmt.Errorf("secret expires at %s, before it is created", sec.ExpiresAt.UTC())
+	}
+	return checkTimes(sec.CreatedAt, sec.ExpiresAt)
+}
+
+func insertSecret(ctx context.Context, tx *sql.Tx, sec auth.Secret, rolledFrom int64) (int64, error) {
+	var from any
+	if rolledFrom != 0 {
+		from = rolledFrom
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO secrets
+		(tenant_id, hash, mode, display, last4, ciphertext, key_id, created_at, expires_at, rolled_from)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sec.TenantID, sec.Hash[:], string(sec.Mode), sec.Display, sec.Last4, sec.Ciphertext, sec.KeyID,
+		sec.CreatedAt.UnixNano(), nullTime(sec.ExpiresAt), from)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// countActive counts the tenant's secrets that authenticate at now (see auth.Secret.Active).
+func countActive(ctx context.Context, tx *sql.Tx, tenantID string, now time.Time) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM secrets
+		WHERE tenant_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
+		tenantID, now.UnixNano()).Scan(&n)
+	return n, err
+}
+
+func secretByID(ctx context.Context, tx *sql.Tx, id int64) (auth.Secret, error) {
+	var r secretRow
+	err := tx.QueryRowContext(ctx, `SELECT `+secretCols+` FROM secrets s WHERE s.id = ?`, id).Scan(r.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return auth.Secret{}, fmt.Errorf("secret %d: %w", id, auth.ErrNotFound)
+	}
+	if err != nil {
+		return auth.Secret{}, err
+	}
+	return r.secret()
+}

@@ -1,0 +1,284 @@
+// Package sqlite is the embedded SQLite store of quotekit: tenants, user mappings,
+// shared secrets, access tokens, the JWT replay cache and the audit log, in one database
+// file. *Store satisfies auth.AdminStore.
+//
+// The schema is created and upgraded by migrations embedded in the binary and applied
+// when the store is opened. Every error a method returns wraps one of auth.ErrNotFound,
+// auth.ErrConflict, auth.ErrLimit or auth.ErrUnavailable when it is one of those
+// outcomes; driver errors never leave this package as driver types.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+var _ auth.AdminStore = (*Store)(nil)
+
+// Store is a quotekit store in one SQLite database file. It is safe for concurrent use,
+// and several Stores (in one process or several) may open the same file.
+//
+// It holds two connection pools on the file. Writes go through a pool of exactly one
+// connection whose transactions begin with BEGIN IMMEDIATE: writers of this process queue
+// in Go (in order, without spinning) instead of polling SQLite's lock in the busy
+// handler, and a write transaction holds the write lock from its first statement, so the
+// checks it makes (is the secret still active? is the cap reached?) cannot be overtaken
+// by another writer before it commits. busy_timeout still covers writers in other
+// processes. Reads go through a separate pool of several query-only connections; with
+// WAL they neither wait for nor block the writer, so the per-request token lookup stays
+// fast while credentials are being changed.
+type Store struct {
+	w, r     *sql.DB
+	now      func() time.Time
+	readOnly bool
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	now         func() time.Time
+	busyTimeout time.Duration
+	readOnly    bool
+	readers     int
+}
+
+// WithClock sets the clock used for timestamps the caller leaves zero (a tenant's
+// CreatedAt, an audit event's At, ...). The default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// WithBusyTimeout sets how long a statement waits for a lock held by another connection
+// (another process, another Store on the same file) before failing with
+// auth.ErrUnavailable. The default is 5 s.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(o *options) { o.busyTimeout = d }
+}
+
+// WithReadOnly opens the file read-only (SQLite's mode=ro), for inspecting a database
+// another process serves. The schema must be current: a read-only store cannot migrate.
+// Every write fails with auth.ErrUnavailable.
+func WithReadOnly() Option {
+	return func(o *options) { o.readOnly = true }
+}
+
+// Open opens the database at path, creating the file if needed (unless read-only), and
+// applies pending migrations, each in its own transaction. It fails with an error
+// wrapping ErrSchemaTooNew when the database was migrated by a newer program, and with
+// auth.ErrUnavailable when the file cannot be opened.
+//
+// Journal mode WAL, foreign keys, busy_timeout and synchronous=NORMAL are set as DSN
+// parameters, so every connection either pool opens gets them. synchronous=NORMAL in WAL
+// mode keeps the database consistent on power loss; the last transactions before the
+// loss may be rolled back, which for credentials means re-issuing, never corruption.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("sqlite: open %q: a database file path is required", path)
+	}
+	o := options{now: time.Now, busyTimeout: 5 * time.Second, readers: max(4, runtime.GOMAXPROCS(0))}
+	for _, opt := range opts {
+		opt(&o)
+	}
+
+	w, err := sql.Open("sqlite3", dsn(path, o, true))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %v", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	// The writer connects first: it creates the file and switches it to WAL before any
+	// reader connection exists.
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, storeErr("open "+path, err)
+	}
+
+	r, err := sql.Open("sqlite3", dsn(path, o, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %v", path, err)
+	}
+	r.SetMaxOpenConns(o.readers)
+	r.SetMaxIdleConns(o.readers)
+
+	s := &Store{w: w, r: r, now: o.now, readOnly: o.readOnly}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dsn builds the go-sqlite3 DSN. The file: URI form is needed for mode=ro; go-sqlite3
+// consumes the parameters starting with an underscore and SQLite ignores them.
+func dsn(path string, o options, writer bool) string {
+	q := url.Values{}
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", strconv.FormatInt(o.busyTimeout.Milliseconds(), 10))
+	q.Set("_synchronous", "NORMAL")
+	// Per-connection cache of prepared statements: the hot lookups are then not parsed
+	// again on every call.
+	q.Set("_stmt_cache_size", "32")
+	if o.readOnly {
+		q.Set("mode", "ro")
+	} else if writer {
+		// The journal mode is a property of the file; setting it once, from the
+		// writer, is enough.
+		q.Set("_journal_mode", "WAL")
+	}
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		// The read pool must never write; if a bug sends a write there it fails
+		// instead of bypassing the writer's serialisation.
+		q.Set("_query_only", "on")
+	}
+	// In a URI, '?' and '#' would end the path and '%' starts an escape.
+	p := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + p + "?" + q.Encode()
+}
+
+// Close closes both pools. Closing the last connection to the file checkpoints the WAL.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// write runs fn in one write transaction (BEGIN IMMEDIATE) and commits it; any error
+// rolls everything back, so a failed write did not happen.
+func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return storeErr(op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return storeErr(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return storeErr(op, err)
+	}
+	return nil
+}
+
+// storeErr turns an error of the driver or of database/sql into a store error: it wraps
+// the auth sentinel that says what happened and keeps the driver's message as text only,
+// so no caller can come to depend on driver types. Errors that already wrap a sentinel
+// (returned by this package's own checks) and context errors keep their chain.
+func storeErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, sentinel := range []error{auth.ErrNotFound, auth.ErrConflict, auth.ErrLimit, auth.ErrUnavailable} {
+		if errors.Is(err, sentinel) {
+			return fmt.Errorf("sqlite: %s: %w", op, err)
+		}
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: %s: %w", op, auth.ErrNotFound)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		if kind := classify(se); kind != nil {
+			return fmt.Errorf("sqlite: %s: %w (%v)", op, kind, se)
+		}
+	}
+	return fmt.Errorf("sqlite: %s: %v", op, err)
+}
+
+// classify names the store outcome of a SQLite error, or nil when it is none of them
+// (a CHECK failure, a misuse: a bug or bad input, reported as a plain error).
+func classify(se sqlite3.Error) error {
+	switch se.Code {
+	case sqlite3.ErrConstraint:
+		switch se.ExtendedCode {
+		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
+			return auth.ErrConflict
+		case sqlite3.ErrConstraintForeignKey:
+			// The row refers to a tenant or secret that does not exist.
+			return auth.ErrNotFound
+		}
+	case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrReadonly, sqlite3.ErrFull,
+		sqlite3.ErrIoErr, sqlite3.ErrCantOpen:
+		return auth.ErrUnavailable
+	}
+	return nil
+}
+
+// Parameters in joins. In a query over several tables, SQLite's planner looks at the
+// value bound to a parameter compared with "=" (to guess the term's selectivity) and
+// marks the statement to be compiled again when that parameter gets a new value;
+// go-sqlite3 clears and rebinds the parameters on every execution, so such a statement
+// is parsed and planned on every run, which costs several times the lookup itself.
+// Wrapping the parameter in a CAST to the column's own type hides it from the planner
+// without changing the comparison or the index used. TestReadsAreNotRecompiled guards
+// the read paths. For a related reason (parameters compared with a partial index's WHERE
+// clause) the schema has no partial indexes.
+
+// Times are stored as INTEGER Unix nanoseconds, NULL for the zero time. int64
+// nanoseconds span the years 1678 to 2262; checkTimes refuses anything outside, where
+// UnixNano would silently overflow.
+var (
+	minTime = time.Unix(0, math.MinInt64)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+func checkTimes(ts ...time.Time) error {
+	for _, t := range ts {
+		if !t.IsZero() && (t.Before(minTime) || t.After(maxTime)) {
+			return fmt.Errorf("time %s is outside the storable range (years 1678 to 2262)", t.UTC())
+		}
+	}
+	return nil
+}
+
+// nullTime is the column value of t: NULL for the zero time.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// timeOf is the inverse of nullTime; times come back in UTC.
+func timeOf(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, n.Int64).UTC()
+}
+
+func nanosTime(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// hash32 copies a stored 32-byte hash.
+func hash32(b []byte) ([32]byte, error) {
+	var h [32]byte
+	if len(b) != len(h) {
+		return h, fmt.Errorf("stored hash has %d bytes, want %d", len(b), len(h))
+	}
+	copy(h[:], b)
+	return h, nil
+}
+
+// orNow returns t, or the store's clock when t is zero.
+func (s *Store) orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return s.now()
+	}
+	return t
+}

@@ -1,0 +1,319 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+// tenantIDPattern is SuperOffice's context identifier. The schema enforces the same
+// shape with a CHECK; testing it here first gives the caller a readable error.
+var tenantIDPattern = regexp.MustCompile(`^Cust[0-9]{1,10}$`)
+
+const tenantCols = `t.id, t.name, t.environment, t.app_ids, t.enabled, t.config,
+	t.tokens_valid_after, t.created_at, t.updated_at`
+
+// tenantRow receives the tenantCols of a row.
+type tenantRow struct {
+	t                auth.Tenant
+	env              string
+	appIDs, config   string
+	validAfter       sql.NullInt64
+	created, updated int64
+}
+
+func (r *tenantRow) dest() []any {
+	return []any{&r.t.ID, &r.t.Name, &r.env, &r.appIDs, &r.t.Enabled, &r.config,
+		&r.validAfter, &r.created, &r.updated}
+}
+
+func (r *tenantRow) tenant() (auth.Tenant, error) {
+	t := r.t
+	t.Environment = connector.Environment(r.env)
+	t.TokensValidAfter = timeOf(r.validAfter)
+	t.CreatedAt = nanosTime(r.created)
+	t.UpdatedAt = nanosTime(r.updated)
+	// Empty lists and maps come back nil, the zero value they were most likely stored as.
+	if err := json.Unmarshal([]byte(r.appIDs), &t.AppIDs); err != nil {
+		return auth.Tenant{}, fmt.Errorf("tenant %s: app_ids: %v", t.ID, err)
+	}
+	if len(t.AppIDs) == 0 {
+		t.AppIDs = nil
+	}
+	if err := json.Unmarshal([]byte(r.config), &t.Config); err != nil {
+		return auth.Tenant{}, fmt.Errorf("tenant %s: config: %v", t.ID, err)
+	}
+	if len(t.Config) == 0 {
+		t.Config = nil
+	}
+	return t, nil
+}
+
+func validEnvironment(e connector.Environment) bool {
+	return e == connector.EnvironmentTest || e == connector.EnvironmentLive
+}
+
+// tenantColumns validates t and encodes the columns CreateTenant and UpdateTenant write.
+func tenantColumns(t auth.Tenant) (appIDs, config string, err error) {
+	if !tenantIDPattern.MatchString(t.ID) {
+		return "", "", fmt.Errorf("tenant id %q does not match Cust followed by 1 to 10 digits", t.ID)
+	}
+	if !validEnvironment(t.Environment) {
+		return "", "", fmt.Errorf("tenant %s: environment %q is neither test nor live", t.ID, t.Environment)
+	}
+	ids := t.AppIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	a, err := json.Marshal(ids)
+	if err != nil {
+		return "", "", err
+	}
+	cfg := t.Config
+	if cfg == nil {
+		cfg = map[string]string{}
+	}
+	c, err := json.Marshal(cfg)
+	if err != nil {
+		return "", "", err
+	}
+	return string(a), string(c), nil
+}
+
+// Tenant returns the tenant, or auth.ErrNotFound.
+func (s *Store) Tenant(ctx context.Context, id string) (auth.Tenant, error) {
+	var r tenantRow
+	err := s.r.QueryRowContext(ctx, `SELECT `+tenantCols+` FROM tenants t WHERE t.id = ?`, id).Scan(r.dest()...)
+	if err != nil {
+		return auth.Tenant{}, storeErr("tenant "+id, err)
+	}
+	t, err := r.tenant()
+	return t, storeErr("tenant "+id, err)
+}
+
+// ListTenants returns every tenant ordered by id (byte-wise: Cust10 before Cust9).
+func (s *Store) ListTenants(ctx context.Context) ([]auth.Tenant, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+tenantCols+` FROM tenants t ORDER BY t.id`)
+	if err != nil {
+		return nil, storeErr("list tenants", err)
+	}
+	defer rows.Close()
+	var ts []auth.Tenant
+	for rows.Next() {
+		var r tenantRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, storeErr("list tenants", err)
+		}
+		t, err := r.tenant()
+		if err != nil {
+			return nil, storeErr("list tenants", err)
+		}
+		ts = append(ts, t)
+	}
+	return ts, storeErr("list tenants", rows.Err())
+}
+
+// CreateTenant adds t together with its audit event (kind tenant.created unless ev says
+// otherwise). A zero CreatedAt is taken from the store's clock, a zero UpdatedAt from
+// CreatedAt. It fails with auth.ErrConflict when the id exists, and with a plain error
+// when the id or the environment is malformed.
+func (s *Store) CreateTenant(ctx context.Context, t auth.Tenant, ev auth.AuditEvent) error {
+	op := "create tenant " + t.ID
+	appIDs, config, err := tenantColumns(t)
+	if err != nil {
+		return storeErr(op, err)
+	}
+	t.CreatedAt = s.orNow(t.CreatedAt)
+	if t.UpdatedAt.IsZero() {
+		t.UpdatedAt = t.CreatedAt
+	}
+	if err := checkTimes(t.CreatedAt, t.UpdatedAt, t.TokensValidAfter); err != nil {
+		return storeErr(op, err)
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO tenants
+			(id, name, environment, app_ids, enabled, config, tokens_valid_after, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.Name, string(t.Environment), appIDs, t.Enabled, config,
+			nullTime(t.TokensValidAfter), t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano())
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "tenant.created", TenantID: t.ID, At: t.CreatedAt})
+	})
+}
+
+// UpdateTenant replaces the name, environment, AppIDs and config of the tenant t.ID and
+// sets its UpdatedAt (the store's clock when t.UpdatedAt is zero), together with its
+// audit event (kind tenant.updated unless ev says otherwise). Enabled, TokensValidAfter
+// and CreatedAt are left alone. It fails with auth.ErrNotFound when the tenant is unknown.
+func (s *Store) UpdateTenant(ctx context.Context, t auth.Tenant, ev auth.AuditEvent) error {
+	op := "update tenant " + t.ID
+	appIDs, config, err := tenantColumns(t)
+	if err != nil {
+		if !tenantIDPattern.MatchString(t.ID) {
+			// No tenant can have a malformed id.
+			return storeErr(op, fmt.Errorf("%v: %w", err, auth.ErrNotFound))
+		}
+		return storeErr(op, err)
+	}
+	t.UpdatedAt = s.orNow(t.UpdatedAt)
+	if err := checkTimes(t.UpdatedAt); err != nil {
+		return storeErr(op, err)
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tenants
+			SET name = ?, environment = ?, app_ids = ?, config = ?, updated_at = ?
+			WHERE id = ?`,
+			t.Name, string(t.Environment), appIDs, config, t.UpdatedAt.UnixNano(), t.ID)
+		if err := mustAffect(res, err); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "tenant.updated", TenantID: t.ID, At: t.UpdatedAt})
+	})
+}
+
+// SetTenantEnabled enables or disables the tenant id at time at (the store's clock when
+// zero), together with its audit event (kind tenant.enabled or tenant.disabled unless ev
+// says otherwise). Disabling also moves TokensValidAfter to at, which invalidates every
+// token issued until then; it never moves it back, and enabling leaves it alone, so
+// tokens of the disabled period stay invalid. It fails with auth.ErrNotFound when the
+// tenant is unknown.
+func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, at time.Time, ev auth.AuditEvent) error {
+	op := "set tenant enabled " + id
+	at = s.orNow(at)
+	if err := checkTimes(at); err != nil {
+		return storeErr(op, err)
+	}
+	kind := "tenant.disabled"
+	if enabled {
+		kind = "tenant.enabled"
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tenants
+			SET enabled = ?1, updated_at = ?2,
+			    tokens_valid_after = CASE WHEN ?1 THEN tokens_valid_after
+			                              ELSE max(coalesce(tokens_valid_after, ?2), ?2) END
+			WHERE id = ?3`,
+			enabled, at.UnixNano(), id)
+		if err := mustAffect(res, err); err != nil {
+			return fmt.Errorf("tenant %s: %w", id, err)
+		}
+		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: kind, TenantID: id, At: at})
+	})
+}
+
+// UserMapping returns the ERP user mapped to a SuperOffice user of the tenant: the
+// mapping of associateID when there is one (and associateID is not 0), else the mapping
+// of email, compared case-insensitively. It fails with auth.ErrNotFound when neither is
+// mapped.
+func (s *Store) UserMapping(ctx context.Context, tenantID string, associateID int32, email string) (string, error) {
+	var erpUser string
+	var rank int
+	// Each branch is an equality lookup in one of the UNIQUE indexes; an absent key is
+	// bound as NULL, which matches nothing.
+	err := s.r.QueryRowContext(ctx, `
+		SELECT erp_user, 0 AS rank FROM user_mappings WHERE tenant_id = ?1 AND associate_id = ?2
+		UNION ALL
+		SELECT erp_user, 1 AS rank FROM user_mappings WHERE tenant_id = ?1 AND email = ?3
+		ORDER BY rank LIMIT 1`,
+		append([]any{tenantID}, mappingKeys(associateID, email)...)...).Scan(&erpUser, &rank)
+	if err != nil {
+		return "", storeErr(fmt.Sprintf("user mapping %s/%d/%s", tenantID, associateID, email), err)
+	}
+	return erpUser, nil
+}
+
+// mappingKeys returns the associate id and the normalised e-mail as column values, nil
+// (NULL) for an absent key.
+func mappingKeys(associateID int32, email string) []any {
+	keys := []any{nil, nil}
+	if associateID != 0 {
+		keys[0] = associateID
+	}
+	if e := strings.ToLower(strings.TrimSpace(email)); e != "" {
+		keys[1] = e
+	}
+	return keys
+}
+
+// SetUserMapping maps a SuperOffice user to m.ERPUser. A mapping is keyed both by its
+// associate id (when not 0) and by its e-mail (when not "", case-insensitively): setting
+// m replaces every mapping of the tenant that has the same associate id or the same
+// e-mail, so each key names one ERP user. m needs an associate id or an e-mail, and an
+// ERP user. It fails with auth.ErrNotFound when the tenant is unknown.
+func (s *Store) SetUserMapping(ctx context.Context, m auth.UserMapping) error {
+	op := fmt.Sprintf("set user mapping %s/%d/%s", m.TenantID, m.AssociateID, m.Email)
+	keys := mappingKeys(m.AssociateID, m.Email)
+	switch {
+	case m.AssociateID < 0:
+		return storeErr(op, fmt.Errorf("negative associate id"))
+	case keys[0] == nil && keys[1] == nil:
+		return storeErr(op, fmt.Errorf("a mapping needs an associate id or an e-mail"))
+	case m.ERPUser == "":
+		return storeErr(op, fmt.Errorf("a mapping needs an ERP user"))
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		if err := tenantExists(ctx, tx, m.TenantID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_mappings
+			WHERE tenant_id = ?1 AND (associate_id = ?2 OR email = ?3)`,
+			append([]any{m.TenantID}, keys...)...); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO user_mappings (tenant_id, associate_id, email, erp_user)
+			VALUES (?, ?, ?, ?)`, m.TenantID, keys[0], keys[1], m.ERPUser)
+		return err
+	})
+}
+
+// DeleteUserMapping removes the tenant's mappings that match m: those with m.AssociateID
+// when it is not 0 and those with m.Email when it is not "" (both must match when both
+// are given). m.ERPUser is ignored. It fails with auth.ErrNotFound when nothing matched.
+func (s *Store) DeleteUserMapping(ctx context.Context, m auth.UserMapping) error {
+	op := fmt.Sprintf("delete user mapping %s/%d/%s", m.TenantID, m.AssociateID, m.Email)
+	keys := mappingKeys(m.AssociateID, m.Email)
+	if keys[0] == nil && keys[1] == nil {
+		return storeErr(op, fmt.Errorf("a mapping needs an associate id or an e-mail"))
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM user_mappings
+			WHERE tenant_id = ?1 AND (?2 IS NULL OR associate_id = ?2) AND (?3 IS NULL OR email = ?3)`,
+			append([]any{m.TenantID}, keys...)...)
+		return mustAffect(res, err)
+	})
+}
+
+// tenantExists fails with auth.ErrNotFound when the tenant is unknown.
+func tenantExists(ctx context.Context, tx *sql.Tx, id string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM tenants WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("tenant %s: %w", id, auth.ErrNotFound)
+	}
+	return err
+}
+
+// mustAffect turns an update or delete that matched no row into auth.ErrNotFound.
+func mustAffect(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return auth.ErrNotFound
+	}
+	return nil
+}

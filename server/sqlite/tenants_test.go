@@ -1,0 +1,343 @@
+package sqlite
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+func TestCreateTenant(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		tenant    func() auth.Tenant
+		want      error
+		wantAudit int
+	}{
+		{"new", func() auth.Tenant { return testTenant("Cust2") }, nil, 1},
+		{"duplicate id", func() auth.Tenant { return testTenant("Cust1") }, auth.ErrConflict, 0},
+		{"ten digits", func() auth.Tenant { return testTenant("Cust1234567890") }, nil, 1},
+		{"eleven digits", func() auth.Tenant { return testTenant("Cust12345678901") }, errPlain, 0},
+		{"lower-case prefix", func() auth.Tenant { return testTenant("cust3") }, errPlain, 0},
+		{"no digits", func() auth.Tenant { return testTenant("Cust") }, errPlain, 0},
+		{"bad environment", func() auth.Tenant {
+			tn := testTenant("Cust4")
+			tn.Environment = "staging"
+			return tn
+		}, errPlain, 0},
+		{"empty lists and zero times", func() auth.Tenant {
+			return auth.Tenant{ID: "Cust5", Environment: connector.EnvironmentLive}
+		}, nil, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openStore(t)
+			mustCreateTenant(t, s, "Cust1")
+			before := auditCount(t, s)
+			tn := tt.tenant()
+			err := s.CreateTenant(ctx, tn, auth.AuditEvent{Actor: "cli"})
+			wantErr(t, err, tt.want)
+			if got := auditCount(t, s) - before; got != tt.wantAudit {
+				t.Errorf("audit events written = %d, want %d", got, tt.wantAudit)
+			}
+			if err != nil {
+				return
+			}
+			got, err := s.Tenant(ctx, tn.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tn.CreatedAt.IsZero() {
+				tn.CreatedAt, tn.UpdatedAt = t0, t0 // the store's clock
+			}
+			if !reflect.DeepEqual(got, tn) {
+				t.Errorf("Tenant = %+v\nwant     %+v", got, tn)
+			}
+		})
+	}
+}
+
+func TestTenantLookups(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openStore(t)
+	for _, id := range []string{"Cust9", "Cust10", "Cust1"} {
+		mustCreateTenant(t, s, id)
+	}
+	if _, err := s.Tenant(ctx, "Cust404"); !isErr(err, auth.ErrNotFound) {
+		t.Errorf("Tenant(unknown) = %v, want ErrNotFound", err)
+	}
+	ts, err := s.ListTenants(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, tn := range ts {
+		ids = append(ids, tn.ID)
+	}
+	if want := []string{"Cust1", "Cust10", "Cust9"}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("ListTenants ids = %v, want %v", ids, want)
+	}
+}
+
+func TestUpdateTenant(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		update    auth.Tenant
+		want      error
+		wantAudit int
+	}{
+		{"replaces fields", auth.Tenant{
+			ID: "Cust1", Name: "Renamed", Environment: connector.EnvironmentLive,
+			AppIDs: []string{"a", "b"}, Config: map[string]string{"k": "v"},
+			Enabled: false, // ignored: enabling is SetTenantEnabled's job
+		}, nil, 1},
+		{"unknown tenant", auth.Tenant{ID: "Cust2", Environment: connector.EnvironmentTest}, auth.ErrNotFound, 0},
+		{"malformed id", auth.Tenant{ID: "nobody", Environment: connector.EnvironmentTest}, auth.ErrNotFound, 0},
+		{"bad environment", auth.Tenant{ID: "Cust1", Environment: "prod"}, errPlain, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openStore(t)
+			orig := mustCreateTenant(t, s, "Cust1")
+			before := auditCount(t, s)
+			err := s.UpdateTenant(ctx, tt.update, auth.AuditEvent{})
+			wantErr(t, err, tt.want)
+			if got := auditCount(t, s) - before; got != tt.wantAudit {
+				t.Errorf("audit events written = %d, want %d", got, tt.wantAudit)
+			}
+			got, err2 := s.Tenant(ctx, "Cust1")
+			if err2 != nil {
+				t.Fatal(err2)
+			}
+			want := orig
+			if err == nil {
+				want.Name, want.Environment = tt.update.Name, tt.update.Environment
+				want.AppIDs, want.Config = tt.update.AppIDs, tt.update.Config
+				want.UpdatedAt = t0
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("Tenant = %+v\nwant     %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestSetTenantEnabled(t *testing.T) {
+	ctx := context.Background()
+	earlier := t0.Add(-time.Hour)
+	tests := []struct {
+		name          string
+		enabled       bool
+		at            time.Time
+		validAfter    time.Time // TokensValidAfter before the call
+		wantEnabled   bool
+		wantValidAftr time.Time
+	}{
+		{"disable sets TokensValidAfter", false, t0, time.Time{}, false, t0},
+		{"disable moves it forward", false, t0, earlier, false, t0},
+		{"disable never moves it back", false, earlier, t0, false, t0},
+		{"enable leaves it", true, t0, earlier, true, earlier},
+		{"enable without one", true, t0, time.Time{}, true, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openStore(t)
+			tn := testTenant("Cust1")
+			tn.TokensValidAfter = tt.validAfter
+			tn.Enabled = !tt.enabled
+			if err := s.CreateTenant(ctx, tn, auth.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+			before := auditCount(t, s)
+			if err := s.SetTenantEnabled(ctx, "Cust1", tt.enabled, tt.at, auth.AuditEvent{Actor: "cli"}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Tenant(ctx, "Cust1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Enabled != tt.wantEnabled || !got.TokensValidAfter.Equal(tt.wantValidAftr) {
+				t.Errorf("Enabled, TokensValidAfter = %v, %v; want %v, %v",
+					got.Enabled, got.TokensValidAfter, tt.wantEnabled, tt.wantValidAftr)
+			}
+			evs, err := s.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust1", Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantKind := map[bool]string{true: "tenant.enabled", false: "tenant.disabled"}[tt.enabled]
+			if auditCount(t, s)-before != 1 || evs[0].Kind != wantKind || evs[0].Actor != "cli" {
+				t.Errorf("audit: %d new, latest %+v; want 1 of kind %s by cli", auditCount(t, s)-before, evs[0], wantKind)
+			}
+		})
+	}
+	t.Run("unknown tenant", func(t *testing.T) {
+		s, _ := openStore(t)
+		err := s.SetTenantEnabled(ctx, "Cust1", false, t0, auth.AuditEvent{})
+		wantErr(t, err, auth.ErrNotFound)
+		if n := auditCount(t, s); n != 0 {
+			t.Errorf("%d audit events for a failed change", n)
+		}
+	})
+}
+
+func TestUserMapping(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openStore(t)
+	mustCreateTenant(t, s, "Cust1")
+	mustCreateTenant(t, s, "Cust2")
+	for _, m := range []auth.UserMapping{
+		{TenantID: "Cust1", AssociateID: 7, ERPUser: "by-associate"},
+		{TenantID: "Cust1", Email: "Ann@Example.com", ERPUser: "by-email"},
+		{TenantID: "Cust1", AssociateID: 8, Email: "bob@example.com", ERPUser: "bob"},
+		{TenantID: "Cust2", AssociateID: 7, ERPUser: "other-tenant"},
+	} {
+		if err := s.SetUserMapping(ctx, m); err != nil {
+			t.Fatalf("SetUserMapping(%+v): %v", m, err)
+		}
+	}
+	tests := []struct {
+		name      string
+		tenant    string
+		associate int32
+		email     string
+		want      string
+		wantErr   error
+	}{
+		{"associate id", "Cust1", 7, "", "by-associate", nil},
+		{"associate id wins over e-mail", "Cust1", 7, "ann@example.com", "by-associate", nil},
+		{"e-mail when the associate is unmapped", "Cust1", 99, "ann@example.com", "by-email", nil},
+		{"e-mail case-insensitive", "Cust1", 0, "  ANN@EXAMPLE.COM ", "by-email", nil},
+		{"mapping with both keys, by e-mail", "Cust1", 0, "Bob@example.com", "bob", nil},
+		{"per tenant", "Cust2", 7, "", "other-tenant", nil},
+		{"unmapped", "Cust1", 99, "nobody@example.com", "", auth.ErrNotFound},
+		{"zero keys never match", "Cust1", 0, "", "", auth.ErrNotFound},
+		{"unknown tenant", "Cust3", 7, "", "", auth.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.UserMapping(ctx, tt.tenant, tt.associate, tt.email)
+			wantErr(t, err, tt.wantErr)
+			if got != tt.want {
+				t.Errorf("UserMapping = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSetAndDeleteUserMapping(t *testing.T) {
+	ctx := context.Background()
+	type lookup struct {
+		associate int32
+		email     string
+		want      string // "" when unmapped
+	}
+	tests := []struct {
+		name    string
+		set     []auth.UserMapping
+		del     *auth.UserMapping
+		wantErr error
+		lookups []lookup
+	}{
+		{
+			name: "set replaces same associate",
+			set: []auth.UserMapping{
+				{AssociateID: 7, ERPUser: "old"},
+				{AssociateID: 7, ERPUser: "new"},
+			},
+			lookups: []lookup{{7, "", "new"}},
+		},
+		{
+			name: "set replaces same e-mail in any case",
+			set: []auth.UserMapping{
+				{Email: "a@x.com", ERPUser: "old"},
+				{Email: "A@X.COM", ERPUser: "new"},
+			},
+			lookups: []lookup{{0, "a@x.com", "new"}},
+		},
+		{
+			name: "set replaces mappings sharing either key",
+			set: []auth.UserMapping{
+				{AssociateID: 7, ERPUser: "seven"},
+				{Email: "a@x.com", ERPUser: "ann"},
+				{AssociateID: 7, Email: "a@x.com", ERPUser: "both"},
+			},
+			lookups: []lookup{{7, "", "both"}, {0, "a@x.com", "both"}},
+		},
+		{
+			name:    "set without keys",
+			set:     []auth.UserMapping{{ERPUser: "x"}},
+			wantErr: errPlain,
+		},
+		{
+			name:    "set without ERP user",
+			set:     []auth.UserMapping{{AssociateID: 7}},
+			wantErr: errPlain,
+		},
+		{
+			name:    "set on unknown tenant",
+			set:     []auth.UserMapping{{TenantID: "Cust9", AssociateID: 7, ERPUser: "x"}},
+			wantErr: auth.ErrNotFound,
+		},
+		{
+			name:    "delete by associate",
+			set:     []auth.UserMapping{{AssociateID: 7, Email: "a@x.com", ERPUser: "both"}},
+			del:     &auth.UserMapping{AssociateID: 7},
+			lookups: []lookup{{7, "", ""}, {0, "a@x.com", ""}},
+		},
+		{
+			name: "delete by e-mail leaves others",
+			set: []auth.UserMapping{
+				{AssociateID: 7, ERPUser: "seven"},
+				{Email: "a@x.com", ERPUser: "ann"},
+			},
+			del:     &auth.UserMapping{Email: "A@x.com"},
+			lookups: []lookup{{7, "", "seven"}, {0, "a@x.com", ""}},
+		},
+		{
+			name:    "delete needs both keys to match when both given",
+			set:     []auth.UserMapping{{AssociateID: 7, Email: "a@x.com", ERPUser: "both"}},
+			del:     &auth.UserMapping{AssociateID: 7, Email: "b@x.com"},
+			wantErr: auth.ErrNotFound,
+			lookups: []lookup{{7, "", "both"}},
+		},
+		{
+			name:    "delete unmapped",
+			del:     &auth.UserMapping{AssociateID: 7},
+			wantErr: auth.ErrNotFound,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openStore(t)
+			mustCreateTenant(t, s, "Cust1")
+			var err error
+			for _, m := range tt.set {
+				if m.TenantID == "" {
+					m.TenantID = "Cust1"
+				}
+				if err = s.SetUserMapping(ctx, m); err != nil {
+					break
+				}
+			}
+			if tt.del != nil && err == nil {
+				m := *tt.del
+				m.TenantID = "Cust1"
+				err = s.DeleteUserMapping(ctx, m)
+			}
+			wantErr(t, err, tt.wantErr)
+			for _, l := range tt.lookups {
+				got, err := s.UserMapping(ctx, "Cust1", l.associate, l.email)
+				if l.want == "" {
+					wantErr(t, err, auth.ErrNotFound)
+				} else if err != nil || got != l.want {
+					t.Errorf("UserMapping(%d, %q) = %q, %v; want %q", l.associate, l.email, got, err, l.want)
+				}
+			}
+		})
+	}
+}

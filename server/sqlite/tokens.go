@@ -1,0 +1,256 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+const tokenCols = `k.id, k.hash, k.tenant_id, k.associate_id, k.user_name, k.user_email, k.erp_user,
+	k.method, k.secret_id, k.actor, k.issued_at, k.expires_at, k.revoked_at`
+
+// tokenRow receives the tokenCols of a row.
+type tokenRow struct {
+	k               auth.AccessToken
+	hash            []byte
+	method          string
+	secretID        sql.NullInt64
+	issued, expires int64
+	revoked         sql.NullInt64
+}
+
+func (r *tokenRow) dest() []any {
+	return []any{&r.k.ID, &r.hash, &r.k.TenantID, &r.k.User.AssociateID, &r.k.User.Name, &r.k.User.Email,
+		&r.k.User.ERPUser, &r.method, &r.secretID, &r.k.Actor, &r.issued, &r.expires, &r.revoked}
+}
+
+func (r *tokenRow) token() (auth.AccessToken, error) {
+	k := r.k
+	h, err := hash32(r.hash)
+	if err != nil {
+		return auth.AccessToken{}, fmt.Errorf("token %d: %v", k.ID, err)
+	}
+	k.Hash = h
+	k.Method = auth.Method(r.method)
+	k.SecretID = r.secretID.Int64
+	k.IssuedAt = nanosTime(r.issued)
+	k.ExpiresAt = nanosTime(r.expires)
+	k.RevokedAt = timeOf(r.revoked)
+	return k, nil
+}
+
+// IssueToken stores tok and returns its id, together with its audit event (kind
+// token.issued unless ev says otherwise). A zero IssuedAt is the store's clock; tok must
+// expire after it is issued, and tok.ID and tok.RevokedAt are ignored.
+//
+// When tok.SecretID is set, the secret is read inside the write transaction, which holds
+// SQLite's write lock from its start: a RevokeSecret either committed before (the secret
+// is not active at IssuedAt, the error wraps auth.ErrConflict and nothing is written) or
+// commits after and revokes the new token with the others. It also fails with
+// auth.ErrNotFound when the tenant or the secret is unknown, auth.ErrConflict when the
+// secret belongs to another tenant or the hash exists.
+func (s *Store) IssueToken(ctx context.Context, tok auth.AccessToken, ev auth.AuditEvent) (int64, error) {
+	op := "issue token for " + tok.TenantID
+	tok.IssuedAt = s.orNow(tok.IssuedAt)
+	switch {
+	case tok.Hash == [32]byte{}:
+		return 0, storeErr(op, fmt.Errorf("token without a hash"))
+	case tok.Method == "":
+		return 0, storeErr(op, fmt.Errorf("token without a method"))
+	case !tok.ExpiresAt.After(tok.IssuedAt):
+		return 0, storeErr(op, fmt.Errorf("token must expire after it is issued"))
+	}
+	if err := checkTimes(tok.IssuedAt, tok.ExpiresAt); err != nil {
+		return 0, storeErr(op, err)
+	}
+	var id int64
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		if err := tenantExists(ctx, tx, tok.TenantID); err != nil {
+			return err
+		}
+		var secretID any
+		if tok.SecretID != 0 {
+			sec, err := secretByID(ctx, tx, tok.SecretID)
+			if err != nil {
+				return err
+			}
+			if sec.TenantID != tok.TenantID {
+				return fmt.Errorf("secret %d belongs to tenant %s: %w", sec.ID, sec.TenantID, auth.ErrConflict)
+			}
+			if !sec.Active(tok.IssuedAt) {
+				return fmt.Errorf("secret %d is revoked or expired: %w", sec.ID, auth.ErrConflict)
+			}
+			secretID = tok.SecretID
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO access_tokens
+			(hash, tenant_id, associate_id, user_name, user_email, erp_user, method, secret_id, actor, issued_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			tok.Hash[:], tok.TenantID, tok.User.AssociateID, tok.User.Name, tok.User.Email, tok.User.ERPUser,
+			string(tok.Method), secretID, tok.Actor, tok.IssuedAt.UnixNano(), tok.ExpiresAt.UnixNano())
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "token.issued", TenantID: tok.TenantID, At: tok.IssuedAt})
+	})
+	return id, err
+}
+
+// tokenByHashQuery is the per-request token check. The CAST keeps it from being
+// compiled again on every run: see "Parameters in joins".
+const tokenByHashQuery = `SELECT ` + tokenCols + `, ` + tenantCols + `
+	FROM access_tokens k JOIN tenants t ON t.id = k.tenant_id
+	WHERE k.hash = CAST(? AS BLOB)`
+
+// TokenByHash returns the token whose SHA-256 is hash, whatever its state, and its
+// tenant; auth.ErrNotFound when there is none. It runs on every authenticated request:
+// one lookup in the unique hash index joined to the tenant by primary key, on the read
+// pool, with a cached prepared statement.
+func (s *Store) TokenByHash(ctx context.Context, hash [32]byte) (auth.AccessToken, auth.Tenant, error) {
+	const op = "token by hash"
+	var kr tokenRow
+	var tr tenantRow
+	err := s.r.QueryRowContext(ctx, tokenByHashQuery, hash[:]).Scan(append(kr.dest(), tr.dest()...)...)
+	if err != nil {
+		return auth.AccessToken{}, auth.Tenant{}, storeErr(op, err)
+	}
+	k, err := kr.token()
+	if err != nil {
+		return auth.AccessToken{}, auth.Tenant{}, storeErr(op, err)
+	}
+	t, err := tr.tenant()
+	if err != nil {
+		return auth.AccessToken{}, auth.Tenant{}, storeErr(op, err)
+	}
+	return k, t, nil
+}
+
+// liveTokens is the condition on k (access_tokens) and t (its tenant) for a token that
+// authenticates at ?2: not revoked, not expired, and issued after the tenant's
+// TokensValidAfter.
+const liveTokens = `k.revoked_at IS NULL AND k.expires_at > ?2
+	AND (t.tokens_valid_after IS NULL OR k.issued_at > t.tokens_valid_after)`
+
+// ListTokens returns the tenant's live tokens at now, newest first: neither revoked nor
+// expired, and not invalidated by the tenant's TokensValidAfter either. It fails with
+// auth.ErrNotFound when the tenant is unknown.
+func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) ([]auth.AccessToken, error) {
+	op := "list tokens of " + tenantID
+	now = s.orNow(now)
+	if err := checkTimes(now); err != nil {
+		return nil, storeErr(op, err)
+	}
+	// CAST: see "Parameters in joins".
+	rows, err := s.r.QueryContext(ctx, `SELECT `+tokenCols+`
+		FROM access_tokens k JOIN tenants t ON t.id = k.tenant_id
+		WHERE k.tenant_id = CAST(?1 AS TEXT) AND `+liveTokens+`
+		ORDER BY k.issued_at DESC, k.id DESC`, tenantID, now.UnixNano())
+	if err != nil {
+		return nil, storeErr(op, err)
+	}
+	defer rows.Close()
+	var toks []auth.AccessToken
+	for rows.Next() {
+		var r tokenRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, storeErr(op, err)
+		}
+		k, err := r.token()
+		if err != nil {
+			return nil, storeErr(op, err)
+		}
+		toks = append(toks, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr(op, err)
+	}
+	if len(toks) == 0 {
+		if _, err := s.Tenant(ctx, tenantID); err != nil {
+			return nil, err
+		}
+	}
+	return toks, nil
+}
+
+// RevokeTokens revokes at time at (the store's clock when zero) the tenant's tokens that
+// are live then (as ListTokens counts them), only those of one user when associateID is
+// not 0, together with its audit event (kind tokens.revoked unless ev says otherwise),
+// and returns how many it revoked. The event is written even when there were none. It
+// fails with auth.ErrNotFound when the tenant is unknown.
+func (s *Store) RevokeTokens(ctx context.Context, tenantID string, associateID int32, at time.Time, ev auth.AuditEvent) (int, error) {
+	op := "revoke tokens of " + tenantID
+	at = s.orNow(at)
+	if err := checkTimes(at); err != nil {
+		return 0, storeErr(op, err)
+	}
+	var n int64
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		if err := tenantExists(ctx, tx, tenantID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE access_tokens AS k SET revoked_at = ?2
+			FROM tenants t
+			WHERE t.id = k.tenant_id AND k.tenant_id = ?1 AND (?3 = 0 OR k.associate_id = ?3) AND `+liveTokens,
+			tenantID, at.UnixNano(), associateID)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "tokens.revoked", TenantID: tenantID, At: at})
+	})
+	return int(n), err
+}
+
+// RememberJWT records a SuperOffice JWT by its SHA-256 until expires; it fails with
+// auth.ErrConflict when the hash is recorded already (a replay), whether or not that
+// entry has expired but not yet been purged.
+func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Time) error {
+	const op = "remember jwt"
+	if expires.IsZero() {
+		return storeErr(op, fmt.Errorf("a remembered JWT needs an expiry"))
+	}
+	if err := checkTimes(expires); err != nil {
+		return storeErr(op, err)
+	}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO jwt_replay (hash, expires_at) VALUES (?, ?)`,
+		hash[:], expires.UnixNano())
+	return storeErr(op, err)
+}
+
+// Purge deletes, in one transaction, the tokens that expired before now and the replay
+// entries whose expiry is before now, and returns how many rows it removed. Revoked
+// tokens stay until they expire, so they can still be listed and audited. The audit log
+// is never purged.
+func (s *Store) Purge(ctx context.Context, now time.Time) (int, error) {
+	const op = "purge"
+	if err := checkTimes(now); err != nil {
+		return 0, storeErr(op, err)
+	}
+	now = s.orNow(now)
+	var n int64
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM access_tokens WHERE expires_at < ?`,
+			`DELETE FROM jwt_replay WHERE expires_at < ?`,
+		} {
+			res, err := tx.ExecContext(ctx, q, now.UnixNano())
+			if err != nil {
+				return err
+			}
+			m, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += m
+		}
+		return nil
+	})
+	return int(n), err
+}

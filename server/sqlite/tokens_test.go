@@ -1,0 +1,285 @@
+package sqlite
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+func TestIssueToken(t *testing.T) {
+	ctx := context.Background()
+	dupHash := newHash()
+	tests := []struct {
+		name string
+		// tok gets the ids of an active, a revoked and an expired secret of Cust1 and an
+		// active one of Cust2.
+		tok  func(active, revoked, expired, foreign int64) auth.AccessToken
+		want error
+	}{
+		{"from an active secret", func(a, _, _, _ int64) auth.AccessToken { return newToken("Cust1", a) }, nil},
+		{"without a secret", func(_, _, _, _ int64) auth.AccessToken {
+			tok := newToken("Cust1", 0)
+			tok.Method = auth.MethodSuperOfficeJWT
+			tok.User = connector.User{AssociateID: 12, Name: "Ann", Email: "ann@example.com", ERPUser: "ann"}
+			return tok
+		}, nil},
+		{"support access", func(_, _, _, _ int64) auth.AccessToken {
+			tok := newToken("Cust1", 0)
+			tok.Method, tok.Actor = auth.MethodSupport, "qk_admin_ab12"
+			return tok
+		}, nil},
+		{"from a revoked secret", func(_, r, _, _ int64) auth.AccessToken { return newToken("Cust1", r) }, auth.ErrConflict},
+		{"from an expired secret", func(_, _, e, _ int64) auth.AccessToken { return newToken("Cust1", e) }, auth.ErrConflict},
+		{"from another tenant's secret", func(_, _, _, f int64) auth.AccessToken { return newToken("Cust1", f) }, auth.ErrConflict},
+		{"from an unknown secret", func(_, _, _, _ int64) auth.AccessToken { return newToken("Cust1", 999) }, auth.ErrNotFound},
+		{"unknown tenant", func(_, _, _, _ int64) auth.AccessToken { return newToken("Cust9", 0) }, auth.ErrNotFound},
+		{"duplicate hash", func(a, _, _, _ int64) auth.AccessToken {
+			tok := newToken("Cust1", a)
+			tok.Hash = dupHash
+			return tok
+		}, auth.ErrConflict},
+		{"expires when issued", func(a, _, _, _ int64) auth.AccessToken {
+			tok := newToken("Cust1", a)
+			tok.ExpiresAt = tok.IssuedAt
+			return tok
+		}, errPlain},
+		{"no method", func(a, _, _, _ int64) auth.AccessToken {
+			tok := newToken("Cust1", a)
+			tok.Method = ""
+			return tok
+		}, errPlain},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openStore(t)
+			mustCreateTenant(t, s, "Cust1")
+			mustCreateTenant(t, s, "Cust2")
+			active := mustCreateSecret(t, s, newSecret("Cust1"))
+			revoked := mustCreateSecret(t, s, newSecret("Cust1"))
+			if err := s.RevokeSecret(ctx, revoked, t0.Add(-time.Second), auth.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+			exp := newSecret("Cust1")
+			exp.CreatedAt, exp.ExpiresAt = t0.Add(-time.Hour), t0
+			expired := mustCreateSecret(t, s, exp)
+			foreign := mustCreateSecret(t, s, newSecret("Cust2"))
+			seed := newToken("Cust1", 0)
+			seed.Hash = dupHash
+			mustIssueToken(t, s, seed)
+			audits, tokens := auditCount(t, s), count(t, s, `SELECT count(*) FROM access_tokens`)
+
+			tok := tt.tok(active, revoked, expired, foreign)
+			id, err := s.IssueToken(ctx, tok, auth.AuditEvent{RemoteAddr: "192.0.2.1"})
+			wantErr(t, err, tt.want)
+			wantNew := 0
+			if err == nil {
+				wantNew = 1
+			}
+			if n := count(t, s, `SELECT count(*) FROM access_tokens`) - tokens; n != wantNew {
+				t.Errorf("tokens written = %d, want %d", n, wantNew)
+			}
+			if n := auditCount(t, s) - audits; n != wantNew {
+				t.Errorf("audit events written = %d, want %d", n, wantNew)
+			}
+			if err != nil {
+				return
+			}
+			got, tn, err := s.TokenByHash(ctx, tok.Hash)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok.ID = id
+			if !reflect.DeepEqual(got, tok) {
+				t.Errorf("TokenByHash = %+v\nwant          %+v", got, tok)
+			}
+			if want := testTenant("Cust1"); !reflect.DeepEqual(tn, want) {
+				t.Errorf("tenant = %+v\nwant     %+v", tn, want)
+			}
+			evs, _ := s.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust1", Limit: 1})
+			if ev := evs[0]; ev.Kind != "token.issued" || ev.RemoteAddr != "192.0.2.1" || !ev.At.Equal(tok.IssuedAt) {
+				t.Errorf("audit event = %+v", ev)
+			}
+		})
+	}
+}
+
+func TestTokenByHashUnknown(t *testing.T) {
+	s, _ := openStore(t)
+	_, _, err := s.TokenByHash(context.Background(), newHash())
+	wantErr(t, err, auth.ErrNotFound)
+}
+
+func TestListAndRevokeTokens(t *testing.T) {
+	ctx := context.Background()
+	now := t0.Add(10 * time.Minute)
+	user := func(assoc int32, issued time.Time) auth.AccessToken {
+		tok := newToken("Cust1", 0)
+		tok.Method = auth.MethodSuperOfficeJWT
+		tok.User.AssociateID = assoc
+		tok.IssuedAt, tok.ExpiresAt = issued, issued.Add(time.Hour)
+		return tok
+	}
+	// Tokens of Cust1: live ones of users 7 and 8, one expired, one revoked, one issued
+	// before the tenant's TokensValidAfter; and a live one of Cust2.
+	live7a, live7b, live8 := user(7, t0), user(7, t0.Add(time.Minute)), user(8, t0)
+	expired := user(7, t0.Add(-2*time.Hour))
+	revoked := user(7, t0)
+	stale := user(7, t0.Add(-30*time.Minute))
+	other := newToken("Cust2", 0)
+	setup := func(t *testing.T) *Store {
+		s, _ := openStore(t)
+		tn := testTenant("Cust1")
+		tn.TokensValidAfter = t0.Add(-20 * time.Minute)
+		if err := s.CreateTenant(ctx, tn, auth.AuditEvent{}); err != nil {
+			t.Fatal(err)
+		}
+		mustCreateTenant(t, s, "Cust2")
+		for _, tok := range []auth.AccessToken{live7a, live7b, live8, expired, revoked, stale, other} {
+			mustIssueToken(t, s, tok)
+		}
+		if _, err := s.w.Exec(`UPDATE access_tokens SET revoked_at = ? WHERE hash = ?`, t0.UnixNano(), revoked.Hash[:]); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	hashes := func(toks []auth.AccessToken) [][32]byte {
+		var hs [][32]byte
+		for _, k := range toks {
+			hs = append(hs, k.Hash)
+		}
+		return hs
+	}
+
+	t.Run("list", func(t *testing.T) {
+		s := setup(t)
+		toks, err := s.ListTokens(ctx, "Cust1", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Newest first; live8 and live7a were issued at the same time, live8 later.
+		want := [][32]byte{live7b.Hash, live8.Hash, live7a.Hash}
+		if got := hashes(toks); !reflect.DeepEqual(got, want) {
+			t.Errorf("ListTokens = %x\nwant        %x", got, want)
+		}
+		_, err = s.ListTokens(ctx, "Cust9", now)
+		wantErr(t, err, auth.ErrNotFound)
+	})
+
+	tests := []struct {
+		name      string
+		tenant    string
+		associate int32
+		wantN     int
+		wantLeft  [][32]byte // live tokens of Cust1 afterwards
+		wantErr   error
+	}{
+		{"every user", "Cust1", 0, 3, nil, nil},
+		{"one user", "Cust1", 7, 2, [][32]byte{live8.Hash}, nil},
+		{"user without tokens", "Cust1", 99, 0, [][32]byte{live7b.Hash, live8.Hash, live7a.Hash}, nil},
+		{"unknown tenant", "Cust9", 0, 0, [][32]byte{live7b.Hash, live8.Hash, live7a.Hash}, auth.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run("revoke "+tt.name, func(t *testing.T) {
+			s := setup(t)
+			audits := auditCount(t, s)
+			n, err := s.RevokeTokens(ctx, tt.tenant, tt.associate, now, auth.AuditEvent{Actor: "cli"})
+			wantErr(t, err, tt.wantErr)
+			if n != tt.wantN {
+				t.Errorf("revoked %d, want %d", n, tt.wantN)
+			}
+			wantAudit := 1
+			if err != nil {
+				wantAudit = 0
+			}
+			if got := auditCount(t, s) - audits; got != wantAudit {
+				t.Errorf("audit events written = %d, want %d", got, wantAudit)
+			}
+			toks, err := s.ListTokens(ctx, "Cust1", now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hashes(toks); !reflect.DeepEqual(got, tt.wantLeft) {
+				t.Errorf("live afterwards = %x\nwant             %x", got, tt.wantLeft)
+			}
+			if toks, _ := s.ListTokens(ctx, "Cust2", now); len(toks) != 1 {
+				t.Errorf("Cust2 has %d live tokens, want 1", len(toks))
+			}
+			if tok, _, _ := s.TokenByHash(ctx, revoked.Hash); !tok.RevokedAt.Equal(t0) {
+				t.Errorf("an already revoked token's time moved to %v", tok.RevokedAt)
+			}
+		})
+	}
+}
+
+func TestRememberJWT(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openStore(t)
+	h := newHash()
+	steps := []struct {
+		name    string
+		hash    [32]byte
+		expires time.Time
+		want    error
+	}{
+		{"first time", h, t0.Add(5 * time.Minute), nil},
+		{"replay", h, t0.Add(5 * time.Minute), auth.ErrConflict},
+		{"replay with another expiry", h, t0.Add(time.Hour), auth.ErrConflict},
+		{"another JWT", newHash(), t0.Add(5 * time.Minute), nil},
+		{"no expiry", newHash(), time.Time{}, errPlain},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			wantErr(t, s.RememberJWT(ctx, st.hash, st.expires), st.want)
+		})
+	}
+}
+
+func TestPurge(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openStore(t)
+	mustCreateTenant(t, s, "Cust1")
+	now := t0.Add(2 * time.Hour)
+	var keep, drop [][32]byte
+	for _, exp := range []time.Duration{-time.Hour, -time.Nanosecond, 0, time.Hour} {
+		tok := newToken("Cust1", 0)
+		tok.IssuedAt, tok.ExpiresAt = now.Add(-3*time.Hour), now.Add(exp)
+		mustIssueToken(t, s, tok)
+		jwt := newHash()
+		if err := s.RememberJWT(ctx, jwt, now.Add(exp)); err != nil {
+			t.Fatal(err)
+		}
+		if exp < 0 {
+			drop = append(drop, tok.Hash, jwt)
+		} else {
+			keep = append(keep, tok.Hash, jwt)
+		}
+	}
+	audits := auditCount(t, s)
+	n, err := s.Purge(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(drop) {
+		t.Errorf("Purge removed %d rows, want %d", n, len(drop))
+	}
+	for _, h := range keep {
+		if count(t, s, `SELECT (SELECT count(*) FROM access_tokens WHERE hash = ?1) + (SELECT count(*) FROM jwt_replay WHERE hash = ?1)`, h[:]) != 1 {
+			t.Errorf("purged %x, which expires at or after now", h[:4])
+		}
+	}
+	for _, h := range drop {
+		if count(t, s, `SELECT (SELECT count(*) FROM access_tokens WHERE hash = ?1) + (SELECT count(*) FROM jwt_replay WHERE hash = ?1)`, h[:]) != 0 {
+			t.Errorf("kept %x, which expired before now", h[:4])
+		}
+	}
+	if auditCount(t, s) != audits {
+		t.Error("Purge touched the audit log")
+	}
+	if n, err := s.Purge(ctx, now); n != 0 || err != nil {
+		t.Errorf("second Purge = %d, %v; want 0, nil", n, err)
+	}
+}
