@@ -23,6 +23,8 @@ import (
 const (
 	DefaultBodyLimit   = 8 << 20 // bytes; a quote version with hundreds of lines is well below
 	DefaultCallTimeout = 20 * time.Second
+	// TokenBodyLimit bounds the body of the token endpoints, which carry a JWT or a form.
+	TokenBodyLimit = 64 << 10
 )
 
 type config struct {
@@ -74,8 +76,9 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, spec)
 	})
 	tokens := tokenEndpoints{authn: authn}
-	e.POST("/Authenticate", tokens.authenticate)
-	e.POST("/oauth/access_token", tokens.clientCredentials)
+	tokenLimit := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.Itoa(TokenBodyLimit) + "B"})
+	e.POST("/Authenticate", tokens.authenticate, tokenLimit)
+	e.POST("/oauth/access_token", tokens.clientCredentials, tokenLimit)
 
 	ops := openapi.NewStrictHandler(&operations{conn: conn, timeout: cfg.callTimeout}, nil)
 	openapi.RegisterHandlers(authenticatedRoutes{e, authenticate(authn)}, ops)

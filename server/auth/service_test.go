@@ -365,6 +365,9 @@ func TestRefusalsLookAlike(t *testing.T) {
 	if a := e.post("/Authenticate", basic("Cust100", good), "", ""); a.status != 401 || !bytes.Equal(stripRequestID(t, a.body), first) {
 		t.Errorf("disabled tenant: %d %s", a.status, a.body)
 	}
+	if a := e.post("/Authenticate", basic("Cust100", wrong), "", ""); a.header.Get("Cache-Control") != "no-store" || a.header.Get("Pragma") != "no-cache" {
+		t.Errorf("a 401 may be cached: %v", a.header)
+	}
 	refusals, err := e.store.AuditEvents(context.Background(), auth.AuditFilter{Kinds: []string{"auth.refused"}, Limit: 100})
 	if err != nil || len(refusals) == 0 {
 		t.Fatalf("no refusal audited: %v", err)
@@ -805,4 +808,60 @@ func TestHS256Refusals(t *testing.T) {
 			t.Errorf("an HS256 JWT minted a token: %d", a.status)
 		}
 	})
+}
+
+func TestAuthenticateRequestShapes(t *testing.T) {
+	e := newEnv(t)
+	e.tenant("Cust100", connector.EnvironmentTest)
+	secret, _ := e.secret("Cust100")
+	tests := []struct {
+		name, authz, contentType, body string
+		status                         int
+		challenge                      string
+	}{
+		{"no credential, empty body", "", "", "", 401, `Bearer realm="quotekit"`},
+		{"body over the token endpoints' limit", "", "application/json", `{"SignedToken":"` + strings.Repeat("a", 2<<20) + `"}`, 413, ""},
+		{"SQL in the tenant", basic("Cust100' OR '1'='1", secret), "", "", 401, `Basic realm="quotekit"`},
+		{"tenant with a path", basic("../Cust100", secret), "", "", 401, `Basic realm="quotekit"`},
+		{"full-width digits", basic("Cust１００", secret), "", "", 401, `Basic realm="quotekit"`},
+		{"secret with a suffix", "Bearer " + secret + "x", "", "", 401, `Bearer realm="quotekit", error="invalid_token", error_description="Invalid credential"`},
+		{"secret truncated", "Bearer " + secret[:len(secret)-3], "", "", 401, `Bearer realm="quotekit", error="invalid_token", error_description="Invalid credential"`},
+		{"prefix only", "Bearer qk_sk_test_", "", "", 401, `Bearer realm="quotekit", error="invalid_token", error_description="Invalid credential"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := e.post("/Authenticate", tt.authz, tt.contentType, tt.body)
+			if a.status != tt.status || a.header.Get("WWW-Authenticate") != tt.challenge {
+				t.Errorf("status %d, challenge %q: %.200s", a.status, a.header.Get("WWW-Authenticate"), a.body)
+			}
+		})
+	}
+	e.noLeaks(secret)
+}
+
+// TestEnvironmentSwitch: a tenant moved from test to live no longer accepts what was
+// issued for it as a test tenant.
+func TestEnvironmentSwitch(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.tenant("Cust100", connector.EnvironmentTest)
+	secret, _ := e.secret("Cust100")
+	tok := e.token("Bearer " + secret)
+	tn, err := e.store.Tenant(ctx, "Cust100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.Environment = connector.EnvironmentLive
+	if err := e.store.UpdateTenant(ctx, tn, auth.AuditEvent{TenantID: "Cust100", Kind: "tenant.updated", At: e.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if a := e.post("/FindProduct", "Bearer "+tok, "application/json", `{}`); a.status != 401 {
+		t.Errorf("test token on a live tenant: %d", a.status)
+	}
+	if a := e.post("/Authenticate", "Bearer "+secret, "", ""); a.status != 401 {
+		t.Errorf("test secret on a live tenant: %d", a.status)
+	}
+	if a := e.post("/Authenticate", "Bearer "+e.soJWT(e.sod, "Cust100", nil), "", ""); a.status != 401 {
+		t.Errorf("sod JWT for a live tenant: %d", a.status)
+	}
 }
