@@ -722,28 +722,38 @@ func BenchmarkAuthenticate(b *testing.B) {
 	b.Run("shared secret", func(b *testing.B) {
 		e := benchEnv(b)
 		secret, _ := e.secret("Cust100")
-		e.benchToken(b, func() string { return "Bearer " + secret })
+		e.benchToken(b, func(int) string { return "Bearer " + secret })
 	})
-	b.Run("SuperOffice RS256 JWT", func(b *testing.B) {
-		e := benchEnv(b)
-		n := 0
-		e.benchToken(b, func() string {
+	for _, withNonce := range []bool{false, true} {
+		name := "SuperOffice RS256 JWT"
+		if withNonce {
+			name += " with nonce (signs the application token)"
+		}
+		b.Run(name, func(b *testing.B) {
+			e := benchEnv(b)
 			// Each JWT can be used once (the replay cache refuses a second use), so every
-			// call gets a fresh one, signed outside the timer.
-			b.StopTimer()
-			defer b.StartTimer()
-			n++
-			return "Bearer " + e.soJWT(e.sod, "Cust100", func(tk jwt.Token) { _ = tk.Set(jwt.JwtIDKey, strconv.Itoa(n)) })
+			// call gets its own, signed before the timer starts.
+			jwts := make([]string, b.N)
+			for i := range jwts {
+				jwts[i] = "Bearer " + e.soJWT(e.sod, "Cust100", func(tk jwt.Token) {
+					_ = tk.Set(jwt.JwtIDKey, strconv.Itoa(i))
+					if !withNonce {
+						_ = tk.Remove("nonce")
+					}
+				})
+			}
+			e.benchToken(b, func(i int) string { return jwts[i] })
 		})
-	})
+	}
 }
 
-// benchToken measures Service.Token, the work behind POST /Authenticate.
-func (e *env) benchToken(b *testing.B, authz func() string) {
+// benchToken measures Service.Token, the work behind POST /Authenticate, b.N times.
+func (e *env) benchToken(b *testing.B, authz func(i int) string) {
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for i := range b.N {
 		r := httptest.NewRequest("POST", "/Authenticate", nil)
-		r.Header.Set("Authorization", authz())
+		r.Header.Set("Authorization", authz(i))
 		if _, err := e.svc.Token(r); err != nil {
 			b.Fatal(err)
 		}
