@@ -31,12 +31,14 @@ type config struct {
 	logger      *slog.Logger
 	bodyLimit   int64
 	callTimeout time.Duration
+	metrics     *Metrics
+	ready       []readyCheck
 }
 
 // Option changes an optional setting of New.
 type Option func(*config)
 
-// WithLogger sets the logger for faults (default: discard).
+// WithLogger sets the logger for the request log and faults (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithBodyLimit sets the largest accepted request body in bytes (default DefaultBodyLimit).
@@ -69,12 +71,17 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 	errs := &errorMapper{log: cfg.logger}
 	e.HTTPErrorHandler = errs.handle
 
-	e.Use(requestID, errs.recoverPanics)
+	e.Use(requestID, observe(cfg.logger, cfg.metrics), errs.recoverPanics)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(cfg.bodyLimit, 10) + "B"}))
 
 	e.GET("/openapi.json", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, spec)
 	})
+	e.GET("/healthz", health)
+	e.GET("/readyz", readiness(cfg.ready))
+	if cfg.metrics != nil {
+		e.GET("/metrics", metricsHandler(cfg.metrics))
+	}
 	tokens := tokenEndpoints{authn: authn}
 	tokenLimit := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.Itoa(TokenBodyLimit) + "B"})
 	e.POST("/Authenticate", tokens.authenticate, tokenLimit)
