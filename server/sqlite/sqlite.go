@@ -156,6 +156,16 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
+// Ping checks that the database answers a read, for readiness probes. It fails with
+// auth.ErrUnavailable when it does not.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return storeErr("ping", err)
+	}
+	return nil
+}
+
 // write runs fn in one write transaction (BEGIN IMMEDIATE) and commits it; any error
 // rolls everything back, so a failed write did not happen.
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {

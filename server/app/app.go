@@ -1,0 +1,337 @@
+package app
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/acme/autocert"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server"
+	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/server/sqlite"
+)
+
+// Server timeouts. The write timeout leaves the connector its whole call timeout.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	shutdownGrace     = 10 * time.Second
+	purgeEvery        = 10 * time.Minute
+	maxHeaderBytes    = 64 << 10
+)
+
+// Ready is what a program learns once the server listens.
+type Ready struct {
+	BaseURL string        // e.g. https://127.0.0.1:8443
+	Store   *sqlite.Store // the store, for seeding
+	Admin   *auth.Admin   // credential management on that store
+	Stdout  io.Writer
+}
+
+// Option changes how Serve runs.
+type Option func(*options)
+
+type options struct {
+	onReady func(context.Context, Ready) error
+}
+
+// OnReady runs f once the server listens, before it serves its first request; an error
+// stops the server. Samples use it to create a demo tenant.
+func OnReady(f func(context.Context, Ready) error) Option {
+	return func(o *options) { o.onReady = f }
+}
+
+// Serve runs conn behind authentication on the store of cfg until ctx is done, then
+// shuts down gracefully. It prints the effective configuration to stderr and logs JSON
+// lines there.
+func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv func(string) string, stdout, stderr io.Writer, opts ...Option) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level(cfg.LogLevel)}))
+	cfg.Print(stderr)
+
+	if err := os.MkdirAll(cfg.Dir(), 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	store, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer store.Close()
+	keys, err := auth.LoadMasterKey(getenv(auth.MasterKeyEnv), cfg.MasterKeyFile, cfg.Dev)
+	if err != nil {
+		return err
+	}
+
+	metrics := server.NewMetrics()
+	authOpts := []auth.Option{auth.WithKeyring(keys), auth.WithLogger(log), auth.WithTokenTTL(cfg.TokenTTL), auth.WithTrustedProxies(cfg.TrustedProxies)}
+	srvOpts := []server.Option{
+		server.WithLogger(log), server.WithMetrics(metrics), server.WithCallTimeout(cfg.CallTimeout), server.WithBodyLimit(cfg.BodyLimit),
+		server.WithReadiness("store", store.Ping),
+	}
+	verifier, err := superOffice(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if verifier != nil {
+		authOpts = append(authOpts, auth.WithSuperOffice(verifier))
+		srvOpts = append(srvOpts, server.WithReadiness("superoffice keys", func(context.Context) error {
+			if !verifier.Ready() {
+				return errors.New("no SuperOffice keys loaded")
+			}
+			return nil
+		}))
+	}
+	if cfg.PartnerKey != "" {
+		key, err := readRSAKey(cfg.PartnerKey)
+		if err != nil {
+			return fmt.Errorf("partner key: %w", err)
+		}
+		authOpts = append(authOpts, auth.WithPartnerKey(key))
+	}
+	handler, err := server.New(conn, auth.NewService(store, authOpts...), srvOpts...)
+	if err != nil {
+		return err
+	}
+
+	ln, scheme, err := listen(cfg)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      cfg.CallTimeout + 10*time.Second,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	baseURL := scheme + "://" + ln.Addr().String()
+	log.Info("listening", slog.String("url", baseURL))
+
+	if o.onReady != nil {
+		if err := o.onReady(ctx, Ready{BaseURL: baseURL, Store: store, Admin: auth.NewAdmin(store, keys, nil), Stdout: stdout}); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+
+	go purge(ctx, store, log)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// listen opens the listener the configuration asks for, TLS 1.2 or newer unless plain
+// HTTP on loopback was asked for.
+func listen(cfg Config) (net.Listener, string, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, "", err
+	}
+	if cfg.PlainHTTP {
+		return ln, "http", nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	switch {
+	case cfg.TLSCert != "":
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			ln.Close()
+			return nil, "", fmt.Errorf("load TLS certificate: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	case cfg.ACMEHost != "":
+		// TLS-ALPN-01 on this listener; it must be reachable on port 443 of ACMEHost.
+		m := &autocert.Manager{
+			Prompt:     autocert.AcceptTOS,
+			HostPolicy: autocert.HostWhitelist(cfg.ACMEHost),
+			Cache:      autocert.DirCache(cfg.ACMECache),
+		}
+		tc = m.TLSConfig()
+		tc.MinVersion = tls.VersionTLS12
+	default: // --dev
+		cert, err := selfSigned()
+		if err != nil {
+			ln.Close()
+			return nil, "", err
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tls.NewListener(ln, tc), "https", nil
+}
+
+// selfSigned makes a development certificate for localhost, valid for 30 days.
+func selfSigned() (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: "quotekit development", Organization: []string{"quotekit"}},
+		NotBefore:    now.Add(-time.Minute), NotAfter: now.Add(30 * 24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
+
+// superOffice builds the verifier for the configured environments and local keys, or
+// nil when none is configured (then SuperOffice JWTs are refused).
+func superOffice(ctx context.Context, cfg Config) (*auth.SuperOfficeVerifier, error) {
+	var envs []auth.Env
+	for _, name := range cfg.SuperOffice {
+		envs = append(envs, auth.Env{Name: name})
+	}
+	for _, pair := range cfg.LocalKeys {
+		name, path, _ := strings.Cut(pair, "=")
+		pub, err := readPublicKey(path)
+		if err != nil {
+			return nil, fmt.Errorf("SuperOffice key %s: %w", name, err)
+		}
+		mode := connector.EnvironmentTest
+		if name == "online" {
+			mode = connector.EnvironmentLive
+		}
+		envs = append(envs, auth.Env{Name: "local-" + name, Mode: mode, Keys: []crypto.PublicKey{pub}})
+	}
+	if len(envs) == 0 {
+		return nil, nil
+	}
+	return auth.NewSuperOfficeVerifier(ctx, auth.SuperOfficeConfig{Envs: envs})
+}
+
+// purge deletes expired tokens and replay entries now and then, so the tables stay small.
+func purge(ctx context.Context, store *sqlite.Store, log *slog.Logger) {
+	t := time.NewTicker(purgeEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if n, err := store.Purge(ctx, now); err != nil {
+				log.Warn("purge failed", slog.String("error", err.Error()))
+			} else if n > 0 {
+				log.Info("purged expired rows", slog.Int("rows", n))
+			}
+		}
+	}
+}
+
+func level(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// readRSAKey reads an RSA private key in PEM (PKCS#1 or PKCS#8).
+func readRSAKey(path string) (*rsa.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		return nil, errors.New("no PEM block")
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		return k, nil
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, errors.New("not an RSA private key")
+	}
+	rk, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, errors.New("not an RSA private key")
+	}
+	return rk, nil
+}
+
+// readPublicKey reads an RSA public key from a PEM file holding a public key, a
+// certificate, or a private key (whose public half is used).
+func readPublicKey(path string) (*rsa.PublicKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		return nil, errors.New("no PEM block")
+	}
+	switch block.Type {
+	case "CERTIFICATE":
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		if pub, ok := cert.PublicKey.(*rsa.PublicKey); ok {
+			return pub, nil
+		}
+	case "PUBLIC KEY":
+		k, err := x509.ParsePKIXPublicKey(block.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		if pub, ok := k.(*rsa.PublicKey); ok {
+			return pub, nil
+		}
+	case "RSA PUBLIC KEY":
+		return x509.ParsePKCS1PublicKey(block.Bytes)
+	default:
+		if k, err := readRSAKey(path); err == nil {
+			return &k.PublicKey, nil
+		}
+	}
+	return nil, errors.New("not an RSA public key")
+}

@@ -1,0 +1,151 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/app"
+)
+
+func noEnv(string) string { return "" }
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		err  string
+	}{
+		{"dev defaults", []string{"--dev"}, nil, ""},
+		{"plain HTTP on loopback", []string{"--http", "--addr", "127.0.0.1:0"}, nil, ""},
+		{"plain HTTP on every address", []string{"--http", "--addr", ":8080"}, nil, "only on a loopback address"},
+		{"plain HTTP on a public address", []string{"--http", "--addr", "192.0.2.10:80"}, nil, "only on a loopback address"},
+		{"no TLS at all", nil, nil, "no TLS configured"},
+		{"certificate without key", []string{"--tls-cert", "c.pem"}, nil, "go together"},
+		{"two TLS modes", []string{"--http", "--acme-host", "erp.example.com"}, nil, "choose one"},
+		{"from the environment", nil, map[string]string{"QUOTEKIT_DEV": "true", "QUOTEKIT_DB": "/tmp/x/q.db"}, ""},
+		{"bad local key pair", []string{"--dev", "--superoffice-key", "sod"}, nil, "env=path.pem"},
+		{"stray argument", []string{"--dev", "extra"}, nil, "unexpected argument"},
+		{"bad duration in the environment", []string{"--dev"}, map[string]string{"QUOTEKIT_CALL_TIMEOUT": "soon"}, "QUOTEKIT_CALL_TIMEOUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv := func(k string) string { return tt.env[k] }
+			cfg, err := app.ParseConfig("test", tt.args, getenv, io.Discard)
+			if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+				t.Fatalf("err %v, want %q", err, tt.err)
+			}
+			if tt.name == "from the environment" && (cfg.DB != "/tmp/x/q.db" || cfg.MasterKeyFile != "/tmp/x/master.key" || !cfg.Dev) {
+				t.Errorf("config %+v", cfg)
+			}
+		})
+	}
+	if _, err := app.ParseConfig("test", []string{"--help"}, noEnv, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("--help: %v", err)
+	}
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// serve starts Serve and returns its base URL, its log, and a stop function that shuts
+// it down and returns Serve's error.
+func serve(t *testing.T, args ...string) (string, *syncBuf, func() error) {
+	t.Helper()
+	cfg, err := app.ParseConfig("test", append([]string{"--db", filepath.Join(t.TempDir(), "q.db"), "--superoffice", ""}, args...), noEnv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	errc := make(chan error, 1)
+	logs := &syncBuf{}
+	go func() {
+		errc <- app.Serve(ctx, connector.Unsupported{}, cfg, noEnv, io.Discard, logs, app.OnReady(func(_ context.Context, r app.Ready) error {
+			ready <- r.BaseURL
+			return nil
+		}))
+	}()
+	select {
+	case url := <-ready:
+		stop := func() error { cancel(); return <-errc }
+		t.Cleanup(func() { cancel() })
+		return url, logs, stop
+	case err := <-errc:
+		cancel()
+		t.Fatalf("Serve: %v\n%s", err, logs)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("Serve did not get ready")
+	}
+	return "", nil, nil
+}
+
+func TestServePlainHTTPOnLoopback(t *testing.T) {
+	url, logs, stop := serve(t, "--http", "--addr", "127.0.0.1:0", "--dev")
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Fatalf("base URL %s", url)
+	}
+	for _, path := range []string{"/healthz", "/readyz", "/openapi.json", "/metrics"} {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Errorf("graceful shutdown: %v", err)
+	}
+	if !strings.Contains(logs.String(), "quotekit configuration:") || !strings.Contains(logs.String(), `"msg":"shutting down"`) {
+		t.Errorf("log:\n%s", logs)
+	}
+}
+
+func TestServeDevTLS(t *testing.T) {
+	url, _, stop := serve(t, "--dev", "--addr", "127.0.0.1:0")
+	defer stop()
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("base URL %s", url)
+	}
+	get := func(min, max uint16) error {
+		client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{
+			InsecureSkipVerify: true, // the development certificate is self-signed
+			MinVersion:         min, MaxVersion: max,
+		}}}
+		resp, err := client.Get(url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	if err := get(tls.VersionTLS12, tls.VersionTLS13); err != nil {
+		t.Errorf("TLS 1.2+: %v", err)
+	}
+	if err := get(tls.VersionTLS10, tls.VersionTLS11); err == nil {
+		t.Error("TLS 1.1 was negotiated")
+	}
+	// A client that checks certificates, as NetServer does, refuses the self-signed one.
+	if resp, err := http.Get(url + "/healthz"); err == nil {
+		resp.Body.Close()
+		t.Error("a self-signed certificate passed verification")
+	}
+}
