@@ -171,6 +171,10 @@ type AdminStore interface {
 	// SetUserMapping adds or replaces a user mapping; DeleteUserMapping removes one.
 	SetUserMapping(ctx context.Context, m UserMapping) error
 	DeleteUserMapping(ctx context.Context, m UserMapping) error
+	// ListUserMappings returns the tenant's user mappings, those with an associate id
+	// first (by associate id), then those by e-mail only (by e-mail); ErrNotFound when
+	// the tenant is unknown.
+	ListUserMappings(ctx context.Context, tenantID string) ([]UserMapping, error)
 
 	// CreateSecret stores a new secret; ErrLimit when the tenant already has maxActive
 	// active secrets, ErrNotFound when the tenant is unknown.

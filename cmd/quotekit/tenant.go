@@ -1,0 +1,737 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/server/sqlite"
+)
+
+var tenantCommands = map[string]command{
+	"add":        {"onboard a SuperOffice customer", leaf(tenantAdd)},
+	"list":       {"list every tenant", leaf(tenantList)},
+	"show":       {"show a tenant with its configuration, user mappings and recent refusals", leaf(tenantShow)},
+	"update":     {"change a tenant's name, environment, AppIds or configuration", leaf(tenantUpdate)},
+	"disable":    {"refuse every credential of a tenant and invalidate its tokens at once", leaf(tenantDisable)},
+	"enable":     {"accept a disabled tenant's credentials again", leaf(tenantEnable)},
+	"map-user":   {"map a SuperOffice user (associate id or e-mail) to an ERP user", leaf(tenantMapUser)},
+	"unmap-user": {"remove a user mapping", leaf(tenantUnmapUser)},
+}
+
+// Limits of what people type into a tenant record.
+const (
+	maxName        = 200
+	maxAppID       = 128
+	maxConfigKey   = 128
+	maxConfigValue = 4096
+	maxReason      = 200
+)
+
+// tenantJSON is a tenant in --json output.
+type tenantJSON struct {
+	ID               string            `json:"id"`
+	Name             string            `json:"name"`
+	Environment      string            `json:"environment"`
+	Enabled          bool              `json:"enabled"`
+	AppIDs           []string          `json:"app_ids"`
+	Config           map[string]string `json:"config"`
+	TokensValidAfter *time.Time        `json:"tokens_valid_after,omitempty"`
+	CreatedAt        time.Time         `json:"created_at"`
+	UpdatedAt        time.Time         `json:"updated_at"`
+}
+
+func tenantOut(t auth.Tenant, reveal bool) tenantJSON {
+	out := tenantJSON{
+		ID: t.ID, Name: t.Name, Environment: string(t.Environment), Enabled: t.Enabled,
+		AppIDs: t.AppIDs, Config: map[string]string{}, TokensValidAfter: timePtr(t.TokensValidAfter),
+		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+	}
+	if out.AppIDs == nil {
+		out.AppIDs = []string{}
+	}
+	for k, v := range t.Config {
+		if !reveal && sensitiveKey(k) {
+			v = hiddenValue
+		}
+		out.Config[k] = v
+	}
+	return out
+}
+
+// hiddenValue replaces configuration values whose key names a credential (an ERP
+// password or API key): listings are read over shoulders and pasted into tickets.
+const hiddenValue = "(hidden; --reveal-config shows it)"
+
+func sensitiveKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range []string{"password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key", "privatekey", "private_key", "credential"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func stateOf(t auth.Tenant) string { return enabledText(t.Enabled) }
+
+func enabledText(enabled bool) string {
+	if enabled {
+		return "enabled"
+	}
+	return "disabled"
+}
+
+// printTenant prints a tenant as name/value lines and its configuration.
+func printTenant(w io.Writer, t tenantJSON) {
+	tw := newTable(w)
+	row(tw, "Tenant", t.ID)
+	row(tw, "Name", t.Name)
+	row(tw, "Environment", t.Environment)
+	row(tw, "State", enabledText(t.Enabled))
+	row(tw, "App IDs", orDash(t.AppIDs))
+	if t.TokensValidAfter != nil {
+		row(tw, "Tokens valid after", when(*t.TokensValidAfter))
+	}
+	row(tw, "Created", when(t.CreatedAt))
+	row(tw, "Updated", when(t.UpdatedAt))
+	tw.Flush()
+	fmt.Fprintln(w, "\nConfig:")
+	if len(t.Config) == 0 {
+		fmt.Fprintln(w, "  (none)")
+		return
+	}
+	tw = newTable(w)
+	for _, k := range slices.Sorted(maps.Keys(t.Config)) {
+		row(tw, "  "+k, t.Config[k])
+	}
+	tw.Flush()
+}
+
+// tenantFields are the flags add and update share.
+type tenantFields struct {
+	name   string
+	env    string
+	appIDs stringList
+	config keyValues
+}
+
+func (f *tenantFields) define(c *cli, update bool) {
+	nameHelp, envHelp, appHelp := "the customer's `name`, for people (required)", "the SuperOffice environment: `test|live`; test is sod and qaonline, live is online (required)",
+		"an `AppId` whose JWTs (aud spn:<AppId>) the tenant accepts; repeat for several"
+	if update {
+		nameHelp, envHelp, appHelp = "a new `name`", "a new environment: `test|live`", "replaces every AppId with this `AppId`; repeat for several"
+	}
+	c.fs.StringVar(&f.name, "name", "", nameHelp)
+	c.fs.StringVar(&f.env, "env", "", envHelp)
+	c.fs.Var(&f.appIDs, "app-id", appHelp)
+	c.fs.Var(&f.config, "config", "a connector setting `key=value`; repeat for several")
+}
+
+func checkName(path, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > maxName || !printable(name) {
+		return "", usageError("%s: --name must be 1 to %d printable characters", path, maxName)
+	}
+	return name, nil
+}
+
+func checkEnv(path, env string) (connector.Environment, error) {
+	switch e := connector.Environment(env); e {
+	case connector.EnvironmentTest, connector.EnvironmentLive:
+		return e, nil
+	}
+	return "", usageError("%s: --env must be test or live, not %s", path, quoteArg(env))
+}
+
+// checkAppIDs trims the AppIds and drops repeats (compared as the server compares them,
+// ASCII case-insensitively).
+func checkAppIDs(path string, ids []string) ([]string, error) {
+	var out []string
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" || len(id) > maxAppID || strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == ',' }) || !printable(id) {
+			return nil, usageError("%s: --app-id must be 1 to %d printable characters without spaces or commas", path, maxAppID)
+		}
+		if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, id) }) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+func checkConfig(path string, m map[string]string) error {
+	for k, v := range m {
+		if len(k) > maxConfigKey || !printable(k) || len(v) > maxConfigValue {
+			return usageError("%s: --config keys must be printable and at most %d bytes, values at most %d bytes", path, maxConfigKey, maxConfigValue)
+		}
+	}
+	return nil
+}
+
+func tenantAdd(ctx context.Context, c *cli, args []string) error {
+	c.define("tenant add", "<tenant-id> --name NAME --env test|live [--app-id ID]... [--config KEY=VALUE]... [flags]", `
+Onboards a SuperOffice customer. The tenant id is the customer's context identifier
+(Cust followed by digits). --env binds the tenant to SuperOffice's test environments
+(sod, qaonline) or to production (online), and decides the prefix of its secrets.
+--app-id names the applications whose SuperOffice JWTs the tenant accepts. Creates the
+database when it does not exist yet. Next step: 'quotekit secret create <tenant-id>'.`)
+	var f tenantFields
+	f.define(c, false)
+	disabled := c.fs.Bool("disabled", false, "add the tenant disabled")
+	c.storeFlags()
+	c.actorFlag()
+	c.jsonFlag()
+	pos, ok, err := c.parse(args, "tenant-id")
+	if !ok {
+		return err
+	}
+	t := auth.Tenant{Enabled: !*disabled, Config: f.config.m}
+	if t.ID, err = tenantArg(c.path, pos[0]); err != nil {
+		return err
+	}
+	if !c.set("name") || !c.set("env") {
+		return usageError("%s: --name and --env are required", c.path)
+	}
+	if t.Name, err = checkName(c.path, f.name); err != nil {
+		return err
+	}
+	if t.Environment, err = checkEnv(c.path, f.env); err != nil {
+		return err
+	}
+	if t.AppIDs, err = checkAppIDs(c.path, f.appIDs); err != nil {
+		return err
+	}
+	if err := checkConfig(c.path, t.Config); err != nil {
+		return err
+	}
+
+	s, err := c.openStore(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	now := c.now()
+	t.CreatedAt, t.UpdatedAt = now, now
+	err = s.CreateTenant(ctx, t, auth.AuditEvent{TenantID: t.ID, Kind: "tenant.created", Actor: c.actor, At: now})
+	if errors.Is(err, auth.ErrConflict) {
+		return fail(auth.ErrConflict, "tenant %s already exists; change it with 'quotekit tenant update %s'", t.ID, t.ID)
+	}
+	if err != nil {
+		return storeFailure(err, "")
+	}
+	if c.json {
+		return writeJSON(c.stdout, tenantOut(t, false))
+	}
+	printTenant(c.stdout, tenantOut(t, false))
+	c.info("Tenant %s added. Next: 'quotekit secret create %s' for its shared secret.", t.ID, t.ID)
+	if len(t.AppIDs) == 0 {
+		c.info("Note: without --app-id the tenant accepts no SuperOffice JWT, only its shared secret.")
+	}
+	return nil
+}
+
+func tenantList(ctx context.Context, c *cli, args []string) error {
+	c.define("tenant list", "[flags]", `Lists every tenant, ordered by id.`)
+	reveal := c.fs.Bool("reveal-config", false, "show configuration values whose key names a credential")
+	c.storeFlags()
+	c.jsonFlag()
+	if _, ok, err := c.parse(args); !ok {
+		return err
+	}
+	s, err := c.openStore(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ts, err := s.ListTenants(ctx)
+	if err != nil {
+		return storeFailure(err, "")
+	}
+	if c.json {
+		out := make([]tenantJSON, 0, len(ts))
+		for _, t := range ts {
+			out = append(out, tenantOut(t, *reveal))
+		}
+		return writeJSON(c.stdout, out)
+	}
+	if len(ts) == 0 {
+		c.info("No tenants. Add one with 'quotekit tenant add'.")
+		return nil
+	}
+	tw := newTable(c.stdout)
+	row(tw, "ID", "NAME", "ENV", "STATE", "APP IDS", "UPDATED")
+	for _, t := range ts {
+		row(tw, t.ID, t.Name, string(t.Environment), stateOf(t), orDash(t.AppIDs), when(t.UpdatedAt))
+	}
+	return tw.Flush()
+}
+
+// mappingJSON is a user mapping in --json output.
+type mappingJSON struct {
+	AssociateID int32  `json:"associate_id,omitempty"`
+	Email       string `json:"email,omitempty"`
+	ERPUser     string `json:"erp_user"`
+}
+
+// tenantShowJSON is what tenant show prints with --json.
+type tenantShowJSON struct {
+	tenantJSON
+	ActiveSecrets  int           `json:"active_secrets"`
+	LiveTokens     int           `json:"live_tokens"`
+	UserMappings   []mappingJSON `json:"user_mappings"`
+	RecentRefusals []auditJSON   `json:"recent_refusals"`
+}
+
+// recentRefusals is how many of the last refused authentications show lists.
+const recentRefusals = 5
+
+func tenantShow(ctx context.Context, c *cli, args []string) error {
+	c.define("tenant show", "<tenant-id> [flags]", fmt.Sprintf(`
+Shows a tenant: its settings and configuration, how many secrets are active and tokens
+live, its user mappings, and its last %d refused authentications (why calls fail:
+'quotekit audit <tenant-id>' has the whole history). Configuration values whose key
+names a credential are hidden unless --reveal-config is given.`, recentRefusals))
+	reveal := c.fs.Bool("reveal-config", false, "show configuration values whose key names a credential")
+	c.storeFlags()
+	c.jsonFlag()
+	pos, ok, err := c.parse(args, "tenant-id")
+	if !ok {
+		return err
+	}
+	id, err := tenantArg(c.path, pos[0])
+	if err != nil {
+		return err
+	}
+	s, err := c.openStore(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	out, err := gatherTenant(ctx, s, id, c.now(), *reveal)
+	if err != nil {
+		return storeFailure(err, id)
+	}
+	if c.json {
+		return writeJSON(c.stdout, out)
+	}
+	w := c.stdout
+	printTenant(w, out.tenantJSON)
+	fmt.Fprintf(w, "\nCredentials:\n")
+	tw := newTable(w)
+	row(tw, "  Active secrets", strconv.Itoa(out.ActiveSecrets))
+	row(tw, "  Live access tokens", strconv.Itoa(out.LiveTokens))
+	tw.Flush()
+	fmt.Fprintln(w, "\nUser mappings:")
+	if len(out.UserMappings) == 0 {
+		fmt.Fprintln(w, "  (none)")
+	} else {
+		tw = newTable(w)
+		row(tw, "  ASSOCIATE ID", "E-MAIL", "ERP USER")
+		for _, m := range out.UserMappings {
+			row(tw, "  "+associateText(m.AssociateID), m.Email, m.ERPUser)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(w, "\nRecent refusals:")
+	if len(out.RecentRefusals) == 0 {
+		fmt.Fprintln(w, "  (none)")
+		return nil
+	}
+	tw = newTable(w)
+	row(tw, "  AT", "REASON", "REMOTE ADDRESS")
+	for _, ev := range out.RecentRefusals {
+		row(tw, "  "+when(ev.At), ev.Reason, ev.RemoteAddr)
+	}
+	return tw.Flush()
+}
+
+func gatherTenant(ctx context.Context, s *sqlite.Store, id string, now time.Time, reveal bool) (tenantShowJSON, error) {
+	t, err := s.Tenant(ctx, id)
+	if err != nil {
+		return tenantShowJSON{}, err
+	}
+	out := tenantShowJSON{tenantJSON: tenantOut(t, reveal), UserMappings: []mappingJSON{}, RecentRefusals: []auditJSON{}}
+	secrets, err := s.SecretsOf(ctx, id)
+	if err != nil {
+		return tenantShowJSON{}, err
+	}
+	for _, sec := range secrets {
+		if sec.Active(now) {
+			out.ActiveSecrets++
+		}
+	}
+	tokens, err := s.ListTokens(ctx, id, now)
+	if err != nil {
+		return tenantShowJSON{}, err
+	}
+	out.LiveTokens = len(tokens)
+	ms, err := s.ListUserMappings(ctx, id)
+	if err != nil {
+		return tenantShowJSON{}, err
+	}
+	for _, m := range ms {
+		out.UserMappings = append(out.UserMappings, mappingJSON{AssociateID: m.AssociateID, Email: m.Email, ERPUser: m.ERPUser})
+	}
+	evs, err := s.AuditEvents(ctx, auth.AuditFilter{TenantID: id, Kinds: []string{"auth.refused"}, Limit: recentRefusals})
+	if err != nil {
+		return tenantShowJSON{}, err
+	}
+	for _, ev := range evs {
+		out.RecentRefusals = append(out.RecentRefusals, auditOut(ev))
+	}
+	return out, nil
+}
+
+func associateText(id int32) string {
+	if id == 0 {
+		return "-"
+	}
+	return strconv.FormatInt(int64(id), 10)
+}
+
+func tenantUpdate(ctx context.Context, c *cli, args []string) error {
+	c.define("tenant update", "<tenant-id> [--name NAME] [--env test|live] [--app-id ID]... [--config KEY=VALUE]... [flags]", `
+Changes a tenant. Only what is given changes: --app-id replaces the whole list of AppIds
+(--add-app-id and --remove-app-id change it one by one), --config sets settings and
+--unset-config removes them. Changing --env makes the tenant's existing secrets stop
+working (their prefix names the other environment): create new ones afterwards.`)
+	var f tenantFields
+	f.define(c, true)
+	var addApp, removeApp, unset stringList
+	c.fs.Var(&addApp, "add-app-id", "add an `AppId`; repeat for several")
+	c.fs.Var(&removeApp, "remove-app-id", "remove an `AppId`; repeat for several")
+	c.fs.Var(&unset, "unset-config", "remove the connector setting `key`; repeat for several")
+	c.storeFlags()
+	c.actorFlag()
+	c.jsonFlag()
+	pos, ok, err := c.parse(args, "tenant-id")
+	if !ok {
+		return err
+	}
+	id, err := tenantArg(c.path, pos[0])
+	if err != nil {
+		return err
+	}
+	if c.set("app-id") && (len(addApp) > 0 || len(removeApp) > 0) {
+		return usageError("%s: --app-id replaces the list; do not combine it with --add-app-id or --remove-app-id", c.path)
+	}
+	if !c.set("name") && !c.set("env") && len(f.appIDs) == 0 && len(addApp) == 0 && len(removeApp) == 0 && len(f.config.m) == 0 && len(unset) == 0 {
+		return usageError("%s: nothing to change (run 'quotekit tenant update --help')", c.path)
+	}
+	var name string
+	var env connector.Environment
+	if c.set("name") {
+		if name, err = checkName(c.path, f.name); err != nil {
+			return err
+		}
+	}
+	if c.set("env") {
+		if env, err = checkEnv(c.path, f.env); err != nil {
+			return err
+		}
+	}
+	newIDs, err := checkAppIDs(c.path, f.appIDs)
+	if err != nil {
+		return err
+	}
+	added, err := checkAppIDs(c.path, addApp)
+	if err != nil {
+		return err
+	}
+	if err := checkConfig(c.path, f.config.m); err != nil {
+		return err
+	}
+
+	s, err := c.openStore(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	old, err := s.Tenant(ctx, id)
+	if err != nil {
+		return storeFailure(err, id)
+	}
+	t := old
+	t.AppIDs = slices.Clone(old.AppIDs)
+	t.Config = maps.Clone(old.Config)
+	if t.Config == nil {
+		t.Config = map[string]string{}
+	}
+	if c.set("name") {
+		t.Name = name
+	}
+	if c.set("env") {
+		t.Environment = env
+	}
+	if c.set("app-id") {
+		t.AppIDs = newIDs
+	}
+	for _, a := range added {
+		if !slices.ContainsFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, a) }) {
+			t.AppIDs = append(t.AppIDs, a)
+		}
+	}
+	for _, r := range removeApp {
+		r = strings.TrimSpace(r)
+		n := len(t.AppIDs)
+		t.AppIDs = slices.DeleteFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, r) })
+		if len(t.AppIDs) == n {
+			c.info("Note: %s has no AppId %s.", id, quoteArg(r))
+		}
+	}
+	maps.Copy(t.Config, f.config.m)
+	for _, k := range unset {
+		if _, ok := t.Config[k]; !ok {
+			c.info("Note: %s has no setting %s.", id, quoteArg(k))
+		}
+		delete(t.Config, k)
+	}
+
+	var changed []string
+	if t.Name != old.Name {
+		changed = append(changed, "name")
+	}
+	if t.Environment != old.Environment {
+		changed = append(changed, "environment")
+	}
+	if !slices.Equal(t.AppIDs, old.AppIDs) {
+		changed = append(changed, "app_ids")
+	}
+	if !maps.Equal(t.Config, old.Config) {
+		changed = append(changed, "config")
+	}
+	if len(changed) > 0 {
+		t.UpdatedAt = c.now()
+		err := s.UpdateTenant(ctx, t, auth.AuditEvent{TenantID: id, Kind: "tenant.updated", Reason: strings.Join(changed, ","), Actor: c.actor, At: t.UpdatedAt})
+		if err != nil {
+			return storeFailure(err, id)
+		}
+	}
+	if c.json {
+		return writeJSON(c.stdout, tenantOut(t, false))
+	}
+	printTenant(c.stdout, tenantOut(t, false))
+	if len(changed) == 0 {
+		c.info("Tenant %s unchanged: it already had those settings.", id)
+		return nil
+	}
+	c.info("Tenant %s updated: %s.", id, strings.Join(changed, ", "))
+	if t.Environment != old.Environment {
+		c.info("The environment changed from %s to %s: the tenant's existing secrets are now refused; create new ones with 'quotekit secret create %s'.", old.Environment, t.Environment, id)
+	}
+	return nil
+}
+
+func tenantDisable(ctx context.Context, c *cli, args []string) error {
+	c.define("tenant disable", "<tenant-id> [--reason TEXT] [flags]", `
+Disables a tenant at once: every access token it holds stops working now, and its
+secrets and SuperOffice JWTs are refused until 'quotekit tenant enable'. Tokens issued
+before the disabling stay invalid after enabling; callers simply authenticate again.`)
+	reason := c.fs.String("reason", "", "`why`, for the audit log")
+	return setEnabled(ctx, c, args, false, reason)
+}
+
+func tenantEnable(ctx context.Context, c *cli, args []string) error {
+	c.define("tenant enable", "<tenant-id> [--reason TEXT] [flags]", `
+Enables a disabled tenant: its active secrets and SuperOffice JWTs are accepted again.`)
+	reason := c.fs.String("reason", "", "`why`, for the audit log")
+	return setEnabled(ctx, c, args, true, reason)
+}
+
+func setEnabled(ctx context.Context, c *cli, args []string, enabled bool, reason *string) error {
+	c.storeFlags()
+	c.actorFlag()
+	c.jsonFlag()
+	pos, ok, err := c.parse(args, "tenant-id")
+	if !ok {
+		return err
+	}
+	id, err := tenantArg(c.path, pos[0])
+	if err != nil {
+		return err
+	}
+	*reason = strings.TrimSpace(*reason)
+	if len(*reason) > maxReason || !printable(*reason) {
+		return usageError("%s: --reason must be at most %d printable characters", c.path, maxReason)
+	}
+	s, err := c.openStore(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	kind := "tenant." + enabledText(enabled)
+	now := c.now()
+	if err := s.SetTenantEnabled(ctx, id, enabled, now, auth.AuditEvent{TenantID: id, Kind: kind, Reason: *reason, Actor: c.actor, At: now}); err != nil {
+		return storeFailure(err, id)
+	}
+	t, err := s.Tenant(ctx, id)
+	if err != nil {
+		return storeFailure(err, id)
+	}
+	if c.json {
+		return writeJSON(c.stdout, tenantOut(t, false))
+	}
+	printTenant(c.stdout, tenantOut(t, false))
+	if enabled {
+		c.info("Tenant %s enabled.", id)
+	} else {
+		c.info("Tenant %s disabled: its access tokens stopped working now, and its credentials are refused until 'quotekit tenant enable %s'.", id, id)
+	}
+	return nil
+}
+
+// userKey are the flags that name a SuperOffice user.
+type userKey struct {
+	associateID int64
+	email       string
+}
+
+func (u *userKey) define(c *cli) {
+	c.fs.Int64Var(&u.associateID, "associate-id", 0, "the user's SuperOffice associate `id`")
+	c.fs.StringVar(&u.email, "email", "", "the user's e-mail `address` (compared case-insensitively)")
+}
+
+// check validates the key; at least one part is required.
+func (u *userKey) check(path string) (auth.UserMapping, error) {
+	var m auth.UserMapping
+	if u.associateID < 0 || u.associateID > math.MaxInt32 {
+		return m, usageError("%s: --associate-id must be between 1 and %d", path, math.MaxInt32)
+	}
+	m.AssociateID = int32(u.associateID)
+	m.Email = strings.TrimSpace(u.email)
+	if m.Email != "" && (!strings.Contains(m.Email, "@") || len(m.Email) > 254 || !printable(m.Email) || strings.ContainsRune(m.Email, ' ')) {
+		return m, usageError("%s: --email must be an e-mail address", path)
+	}
+	if m.AssociateID == 0 && m.Email == "" {
+		return m, usageError("%s: give --associate-id or --email (or both)", path)
+	}
+	return m, nil
+}
+
+// describe names the mapping's SuperOffice side for messages and the audit log.
+func describeUser(m auth.UserMapping) string {
+	var parts []string
+	if m.AssociateID != 0 {
+		parts = append(parts, fmt.Sprintf("associate:%d", m.AssociateID))
+	}
+	if m.Email != "" {
+		parts = append(parts, "email:"+strings.ToLower(m.Email))
+	}
+	return strings.Join(parts, ",")
+}
+
+func tenantMapUser(ctx context.Context, c *cli, args []string) error {
+	c.define("tenant map-user", "<tenant-id> (--associate-id N | --email E) --erp-user USER [flags]", `
+Maps a SuperOffice user of the tenant to an ERP user; the connector gets that ERP user
+with every call the SuperOffice user makes. A user is matched by associate id first,
+then by e-mail. A new mapping replaces any mapping with the same associate id or the
+same e-mail.`)
+	var key userKey
+	key.define(c)
+	erpUser := c.fs.String("erp-user", "", "the ERP `user` (required)")
+	c.storeFlags()
+	c.actorFlag()
+	c.jsonFlag()
+	pos, ok, err := c.parse(args, "tenant-id")
+	if !ok {
+		return err
+	}
+	id, err := tenantArg(c.path, pos[0])
+	if err != nil {
+		return err
+	}
+	m, err := key.check(c.path)
+	if err != nil {
+		return err
+	}
+	m.TenantID, m.ERPUser = id, strings.TrimSpace(*erpUser)
+	if m.ERPUser == "" || len(m.ERPUser) > maxName || !printable(m.ERPUser) {
+		return usageError("%s: --erp-user must be 1 to %d printable characters", c.path, maxName)
+	}
+	s, err := c.openStore(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.SetUserMapping(ctx, m); err != nil {
+		return storeFailure(err, id)
+	}
+	if err := auditAfter(ctx, s, c, auth.AuditEvent{TenantID: id, Kind: "user.mapped", Reason: describeUser(m) + " erp:" + m.ERPUser}); err != nil {
+		return err
+	}
+	if c.json {
+		return writeJSON(c.stdout, mappingJSON{AssociateID: m.AssociateID, Email: strings.ToLower(m.Email), ERPUser: m.ERPUser})
+	}
+	tw := newTable(c.stdout)
+	row(tw, "ASSOCIATE ID", "E-MAIL", "ERP USER")
+	row(tw, associateText(m.AssociateID), strings.ToLower(m.Email), m.ERPUser)
+	tw.Flush()
+	c.info("Mapped %s of %s to ERP user %s.", describeUser(m), id, strconv.Quote(m.ERPUser))
+	return nil
+}
+
+func tenantUnmapUser(ctx context.Context, c *cli, args []string) error {
+	c.define("tenant unmap-user", "<tenant-id> (--associate-id N | --email E) [flags]", `
+Removes the tenant's user mappings with that associate id or e-mail (with both, only a
+mapping that has both). The user's calls then reach the connector without an ERP user.`)
+	var key userKey
+	key.define(c)
+	c.storeFlags()
+	c.actorFlag()
+	c.jsonFlag()
+	pos, ok, err := c.parse(args, "tenant-id")
+	if !ok {
+		return err
+	}
+	id, err := tenantArg(c.path, pos[0])
+	if err != nil {
+		return err
+	}
+	m, err := key.check(c.path)
+	if err != nil {
+		return err
+	}
+	m.TenantID = id
+	s, err := c.openStore(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.Tenant(ctx, id); err != nil {
+		return storeFailure(err, id)
+	}
+	if err := s.DeleteUserMapping(ctx, m); err != nil {
+		if errors.Is(err, auth.ErrNotFound) {
+			return fail(auth.ErrNotFound, "%s has no user mapping for %s (see 'quotekit tenant show %s')", id, describeUser(m), id)
+		}
+		return storeFailure(err, id)
+	}
+	if err := auditAfter(ctx, s, c, auth.AuditEvent{TenantID: id, Kind: "user.unmapped", Reason: describeUser(m)}); err != nil {
+		return err
+	}
+	if c.json {
+		return writeJSON(c.stdout, map[string]any{"tenant": id, "associate_id": m.AssociateID, "email": strings.ToLower(m.Email), "removed": true})
+	}
+	c.info("Removed the mapping of %s of %s.", describeUser(m), id)
+	return nil
+}
+
+// auditAfter records a change that the store method made without its own audit event
+// (user mappings). The change is already saved, so a failure here must say so.
+func auditAfter(ctx context.Context, s *sqlite.Store, c *cli, ev auth.AuditEvent) error {
+	ev.Actor, ev.At = c.actor, c.now()
+	if err := s.Audit(ctx, ev); err != nil {
+		return fail(nil, "the change was saved, but writing its audit event (%s) failed: %v", ev.Kind, err)
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+// ListUserMappings returns the tenant's user mappings: those with an associate id first,
+// ordered by it, then those keyed by e-mail only, ordered by e-mail. E-mails come back
+// as stored, lower-cased. It fails with auth.ErrNotFound when the tenant is unknown.
+func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]auth.UserMapping, error) {
+	op := "list user mappings of " + tenantID
+	rows, err := s.r.QueryContext(ctx, `SELECT associate_id, email, erp_user FROM user_mappings
+		WHERE tenant_id = ?
+		ORDER BY associate_id IS NULL, associate_id, email`, tenantID)
+	if err != nil {
+		return nil, storeErr(op, err)
+	}
+	defer rows.Close()
+	var ms []auth.UserMapping
+	for rows.Next() {
+		var (
+			associateID sql.NullInt32
+			email       sql.NullString
+			m           = auth.UserMapping{TenantID: tenantID}
+		)
+		if err := rows.Scan(&associateID, &email, &m.ERPUser); err != nil {
+			return nil, storeErr(op, err)
+		}
+		m.AssociateID, m.Email = associateID.Int32, email.String
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr(op, err)
+	}
+	if len(ms) == 0 {
+		// An empty list and an unknown tenant look alike; tell them apart.
+		if _, err := s.Tenant(ctx, tenantID); err != nil {
+			return nil, err
+		}
+	}
+	return ms, nil
+}
