@@ -49,6 +49,9 @@ func TestParseConfig(t *testing.T) {
 			if tt.name == "from the environment" && (cfg.DB != "/tmp/x/q.db" || cfg.MasterKeyFile != "/tmp/x/master.key" || !cfg.Dev) {
 				t.Errorf("config %+v", cfg)
 			}
+			if tt.name == "dev defaults" && len(cfg.SuperOffice) != 0 {
+				t.Errorf("development fetches SuperOffice keys from %v", cfg.SuperOffice)
+			}
 		})
 	}
 	if _, err := app.ParseConfig("test", []string{"--help"}, noEnv, io.Discard); !errors.Is(err, flag.ErrHelp) {

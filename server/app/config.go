@@ -42,8 +42,9 @@ type Config struct {
 func (c Config) Dir() string { return filepath.Dir(c.DB) }
 
 // ParseConfig reads flags from args with QUOTEKIT_* variables (from getenv) as their
-// defaults. Errors are usage errors: flag.ErrHelp when help was asked for.
-func ParseConfig(name string, args []string, getenv func(string) string, output io.Writer) (Config, error) {
+// defaults. Errors are usage errors: flag.ErrHelp when help was asked for. extra may add
+// a program's own flags to the same flag set.
+func ParseConfig(name string, args []string, getenv func(string) string, output io.Writer, extra ...func(*flag.FlagSet)) (Config, error) {
 	env := func(key, def string) string {
 		if v := getenv("QUOTEKIT_" + key); v != "" {
 			return v
@@ -87,13 +88,16 @@ func ParseConfig(name string, args []string, getenv func(string) string, output 
 	fs.BoolVar(&c.PlainHTTP, "http", env("HTTP", "") == "true", "serve plain HTTP; only on a loopback address [QUOTEKIT_HTTP=true]")
 	fs.StringVar(&c.MasterKeyFile, "master-key-file", env("MASTER_KEY_FILE", ""), "master key file (default: master.key beside the database; QUOTEKIT_MASTER_KEY takes precedence) [QUOTEKIT_MASTER_KEY_FILE]")
 	fs.StringVar(&c.PartnerKey, "partner-key", env("PARTNER_KEY", ""), "RSA private key (PEM) of the SuperOffice app, signs application tokens [QUOTEKIT_PARTNER_KEY]")
-	fs.StringVar(&superOffice, "superoffice", env("SUPEROFFICE", "sod,qaonline,online"), "trusted SuperOffice environments whose JWKS is fetched; empty for none [QUOTEKIT_SUPEROFFICE]")
+	fs.StringVar(&superOffice, "superoffice", env("SUPEROFFICE", "sod,qaonline,online"), "trusted SuperOffice environments whose JWKS is fetched; empty for none; none by default with --dev [QUOTEKIT_SUPEROFFICE]")
 	fs.StringVar(&localKeys, "superoffice-key", env("SUPEROFFICE_KEYS", ""), "env=public-key.pem pairs, comma-separated, trusted without fetching (development) [QUOTEKIT_SUPEROFFICE_KEYS]")
 	fs.StringVar(&proxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed [QUOTEKIT_TRUSTED_PROXIES]")
 	fs.DurationVar(&c.CallTimeout, "call-timeout", envDuration("CALL_TIMEOUT", 20*time.Second), "deadline of one connector call [QUOTEKIT_CALL_TIMEOUT]")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("TOKEN_TTL", time.Hour), "access token lifetime [QUOTEKIT_TOKEN_TTL]")
 	fs.Int64Var(&c.BodyLimit, "body-limit", envInt("BODY_LIMIT", 8<<20), "largest request body in bytes [QUOTEKIT_BODY_LIMIT]")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error [QUOTEKIT_LOG_LEVEL]")
+	for _, add := range extra {
+		add(fs)
+	}
 	if err := errors.Join(envErrs...); err != nil {
 		return Config{}, err
 	}
@@ -104,6 +108,9 @@ func ParseConfig(name string, args []string, getenv func(string) string, output 
 		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	c.SuperOffice, c.LocalKeys, c.TrustedProxies = list(superOffice), list(localKeys), list(proxies)
+	if c.Dev && getenv("QUOTEKIT_SUPEROFFICE") == "" && !isSet(fs, "superoffice") {
+		c.SuperOffice = nil // development reaches out to nobody unless asked to
+	}
 	if c.Addr == "" {
 		c.Addr = ":8443"
 		if c.PlainHTTP {
@@ -144,6 +151,13 @@ func (c Config) validate() error {
 		}
 	}
 	return nil
+}
+
+// isSet reports whether the flag was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // loopback reports whether addr listens only on a loopback address.
