@@ -20,6 +20,14 @@ check-generate: generate ## Fail when the checked-in generated code differs from
 	@git diff --exit-code -- openapi/ || { echo "openapi/*.gen.go are stale: run 'make generate' and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- openapi/)" || { git status --porcelain -- openapi/; echo "untracked generated files"; exit 1; }
 
+.PHONY: run
+run: ## Start the shared-secret sample on http://127.0.0.1:8080 with its data under ./var/.
+	$(GO) run ./examples/sharedsecret --dev --http
+
+.PHONY: run-jwt
+run-jwt: ## Start the JWT sample on http://127.0.0.1:8081 (trusts the test key in testdata/keys).
+	$(GO) run ./examples/jwt --dev --http --addr 127.0.0.1:8081 --db var/jwt/quotekit.db
+
 .PHONY: test
 test: ## Run every test with the race detector.
 	$(GO) test -race -count=1 ./...

@@ -42,10 +42,7 @@ type command struct {
 	run     runFunc
 }
 
-// commands are quotekit's top-level commands. Another file of this package adds one
-// with an entry here or from its init function, e.g.
-//
-//	func init() { commands["serve"] = command{summary: "run the connector server", run: runServe} }
+// commands are quotekit's top-level commands; a new one is a new entry here.
 //
 // Errors a command returns are printed by main and mapped to an exit status by exitCode:
 // wrap auth.ErrNotFound, auth.ErrConflict or auth.ErrUnavailable to pick 3, 4 or 5, and
@@ -56,6 +53,7 @@ var commands = map[string]command{
 	"token":  {"list and revoke a tenant's access tokens", group("token", tokenCommands)},
 	"audit":  {"show a tenant's credential events, newest first", leaf(audit)},
 	"devjwt": {"mint a SuperOffice-shaped JWT signed with a local test key (development)", leaf(devJWT)},
+	"serve":  {"run the connector server (the demo ERP, or none)", serve},
 }
 
 func main() {

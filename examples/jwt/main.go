@@ -1,0 +1,111 @@
+// Command jwt is the sample quote connector a partner forks when SuperOffice
+// authenticates with its own signed JWT: NetServer sends a JWT (RS256, issuer
+// "SuperOffice AS", audience spn:<AppId>) to POST /Authenticate and gets an access token
+// for that CRM user. The sample maps CRM users to ERP salespeople, so each user's
+// discount limit applies to the quotes they make.
+//
+// Fork it by replacing demoerp.Open with your own connector; keep the rest, and register
+// your users with `quotekit tenant map-user`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/examples/demoerp"
+	"github.com/quotekit/quotekit/server/app"
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "jwt:", err)
+		os.Exit(1)
+	}
+}
+
+// devKey is the test key pair that stands in for SuperOffice in development: the
+// sample trusts its public half, and `quotekit devjwt` signs with its private half.
+const devKey = "testdata/keys/superoffice-test-sod.pem"
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := app.ParseConfig("jwt", args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cfg.Dev && len(cfg.LocalKeys) == 0 && getenv("QUOTEKIT_SUPEROFFICE") == "" {
+		// In development trust the local test key instead of SuperOffice's JWKS.
+		cfg.SuperOffice, cfg.LocalKeys = nil, []string{"sod=" + devKey}
+	}
+	if err := os.MkdirAll(cfg.Dir(), 0o700); err != nil {
+		return err
+	}
+	// Replace this with your ERP.
+	erp, err := demoerp.Open(ctx, filepath.Join(cfg.Dir(), "demoerp.db"))
+	if err != nil {
+		return err
+	}
+	defer erp.Close()
+	return app.Serve(ctx, erp, cfg, getenv, stdout, stderr, app.OnReady(demoTenant))
+}
+
+const (
+	demoTenantID = "Cust12345"
+	// demoAppID is the Application Id of the connector app registered with SuperOffice;
+	// its JWTs carry the audience spn:<demoAppID>.
+	demoAppID = "quotekit-demo"
+)
+
+// demoUsers maps two CRM users to ERP salespeople with different discount limits.
+var demoUsers = []auth.UserMapping{
+	{TenantID: demoTenantID, AssociateID: 12, ERPUser: "ONY"}, // Ola Nygård, at most 3 %
+	{TenantID: demoTenantID, AssociateID: 13, ERPUser: "KDA"}, // Kari Dahl, at most 30 %
+}
+
+// demoTenant creates the demo tenant trusting demoAppID, with its user mappings, on the
+// first start, and prints how to try it.
+func demoTenant(ctx context.Context, r app.Ready) error {
+	_, err := r.Store.Tenant(ctx, demoTenantID)
+	switch {
+	case errors.Is(err, auth.ErrNotFound):
+		err = r.Store.CreateTenant(ctx, auth.Tenant{
+			ID: demoTenantID, Name: "Demo customer", Environment: connector.EnvironmentTest,
+			AppIDs: []string{demoAppID}, Enabled: true, Config: map[string]string{"company": "[I:1]"},
+		}, auth.AuditEvent{TenantID: demoTenantID, Kind: "tenant.created", Actor: "jwt sample"})
+		if err != nil {
+			return err
+		}
+		for _, m := range demoUsers {
+			if err := r.Store.SetUserMapping(ctx, m); err != nil {
+				return err
+			}
+		}
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(r.Stdout, `
+Serving %[1]s for tenant %[2]s (app %[3]s). CRM user 12 is salesperson ONY (3 %% discount
+at most), user 13 is KDA (30 %%). Mint a SuperOffice-shaped JWT with the development key and
+exchange it for an access token:
+
+    export QK_URL=%[1]s
+    export QK_JWT=$(go run ./cmd/quotekit devjwt %[2]s --key %[4]s --app-id %[3]s --associate-id 12)
+    export QK_TOKEN=$(curl -s -X POST "$QK_URL/Authenticate" -H "Authorization: Bearer $QK_JWT" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+    curl -s -X POST "$QK_URL/FindProduct" -H "Authorization: Bearer $QK_TOKEN" -H "Content-Type: application/json" -d '{"UserInput":"drill","CurrencyCode":"NOK"}'
+
+`, r.BaseURL, demoTenantID, demoAppID, devKey)
+	return nil
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwt"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/openapi"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+const keyFile = "../../testdata/keys/superoffice-test-sod.pem"
+
+func signingKey(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	b, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		t.Fatal("no PEM block")
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		return k
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.(*rsa.PrivateKey)
+}
+
+// superOfficeJWT signs what SuperOffice sends for a CRM user of the demo tenant.
+func superOfficeJWT(t *testing.T, key *rsa.PrivateKey, associateID int) string {
+	t.Helper()
+	now := time.Now()
+	tok := jwt.New()
+	for k, v := range map[string]any{
+		jwt.IssuerKey: "SuperOffice AS", jwt.AudienceKey: "spn:" + demoAppID,
+		jwt.IssuedAtKey: now, jwt.ExpirationKey: now.Add(5 * time.Minute), jwt.JwtIDKey: strconv.Itoa(associateID),
+		"http://schemes.superoffice.net/identity/ctx":         demoTenantID,
+		"http://schemes.superoffice.net/identity/associateid": strconv.Itoa(associateID),
+	} {
+		if err := tok.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.RS256, key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(signed)
+}
+
+var servingAt = regexp.MustCompile(`export QK_URL=(\S+)`)
+
+// TestDiscountLimitFollowsTheUser: the same 10 % discount needs approval when CRM user 12
+// (salesperson ONY, 3 %) validates it, and not when user 13 (KDA, 30 %) does.
+func TestDiscountLimitFollowsTheUser(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out, logs := &syncBuffer{}, &syncBuffer{}
+	errc := make(chan error, 1)
+	args := []string{"--dev", "--http", "--addr", "127.0.0.1:0", "--superoffice", "",
+		"--superoffice-key", "sod=" + keyFile, "--db", filepath.Join(t.TempDir(), "quotekit.db")}
+	go func() { errc <- run(ctx, args, func(string) string { return "" }, out, logs) }()
+	defer func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
+	var base string
+	for deadline := time.Now().Add(30 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := servingAt.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("the sample did not start:\n%s", logs)
+	}
+
+	key := signingKey(t)
+	validate := func(associateID int) connector.QuoteVersionStateInfo {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, base+"/Authenticate", nil)
+		req.Header.Set("Authorization", "Bearer "+superOfficeJWT(t, key, associateID))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var tok openapi.AccessTokenResponse
+		if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("Authenticate as %d: %d %v", associateID, resp.StatusCode, err)
+		}
+		c, err := openapi.NewClientWithResponses(base, openapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+			return nil
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := c.FindProductWithResponse(ctx, openapi.FindProductJSONRequestBody{CurrencyCode: "NOK", UserInput: "drill"})
+		if err != nil || found.JSON200 == nil || len(*found.JSON200) == 0 {
+			t.Fatalf("FindProduct: %v %s", err, found.Body)
+		}
+		p := (*found.JSON200)[0]
+		line := connector.QuoteLineInfo{
+			QuoteLineId: 1, ERPProductKey: p.ERPProductKey, Quantity: 1, UnitListPrice: p.UnitListPrice,
+			UnitCost: p.UnitCost, UnitMinimumPrice: p.UnitMinimumPrice,
+			UserValueOverride: connector.ValueOverrideInfoOverrideDiscountPercent, DiscountPercent: 10,
+		}
+		connector.CalculateLine(&line)
+		v, err := c.ValidateQuoteVersionWithResponse(ctx, openapi.ValidateQuoteVersionJSONRequestBody{
+			Action: connector.QuoteActionSendQuote,
+			QuoteContext: &connector.QuoteVersionContextInfo{
+				CRMQuote:        &connector.QuoteInfo{QuoteId: 9},
+				CRMQuoteVersion: &connector.QuoteVersionInfo{QuoteVersionId: 10, QuoteId: 9, State: connector.QuoteVersionStateInfoDraftNotCalculated},
+				CRMAlternativesWithLines: []connector.QuoteAlternativeWithLinesInfo{{
+					CRMAlternative: &connector.QuoteAlternativeInfo{QuoteAlternativeId: 11, Name: "Products"},
+					CRMQuoteLines:  []connector.QuoteLineInfo{line},
+				}},
+			},
+		})
+		if err != nil || v.JSON200 == nil || v.JSON200.CRMQuoteVersion == nil {
+			t.Fatalf("ValidateQuoteVersion: %v %s", err, v.Body)
+		}
+		return v.JSON200.CRMQuoteVersion.State
+	}
+	if got := validate(12); got != connector.QuoteVersionStateInfoDraftNeedsApproval {
+		t.Errorf("user 12 (3 %% limit): state %d, want DraftNeedsApproval", got)
+	}
+	if got := validate(13); got != connector.QuoteVersionStateInfoDraft {
+		t.Errorf("user 13 (30 %% limit): state %d, want Draft", got)
+	}
+}

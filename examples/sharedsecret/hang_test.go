@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/examples/demoerp"
+	"github.com/quotekit/quotekit/server"
+)
+
+// tenantAuth admits every call as the demo tenant: this test is about deadlines, not
+// credentials (server/auth has its own tests).
+type tenantAuth struct{ server.Authenticator }
+
+func (tenantAuth) Authenticate(*http.Request) (connector.Tenant, error) {
+	return connector.Tenant{ID: demoTenantID, Environment: connector.EnvironmentTest}, nil
+}
+
+// TestHungERPCall: an ERP call that would take a minute answers 504 at the server's
+// deadline, and every goroutine it started is gone afterwards.
+func TestHungERPCall(t *testing.T) {
+	ctx := context.Background()
+	erp, err := demoerp.Open(ctx, filepath.Join(t.TempDir(), "demoerp.db"), demoerp.WithLatency(func(op string) time.Duration {
+		if op == "FindProduct" {
+			return time.Minute
+		}
+		return 0
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer erp.Close()
+	h, err := server.New(erp, tenantAuth{}, server.WithCallTimeout(200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	srv := httptest.NewServer(h)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Post(srv.URL+"/FindProduct", "application/json", strings.NewReader(`{"UserInput":"drill"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusGatewayTimeout {
+		t.Fatalf("status %d, want 504", resp.StatusCode)
+	}
+	srv.Close()
+
+	// Goroutines wind down asynchronously; wait a bounded while for the count to settle.
+	after := runtime.NumGoroutine()
+	for deadline := time.Now().Add(5 * time.Second); after > before && time.Now().Before(deadline); after = runtime.NumGoroutine() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if after > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before, %d after:\n%s", before, after, buf[:runtime.Stack(buf, true)])
+	}
+}

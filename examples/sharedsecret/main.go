@@ -1,0 +1,96 @@
+// Command sharedsecret is the sample quote connector a partner forks when SuperOffice
+// authenticates with the connection's shared secret: NetServer sends the secret to
+// POST /Authenticate, gets an access token, and calls the operations with it.
+//
+// Fork it by replacing demoerp.Open with your own connector (a type embedding
+// connector.Unsupported); keep the rest.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/examples/demoerp"
+	"github.com/quotekit/quotekit/server/app"
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "sharedsecret:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := app.ParseConfig("sharedsecret", args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.Dir(), 0o700); err != nil {
+		return err
+	}
+	// Replace this with your ERP.
+	erp, err := demoerp.Open(ctx, filepath.Join(cfg.Dir(), "demoerp.db"))
+	if err != nil {
+		return err
+	}
+	defer erp.Close()
+	return app.Serve(ctx, erp, cfg, getenv, stdout, stderr, app.OnReady(demoTenant))
+}
+
+// demoTenantID is the SuperOffice customer the sample creates on its first start.
+const demoTenantID = "Cust12345"
+
+// demoTenant creates the demo tenant and its shared secret on the first start, and
+// prints the secret (once) with curl commands that use it.
+func demoTenant(ctx context.Context, r app.Ready) error {
+	_, err := r.Store.Tenant(ctx, demoTenantID)
+	switch {
+	case err == nil:
+		fmt.Fprintf(r.Stdout, "Serving %s. Tenant %s exists; its secret was shown when it was created.\n"+
+			"Make a new one with: go run ./cmd/quotekit secret roll --tenant %s\n", r.BaseURL, demoTenantID, demoTenantID)
+		return nil
+	case !errors.Is(err, auth.ErrNotFound):
+		return err
+	}
+	err = r.Store.CreateTenant(ctx, auth.Tenant{
+		ID: demoTenantID, Name: "Demo customer", Environment: connector.EnvironmentTest, Enabled: true,
+		Config: map[string]string{"company": "[I:1]"},
+	}, auth.AuditEvent{TenantID: demoTenantID, Kind: "tenant.created", Actor: "sharedsecret sample"})
+	if err != nil {
+		return err
+	}
+	secret, _, err := r.Admin.CreateSecret(ctx, demoTenantID, "sharedsecret sample")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.Stdout, `
+Serving %[1]s with demo tenant %[2]s.
+Its shared secret, shown this once (put it in SuperOffice's connection dialog):
+
+    %[3]s
+
+Try it:
+
+    export QK_URL=%[1]s QK_SECRET=%[3]s
+    export QK_TOKEN=$(curl -s -X POST "$QK_URL/Authenticate" -H "Authorization: Bearer $QK_SECRET" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+    curl -s -X POST "$QK_URL/GetCapabilities" -H "Authorization: Bearer $QK_TOKEN"
+    curl -s -X POST "$QK_URL/FindProduct" -H "Authorization: Bearer $QK_TOKEN" -H "Content-Type: application/json" -d '{"UserInput":"drill","CurrencyCode":"NOK"}'
+
+`, r.BaseURL, demoTenantID, secret)
+	return nil
+}
