@@ -86,7 +86,10 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 	}
 
 	metrics := server.NewMetrics()
-	authOpts := []auth.Option{auth.WithKeyring(keys), auth.WithLogger(log), auth.WithTokenTTL(cfg.TokenTTL), auth.WithTrustedProxies(cfg.TrustedProxies)}
+	authOpts := []auth.Option{
+		auth.WithKeyring(keys), auth.WithLogger(log), auth.WithTokenTTL(cfg.TokenTTL),
+		auth.WithTrustedProxies(cfg.TrustedProxies), auth.WithMetrics(metrics.Registerer()),
+	}
 	srvOpts := []server.Option{
 		server.WithLogger(log), server.WithMetrics(metrics), server.WithCallTimeout(cfg.CallTimeout), server.WithBodyLimit(cfg.BodyLimit),
 		server.WithReadiness("store", store.Ping),

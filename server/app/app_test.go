@@ -115,6 +115,20 @@ func TestServePlainHTTPOnLoopback(t *testing.T) {
 			t.Errorf("%s: %d", path, resp.StatusCode)
 		}
 	}
+	req, _ := http.NewRequest("POST", url+"/Authenticate", nil)
+	req.Header.Set("Authorization", "Bearer qk_sk_test_not-a-secret")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	resp, err := http.Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Contains(metrics, []byte(`quotekit_auth_outcomes_total{outcome="refused",reason="malformed"} 1`)) {
+		t.Errorf("/metrics does not count the refusal:\n%s", metrics)
+	}
 	if err := stop(); err != nil {
 		t.Errorf("graceful shutdown: %v", err)
 	}

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi"
 )
@@ -40,6 +42,7 @@ type Service struct {
 	limits     *limiter
 	clientIP   func(*http.Request) string
 	log        *slog.Logger
+	metrics    *authMetrics
 }
 
 // Option sets an optional part of the Service.
@@ -73,6 +76,42 @@ func WithRateLimits(perIP, perTenant Limit) Option {
 // proxies, when the peer itself is one of them; otherwise the peer address is used.
 func WithTrustedProxies(proxies []string) Option {
 	return func(s *Service) { s.clientIP = clientIPFunc(proxies) }
+}
+
+// WithMetrics counts authentication outcomes (by reason code) and issued tokens (by
+// method) in reg. Labels come from fixed sets: never a tenant or a credential.
+func WithMetrics(reg prometheus.Registerer) Option {
+	return func(s *Service) {
+		m := &authMetrics{
+			outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
+				Namespace: "quotekit", Name: "auth_outcomes_total",
+				Help: "Credential checks by outcome (ok, refused, throttled) and refusal reason.",
+			}, []string{"outcome", "reason"}),
+			issued: prometheus.NewCounterVec(prometheus.CounterOpts{
+				Namespace: "quotekit", Name: "tokens_issued_total",
+				Help: "Access tokens issued, by how they were obtained.",
+			}, []string{"method"}),
+		}
+		reg.MustRegister(m.outcomes, m.issued)
+		s.metrics = m
+	}
+}
+
+type authMetrics struct {
+	outcomes *prometheus.CounterVec
+	issued   *prometheus.CounterVec
+}
+
+func (m *authMetrics) outcome(outcome, reason string) {
+	if m != nil {
+		m.outcomes.WithLabelValues(outcome, reason).Inc()
+	}
+}
+
+func (m *authMetrics) tokenIssued(method Method) {
+	if m != nil {
+		m.issued.WithLabelValues(string(method)).Inc()
+	}
 }
 
 // NewService returns a Service on store.
@@ -170,6 +209,7 @@ func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, er
 		t, tenantID, err = verify(ctx, p)
 	}
 	if err == nil {
+		s.metrics.outcome("ok", "")
 		return t, nil
 	}
 	if errors.Is(err, ErrInvalidCredential) || errors.Is(err, ErrMalformed) {
@@ -185,12 +225,14 @@ func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error
 	ctx := r.Context()
 	if limited := s.limits.failed(ip, tenantID); limited != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "authentication throttled", slog.String("client", ip), slog.String("tenant", tenantID))
+		s.metrics.outcome("throttled", "")
 		return limited
 	}
 	reason := ReasonOf(err)
 	if reason == "" {
 		reason = "malformed"
 	}
+	s.metrics.outcome("refused", reason)
 	s.log.LogAttrs(ctx, slog.LevelInfo, "authentication refused",
 		slog.String("reason", reason), slog.String("tenant", tenantID), slog.String("client", ip), slog.String("path", r.URL.Path))
 	if aerr := s.store.Audit(ctx, AuditEvent{TenantID: tenantID, Kind: "auth.refused", Reason: reason, RemoteAddr: ip, At: s.now()}); aerr != nil {
@@ -366,6 +408,7 @@ func (s *Service) mint(ctx context.Context, r *http.Request, t connector.Tenant,
 		}
 		return nil, storeErr(err)
 	}
+	s.metrics.tokenIssued(method)
 	return &openapi.AccessTokenResponse{
 		AccessToken: plain, TokenType: openapi.AccessTokenResponseTokenTypeBearer,
 		ExpiresIn: int64(s.tokenTTL / time.Second), IssuedAt: now.Unix(),

@@ -23,6 +23,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwt"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi"
@@ -873,5 +874,37 @@ func TestEnvironmentSwitch(t *testing.T) {
 	}
 	if a := e.post("/Authenticate", "Bearer "+e.soJWT(e.sod, "Cust100", nil), "", ""); a.status != 401 {
 		t.Errorf("sod JWT for a live tenant: %d", a.status)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	e := newEnv(t, auth.WithMetrics(reg))
+	e.tenant("Cust100", connector.EnvironmentTest)
+	secret, _ := e.secret("Cust100")
+	e.token("Bearer " + secret)
+	e.post("/Authenticate", basic("Cust100", "qk_sk_test_wrong"), "", "")
+	got := map[string]float64{}
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			key := f.GetName()
+			for _, l := range m.GetLabel() {
+				key += "," + l.GetName() + "=" + l.GetValue()
+			}
+			got[key] = m.GetCounter().GetValue()
+		}
+	}
+	for key, want := range map[string]float64{
+		"quotekit_tokens_issued_total,method=secret":                    1,
+		"quotekit_auth_outcomes_total,outcome=ok,reason=":               1,
+		"quotekit_auth_outcomes_total,outcome=refused,reason=malformed": 1,
+	} {
+		if got[key] != want {
+			t.Errorf("%s = %v, want %v (all: %v)", key, got[key], want, got)
+		}
 	}
 }
