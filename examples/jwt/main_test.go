@@ -20,6 +20,8 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwt"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/examples/demoerp"
+	"github.com/quotekit/quotekit/examples/internal/quotetest"
 	"github.com/quotekit/quotekit/openapi"
 )
 
@@ -81,52 +83,89 @@ func superOfficeJWT(t *testing.T, key *rsa.PrivateKey, associateID int) string {
 
 var servingAt = regexp.MustCompile(`export QK_URL=(\S+)`)
 
-// TestDiscountLimitFollowsTheUser: the same 10 % discount needs approval when CRM user 12
-// (salesperson ONY, 3 %) validates it, and not when user 13 (KDA, 30 %) does.
-func TestDiscountLimitFollowsTheUser(t *testing.T) {
+// start runs the sample's real run(...) on 127.0.0.1:0 in dir, trusting the test key,
+// and returns its base URL and a stop function.
+func start(t *testing.T, dir string) (string, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, logs := &syncBuffer{}, &syncBuffer{}
 	errc := make(chan error, 1)
 	args := []string{"--dev", "--http", "--addr", "127.0.0.1:0", "--superoffice", "",
-		"--superoffice-key", "sod=" + keyFile, "--db", filepath.Join(t.TempDir(), "quotekit.db")}
+		"--superoffice-key", "sod=" + keyFile, "--db", filepath.Join(dir, "quotekit.db")}
 	go func() { errc <- run(ctx, args, func(string) string { return "" }, out, logs) }()
-	defer func() {
+	stop := func() {
 		cancel()
 		if err := <-errc; err != nil {
 			t.Errorf("run: %v", err)
 		}
-	}()
-	var base string
-	for deadline := time.Now().Add(30 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := servingAt.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
+			return m[1], stop
 		}
 	}
-	if base == "" {
-		t.Fatalf("the sample did not start:\n%s", logs)
-	}
+	stop()
+	t.Fatalf("the sample did not start:\n%s", logs)
+	return "", nil
+}
 
+// clientAs authenticates at /Authenticate with a SuperOffice JWT for a CRM user and
+// returns a client that calls the operations with the access token it got.
+func clientAs(t *testing.T, base string, key *rsa.PrivateKey, associateID int) *openapi.ClientWithResponses {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/Authenticate", nil)
+	req.Header.Set("Authorization", "Bearer "+superOfficeJWT(t, key, associateID))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok openapi.AccessTokenResponse
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("Authenticate as %d: %d %v", associateID, resp.StatusCode, err)
+	}
+	c, err := openapi.NewClientWithResponses(base, openapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+		r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestWholeQuote drives a quote from search to order as CRM user 13 and checks the ERP's
+// records afterwards.
+func TestWholeQuote(t *testing.T) {
+	dir := t.TempDir()
+	base, stop := start(t, dir)
+	res := quotetest.Lifecycle(t, clientAs(t, base, signingKey(t), 13))
+	stop()
+	ctx := context.Background()
+	erp, err := demoerp.Open(ctx, filepath.Join(dir, "demoerp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer erp.Close()
+	order, err := erp.Order(ctx, demoTenantID, res.OrderKey)
+	if err != nil || len(order.Lines) != 1 || order.Lines[0].Quantity != res.Quantity {
+		t.Fatalf("order %+v, err %v", order, err)
+	}
+	if stock, err := erp.Stock(ctx, res.ProductKey); err != nil || stock != res.StockBefore-res.Quantity {
+		t.Errorf("stock %v (err %v), want %v", stock, err, res.StockBefore-res.Quantity)
+	}
+}
+
+// TestDiscountLimitFollowsTheUser: the same 10 % discount needs approval when CRM user 12
+// (salesperson ONY, 3 %) validates it, and not when user 13 (KDA, 30 %) does.
+func TestDiscountLimitFollowsTheUser(t *testing.T) {
+	base, stop := start(t, t.TempDir())
+	defer stop()
+	ctx := context.Background()
 	key := signingKey(t)
 	validate := func(associateID int) connector.QuoteVersionStateInfo {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, base+"/Authenticate", nil)
-		req.Header.Set("Authorization", "Bearer "+superOfficeJWT(t, key, associateID))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var tok openapi.AccessTokenResponse
-		if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != 200 {
-			t.Fatalf("Authenticate as %d: %d %v", associateID, resp.StatusCode, err)
-		}
-		c, err := openapi.NewClientWithResponses(base, openapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-			r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-			return nil
-		}))
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := clientAs(t, base, key, associateID)
 		found, err := c.FindProductWithResponse(ctx, openapi.FindProductJSONRequestBody{CurrencyCode: "NOK", UserInput: "drill"})
 		if err != nil || found.JSON200 == nil || len(*found.JSON200) == 0 {
 			t.Fatalf("FindProduct: %v %s", err, found.Body)

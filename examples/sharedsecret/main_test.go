@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/examples/demoerp"
+	"github.com/quotekit/quotekit/examples/internal/quotetest"
 	"github.com/quotekit/quotekit/openapi"
 )
 
@@ -89,92 +89,7 @@ func TestWholeQuote(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	quote := &connector.QuoteInfo{QuoteId: 301, SaleId: 7001, QuoteConnectionId: 1}
-	version := &connector.QuoteVersionInfo{QuoteVersionId: 401, QuoteId: 301, State: connector.QuoteVersionStateInfoDraftNotCalculated, Rank: 1}
-	altCtx := func(alt *connector.QuoteAlternativeWithLinesInfo) *connector.QuoteAlternativeContextInfo {
-		return &connector.QuoteAlternativeContextInfo{
-			CRMQuote: quote, CRMQuoteVersion: version, UserLanguageCode: "nb-NO",
-			CRMSale: &connector.SaleInfo{SaleId: 7001, Currency: "NOK"}, CRMAlternativeWithLines: alt,
-		}
-	}
-
-	created, err := c.OnBeforeCreateQuoteWithResponse(ctx, openapi.OnBeforeCreateQuoteJSONRequestBody{Context: altCtx(nil)})
-	if err != nil || created.JSON200 == nil || !created.JSON200.IsOk {
-		t.Fatalf("OnBeforeCreateQuote: %v %s", err, created.Body)
-	}
-	if created.JSON200.CRMQuote != nil {
-		quote.ERPQuoteKey = created.JSON200.CRMQuote.ERPQuoteKey
-	}
-
-	found, err := c.FindProductWithResponse(ctx, openapi.FindProductJSONRequestBody{Context: altCtx(nil), CurrencyCode: "NOK", UserInput: "drill"})
-	if err != nil || found.JSON200 == nil || len(*found.JSON200) == 0 {
-		t.Fatalf("FindProduct: %v %s", err, found.Body)
-	}
-	product := (*found.JSON200)[0]
-	stockBefore := product.InStock
-
-	lines, err := c.GetQuoteLinesFromProductWithResponse(ctx, openapi.GetQuoteLinesFromProductJSONRequestBody{Context: altCtx(nil), ErpProductKey: product.ERPProductKey})
-	if err != nil || lines.JSON200 == nil || len(*lines.JSON200) == 0 || (*lines.JSON200)[0].ERPProductKey != product.ERPProductKey {
-		t.Fatalf("GetQuoteLinesFromProduct: %v %s", err, lines.Body)
-	}
-	line := (*lines.JSON200)[0]
-	line.QuoteLineId, line.Quantity = 601, 3
-
-	changed, err := c.OnQuoteLineChangedWithResponse(ctx, openapi.OnQuoteLineChangedJSONRequestBody{Context: altCtx(nil), QuoteLine: &line, ChangedFields: []string{"Quantity"}})
-	if err != nil || changed.JSON200 == nil || changed.JSON200.Quantity != 3 || changed.JSON200.SubTotal != 3*line.UnitListPrice {
-		t.Fatalf("OnQuoteLineChanged: %v %s", err, changed.Body)
-	}
-
-	alt := &connector.QuoteAlternativeWithLinesInfo{
-		CRMAlternative: &connector.QuoteAlternativeInfo{QuoteAlternativeId: 501, QuoteVersionId: 401, Name: "Products"},
-		CRMQuoteLines:  []connector.QuoteLineInfo{*changed.JSON200},
-	}
-	recalculated, err := c.RecalculateQuoteAlternativeWithResponse(ctx, openapi.RecalculateQuoteAlternativeJSONRequestBody{Context: altCtx(alt)})
-	if err != nil || recalculated.JSON200 == nil || recalculated.JSON200.CRMAlternative.TotalPrice <= 0 {
-		t.Fatalf("RecalculateQuoteAlternative: %v %s", err, recalculated.Body)
-	}
-	alt = (*connector.QuoteAlternativeWithLinesInfo)(recalculated.JSON200)
-
-	validate := func(action connector.QuoteAction) *connector.QuoteResponseInfo {
-		t.Helper()
-		v, err := c.ValidateQuoteVersionWithResponse(ctx, openapi.ValidateQuoteVersionJSONRequestBody{
-			Action: action,
-			QuoteContext: &connector.QuoteVersionContextInfo{
-				CRMQuote: quote, CRMQuoteVersion: version, CRMSale: &connector.SaleInfo{SaleId: 7001, Currency: "NOK"},
-				CRMAlternativesWithLines: []connector.QuoteAlternativeWithLinesInfo{*alt},
-			},
-		})
-		if err != nil || v.JSON200 == nil || !v.JSON200.IsOk {
-			t.Fatalf("ValidateQuoteVersion(%d): %v %s", action, err, v.Body)
-		}
-		return (*connector.QuoteResponseInfo)(v.JSON200)
-	}
-	valid := validate(connector.QuoteActionSendQuote)
-	if valid.CRMQuoteVersion == nil || valid.CRMQuoteVersion.State != connector.QuoteVersionStateInfoDraft {
-		t.Fatalf("a calculated draft should be Draft: %+v", valid.CRMQuoteVersion)
-	}
-	version = valid.CRMQuoteVersion
-
-	version.State = connector.QuoteVersionStateInfoSent
-	sent, err := c.OnAfterSentQuoteVersionWithResponse(ctx, openapi.OnAfterSentQuoteVersionJSONRequestBody{
-		QuoteContext: &connector.QuoteVersionContextInfo{CRMQuote: quote, CRMQuoteVersion: version, CRMAlternativesWithLines: []connector.QuoteAlternativeWithLinesInfo{*alt}},
-	})
-	if err != nil || sent.StatusCode() != 200 {
-		t.Fatalf("OnAfterSentQuoteVersion: %v %s", err, sent.Body)
-	}
-	validate(connector.QuoteActionPlaceOrder)
-
-	placed, err := c.PlaceOrderWithResponse(ctx, openapi.PlaceOrderJSONRequestBody{Context: altCtx(alt)})
-	if err != nil || placed.JSON200 == nil || !placed.JSON200.IsOk || placed.JSON200.CRMQuote == nil || placed.JSON200.CRMQuote.ERPOrderKey == "" {
-		t.Fatalf("PlaceOrder: %v %s", err, placed.Body)
-	}
-	orderKey := placed.JSON200.CRMQuote.ERPOrderKey
-	quote.ERPOrderKey = orderKey
-
-	state, err := c.GetOrderStateWithResponse(ctx, openapi.GetOrderStateJSONRequestBody{Context: altCtx(alt)})
-	if err != nil || state.StatusCode() != 200 {
-		t.Fatalf("GetOrderState: %v %s", err, state.Body)
-	}
+	res := quotetest.Lifecycle(t, c)
 	stop()
 
 	// The ERP's own records after the server stopped.
@@ -183,16 +98,15 @@ func TestWholeQuote(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer erp.Close()
-	order, err := erp.Order(ctx, "Cust12345", orderKey)
+	order, err := erp.Order(ctx, "Cust12345", res.OrderKey)
 	if err != nil {
 		t.Fatalf("the order is not in the ERP: %v", err)
 	}
-	t.Logf("order %s for %s: %d line(s), total %.2f %s, state %v", order.Key, product.ERPProductKey, len(order.Lines), order.Total, order.Currency, order.State)
-	if len(order.Lines) != 1 || order.Lines[0].Quantity != 3 || order.Total <= 0 {
+	if len(order.Lines) != 1 || order.Lines[0].Quantity != res.Quantity || order.Total <= 0 {
 		t.Errorf("order %+v", order)
 	}
-	if stock, err := erp.Stock(ctx, product.ERPProductKey); err != nil || stock != stockBefore-3 {
-		t.Errorf("stock %v (err %v), want %v: the order should reserve 3", stock, err, stockBefore-3)
+	if stock, err := erp.Stock(ctx, res.ProductKey); err != nil || stock != res.StockBefore-res.Quantity {
+		t.Errorf("stock %v (err %v), want %v: the order should reserve %v", stock, err, res.StockBefore-res.Quantity, res.Quantity)
 	}
 }
 

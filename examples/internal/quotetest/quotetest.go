@@ -1,0 +1,114 @@
+// Package quotetest drives a whole quote through a running sample, the way NetServer
+// does, for the samples' end-to-end tests.
+package quotetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/openapi"
+)
+
+// Result is what a lifecycle leaves behind in the ERP.
+type Result struct {
+	OrderKey    string  // the ERP order PlaceOrder created
+	ProductKey  string  // the product on the single line
+	Quantity    float64 // its quantity
+	StockBefore float64 // the product's stock before the order
+}
+
+// Lifecycle creates a quote, searches, adds a line, changes its quantity, recalculates,
+// validates for sending, reports it sent, validates for ordering, places the order and
+// asks for its state, failing t on any unexpected answer.
+func Lifecycle(t *testing.T, c *openapi.ClientWithResponses) Result {
+	t.Helper()
+	ctx := context.Background()
+	quote := &connector.QuoteInfo{QuoteId: 301, SaleId: 7001, QuoteConnectionId: 1}
+	version := &connector.QuoteVersionInfo{QuoteVersionId: 401, QuoteId: 301, State: connector.QuoteVersionStateInfoDraftNotCalculated, Rank: 1}
+	altCtx := func(alt *connector.QuoteAlternativeWithLinesInfo) *connector.QuoteAlternativeContextInfo {
+		return &connector.QuoteAlternativeContextInfo{
+			CRMQuote: quote, CRMQuoteVersion: version, UserLanguageCode: "nb-NO",
+			CRMSale: &connector.SaleInfo{SaleId: 7001, Currency: "NOK"}, CRMAlternativeWithLines: alt,
+		}
+	}
+
+	created, err := c.OnBeforeCreateQuoteWithResponse(ctx, openapi.OnBeforeCreateQuoteJSONRequestBody{Context: altCtx(nil)})
+	if err != nil || created.JSON200 == nil || !created.JSON200.IsOk {
+		t.Fatalf("OnBeforeCreateQuote: %v %s", err, created.Body)
+	}
+	if created.JSON200.CRMQuote != nil {
+		quote.ERPQuoteKey = created.JSON200.CRMQuote.ERPQuoteKey
+	}
+
+	found, err := c.FindProductWithResponse(ctx, openapi.FindProductJSONRequestBody{Context: altCtx(nil), CurrencyCode: "NOK", UserInput: "drill"})
+	if err != nil || found.JSON200 == nil || len(*found.JSON200) == 0 {
+		t.Fatalf("FindProduct: %v %s", err, found.Body)
+	}
+	product := (*found.JSON200)[0]
+	stockBefore := product.InStock
+
+	lines, err := c.GetQuoteLinesFromProductWithResponse(ctx, openapi.GetQuoteLinesFromProductJSONRequestBody{Context: altCtx(nil), ErpProductKey: product.ERPProductKey})
+	if err != nil || lines.JSON200 == nil || len(*lines.JSON200) == 0 || (*lines.JSON200)[0].ERPProductKey != product.ERPProductKey {
+		t.Fatalf("GetQuoteLinesFromProduct: %v %s", err, lines.Body)
+	}
+	line := (*lines.JSON200)[0]
+	line.QuoteLineId, line.Quantity = 601, 3
+
+	changed, err := c.OnQuoteLineChangedWithResponse(ctx, openapi.OnQuoteLineChangedJSONRequestBody{Context: altCtx(nil), QuoteLine: &line, ChangedFields: []string{"Quantity"}})
+	if err != nil || changed.JSON200 == nil || changed.JSON200.Quantity != 3 || changed.JSON200.SubTotal != 3*line.UnitListPrice {
+		t.Fatalf("OnQuoteLineChanged: %v %s", err, changed.Body)
+	}
+
+	alt := &connector.QuoteAlternativeWithLinesInfo{
+		CRMAlternative: &connector.QuoteAlternativeInfo{QuoteAlternativeId: 501, QuoteVersionId: 401, Name: "Products"},
+		CRMQuoteLines:  []connector.QuoteLineInfo{*changed.JSON200},
+	}
+	recalculated, err := c.RecalculateQuoteAlternativeWithResponse(ctx, openapi.RecalculateQuoteAlternativeJSONRequestBody{Context: altCtx(alt)})
+	if err != nil || recalculated.JSON200 == nil || recalculated.JSON200.CRMAlternative.TotalPrice <= 0 {
+		t.Fatalf("RecalculateQuoteAlternative: %v %s", err, recalculated.Body)
+	}
+	alt = (*connector.QuoteAlternativeWithLinesInfo)(recalculated.JSON200)
+
+	validate := func(action connector.QuoteAction) *connector.QuoteResponseInfo {
+		t.Helper()
+		v, err := c.ValidateQuoteVersionWithResponse(ctx, openapi.ValidateQuoteVersionJSONRequestBody{
+			Action: action,
+			QuoteContext: &connector.QuoteVersionContextInfo{
+				CRMQuote: quote, CRMQuoteVersion: version, CRMSale: &connector.SaleInfo{SaleId: 7001, Currency: "NOK"},
+				CRMAlternativesWithLines: []connector.QuoteAlternativeWithLinesInfo{*alt},
+			},
+		})
+		if err != nil || v.JSON200 == nil || !v.JSON200.IsOk {
+			t.Fatalf("ValidateQuoteVersion(%d): %v %s", action, err, v.Body)
+		}
+		return (*connector.QuoteResponseInfo)(v.JSON200)
+	}
+	valid := validate(connector.QuoteActionSendQuote)
+	if valid.CRMQuoteVersion == nil || valid.CRMQuoteVersion.State != connector.QuoteVersionStateInfoDraft {
+		t.Fatalf("a calculated draft should be Draft: %+v", valid.CRMQuoteVersion)
+	}
+	version = valid.CRMQuoteVersion
+
+	version.State = connector.QuoteVersionStateInfoSent
+	sent, err := c.OnAfterSentQuoteVersionWithResponse(ctx, openapi.OnAfterSentQuoteVersionJSONRequestBody{
+		QuoteContext: &connector.QuoteVersionContextInfo{CRMQuote: quote, CRMQuoteVersion: version, CRMAlternativesWithLines: []connector.QuoteAlternativeWithLinesInfo{*alt}},
+	})
+	if err != nil || sent.StatusCode() != 200 {
+		t.Fatalf("OnAfterSentQuoteVersion: %v %s", err, sent.Body)
+	}
+	validate(connector.QuoteActionPlaceOrder)
+
+	placed, err := c.PlaceOrderWithResponse(ctx, openapi.PlaceOrderJSONRequestBody{Context: altCtx(alt)})
+	if err != nil || placed.JSON200 == nil || !placed.JSON200.IsOk || placed.JSON200.CRMQuote == nil || placed.JSON200.CRMQuote.ERPOrderKey == "" {
+		t.Fatalf("PlaceOrder: %v %s", err, placed.Body)
+	}
+	orderKey := placed.JSON200.CRMQuote.ERPOrderKey
+	quote.ERPOrderKey = orderKey
+
+	state, err := c.GetOrderStateWithResponse(ctx, openapi.GetOrderStateJSONRequestBody{Context: altCtx(alt)})
+	if err != nil || state.StatusCode() != 200 {
+		t.Fatalf("GetOrderState: %v %s", err, state.Body)
+	}
+	return Result{OrderKey: orderKey, ProductKey: product.ERPProductKey, Quantity: 3, StockBefore: stockBefore}
+}
