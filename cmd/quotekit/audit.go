@@ -59,12 +59,8 @@ Kinds: `+strings.Join(knownKinds, ", ")+`.`)
 	limit := c.fs.Int("limit", defaultAuditLimit, "at most this many events (1 to 10000)")
 	c.storeFlags()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	now := c.now()

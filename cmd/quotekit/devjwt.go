@@ -74,12 +74,8 @@ that cannot be read or holds no RSA key is an error, never a silent pass.`, prod
 	var jwksFiles stringList
 	c.fs.Var(&jwksFiles, "trusted-jwks", "a JWKS `file` of production keys to refuse; repeat for several")
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	tenant, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	tenant, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	aid, err := associate()

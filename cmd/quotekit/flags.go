@@ -213,6 +213,20 @@ func storeFailure(err error, tenantID string) error {
 	return err
 }
 
+// parseTenant parses args like parse, with a tenant id as the first positional argument
+// followed by more, and checks the id. It returns the id and all positional arguments;
+// ok is false as for parse, or when the id is not a tenant id (err is then a usage error).
+func (c *cli) parseTenant(args []string, more ...string) (id string, pos []string, ok bool, err error) {
+	pos, ok, err = c.parse(args, append([]string{"tenant-id"}, more...)...)
+	if !ok {
+		return "", nil, false, err
+	}
+	if id, err = tenantArg(c.path, pos[0]); err != nil {
+		return "", nil, false, err
+	}
+	return id, pos, true, nil
+}
+
 // tenantArg checks a tenant id given on the command line.
 func tenantArg(cmd, id string) (string, error) {
 	if !auth.TenantPattern.MatchString(id) {

@@ -149,12 +149,8 @@ master.key beside the database); --dev creates that file (mode 0600) when missin
 	c.keyFlags()
 	c.actorFlag()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	s, err := c.openStore(ctx, false)
@@ -218,12 +214,8 @@ A revoked or expired secret cannot be rolled (exit status 4): create a new one.`
 	c.keyFlags()
 	c.actorFlag()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id", "secret")
+	id, pos, ok, err := c.parseTenant(args, "secret")
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	ref, err := parseSecretRef(c.path, pos[1])
@@ -289,12 +281,8 @@ was minted from it. Revoking a revoked secret changes nothing.`)
 	c.storeFlags()
 	c.actorFlag()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id", "secret")
+	id, pos, ok, err := c.parseTenant(args, "secret")
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	ref, err := parseSecretRef(c.path, pos[1])
@@ -347,12 +335,8 @@ form, last four characters, state (active, expiring after a roll, expired, revok
 and when each was created, expires and was last used. Secrets are never shown.`)
 	c.storeFlags()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	s, err := c.openStore(ctx, false)

@@ -304,12 +304,8 @@ names a credential are hidden unless --reveal-config is given.`, recentRefusals)
 	reveal := c.fs.Bool("reveal-config", false, "show configuration values whose key names a credential")
 	c.storeFlags()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	s, err := c.openStore(ctx, false)
@@ -414,12 +410,8 @@ working (their prefix names the other environment): create new ones afterwards.`
 	c.storeFlags()
 	c.actorFlag()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	if c.set("app-id") && (len(addApp) > 0 || len(removeApp) > 0) {
@@ -552,12 +544,8 @@ func setEnabled(ctx context.Context, c *cli, args []string, enabled bool, reason
 	c.storeFlags()
 	c.actorFlag()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	*reason = strings.TrimSpace(*reason)
@@ -642,12 +630,8 @@ same e-mail.`)
 	c.storeFlags()
 	c.actorFlag()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	m, err := key.check(c.path)
@@ -689,12 +673,8 @@ mapping that has both). The user's calls then reach the connector without an ERP
 	c.storeFlags()
 	c.actorFlag()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	m, err := key.check(c.path)

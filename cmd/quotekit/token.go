@@ -49,12 +49,8 @@ Tokens are stored only as hashes and are never shown.`)
 	associate := associateFlag(c, "only the tokens of the SuperOffice user with this associate `id`")
 	c.storeFlags()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	aid, err := associate()
@@ -118,12 +114,8 @@ revoke'.`)
 	c.storeFlags()
 	c.actorFlag()
 	c.jsonFlag()
-	pos, ok, err := c.parse(args, "tenant-id")
+	id, _, ok, err := c.parseTenant(args)
 	if !ok {
-		return err
-	}
-	id, err := tenantArg(c.path, pos[0])
-	if err != nil {
 		return err
 	}
 	aid, err := associate()
