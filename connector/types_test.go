@@ -5,11 +5,12 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 // serverOnly are generated types partners never handle: the token endpoints' documents
-// and the problem body.
+// and the problem body. The admin API's types (Admin…) are not a connector's either.
 var serverOnly = map[string]bool{
 	"AccessTokenResponse": true, "AccessTokenResponseTokenType": true, "AuthenticateRequest": true,
 	"ClientCredentialsRequest": true, "ClientCredentialsRequestGrantType": true,
@@ -24,7 +25,7 @@ func TestEveryCarrierHasAName(t *testing.T) {
 	defined["DateTime"] = true // hand-written in openapi, surfaced too
 	surfaced := declaredTypes(t, "types.go", true)
 	for name := range defined {
-		if !serverOnly[name] && !surfaced[name] {
+		if !serverOnly[name] && !strings.HasPrefix(name, "Admin") && !surfaced[name] {
 			t.Errorf("openapi.%s has no alias in connector/types.go", name)
 		}
 	}

@@ -492,6 +492,149 @@ type ClientInterface interface {
 	// Corresponds with POST /ValidateQuoteVersion (the `ValidateQuoteVersion` operationId).
 	ValidateQuoteVersion(ctx context.Context, body ValidateQuoteVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AdminListTenants Every tenant (scope tenants:read).
+	//
+	// Corresponds with GET /admin/v1/tenants (the `AdminListTenants` operationId).
+	AdminListTenants(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminAddTenantWithBody Add a tenant (scope tenants:write).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /admin/v1/tenants (the `AdminAddTenant` operationId).
+	AdminAddTenantWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminAddTenant Add a tenant (scope tenants:write).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /admin/v1/tenants (the `AdminAddTenant` operationId).
+	AdminAddTenant(ctx context.Context, body AdminAddTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminShowTenant A tenant with its user mappings (scope tenants:read).
+	//
+	// Corresponds with GET /admin/v1/tenants/{id} (the `AdminShowTenant` operationId).
+	AdminShowTenant(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminUpdateTenantWithBody Change name, environment, AppIds or config (scope tenants:write).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /admin/v1/tenants/{id} (the `AdminUpdateTenant` operationId).
+	AdminUpdateTenantWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminUpdateTenant Change name, environment, AppIds or config (scope tenants:write).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /admin/v1/tenants/{id} (the `AdminUpdateTenant` operationId).
+	AdminUpdateTenant(ctx context.Context, id TenantID, body AdminUpdateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminAudit The tenant's credential events, newest first (scope audit:read).
+	//
+	// Corresponds with GET /admin/v1/tenants/{id}/audit (the `AdminAudit` operationId).
+	AdminAudit(ctx context.Context, id TenantID, params *AdminAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminDisableTenant Disable a tenant; every token it holds stops working at once (scope tenants:write).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/disable (the `AdminDisableTenant` operationId).
+	AdminDisableTenant(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminEnableTenant Enable a tenant (scope tenants:write).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/enable (the `AdminEnableTenant` operationId).
+	AdminEnableTenant(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminListSecrets The tenant's shared secrets, never their values (scope tenants:read).
+	//
+	// Corresponds with GET /admin/v1/tenants/{id}/secrets (the `AdminListSecrets` operationId).
+	AdminListSecrets(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminCreateSecret A new shared secret, its value in this answer only (scope secrets:write).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/secrets (the `AdminCreateSecret` operationId).
+	AdminCreateSecret(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminRevokeSecret Revoke a secret and every token minted from it (scope secrets:write).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/revoke (the `AdminRevokeSecret` operationId).
+	AdminRevokeSecret(ctx context.Context, id TenantID, sid SecretID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminRollSecretWithBody Replace a secret; the old one lives on for the overlap (scope secrets:write).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/roll (the `AdminRollSecret` operationId).
+	AdminRollSecretWithBody(ctx context.Context, id TenantID, sid SecretID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminRollSecret Replace a secret; the old one lives on for the overlap (scope secrets:write).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/roll (the `AdminRollSecret` operationId).
+	AdminRollSecret(ctx context.Context, id TenantID, sid SecretID, body AdminRollSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminSupportTokenWithBody A short-lived (at most 15 minutes) access token acting for the tenant, recording the admin key (scope support).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/support-token (the `AdminSupportToken` operationId).
+	AdminSupportTokenWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminSupportToken A short-lived (at most 15 minutes) access token acting for the tenant, recording the admin key (scope support).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/support-token (the `AdminSupportToken` operationId).
+	AdminSupportToken(ctx context.Context, id TenantID, body AdminSupportTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminListTokens The tenant's live access tokens, never their values (scope tenants:read).
+	//
+	// Corresponds with GET /admin/v1/tenants/{id}/tokens (the `AdminListTokens` operationId).
+	AdminListTokens(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminRevokeTokensWithBody Revoke the tenant's tokens, or one user's (scope tokens:write).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/tokens/revoke (the `AdminRevokeTokens` operationId).
+	AdminRevokeTokensWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminRevokeTokens Revoke the tenant's tokens, or one user's (scope tokens:write).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/tokens/revoke (the `AdminRevokeTokens` operationId).
+	AdminRevokeTokens(ctx context.Context, id TenantID, body AdminRevokeTokensJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminUnmapUserWithBody Remove a user mapping, by associate id or e-mail (scope tenants:write).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with DELETE /admin/v1/tenants/{id}/users (the `AdminUnmapUser` operationId).
+	AdminUnmapUserWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminUnmapUser Remove a user mapping, by associate id or e-mail (scope tenants:write).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with DELETE /admin/v1/tenants/{id}/users (the `AdminUnmapUser` operationId).
+	AdminUnmapUser(ctx context.Context, id TenantID, body AdminUnmapUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminMapUserWithBody Map a SuperOffice user to an ERP user (scope tenants:write).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /admin/v1/tenants/{id}/users (the `AdminMapUser` operationId).
+	AdminMapUserWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminMapUser Map a SuperOffice user to an ERP user (scope tenants:write).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /admin/v1/tenants/{id}/users (the `AdminMapUser` operationId).
+	AdminMapUser(ctx context.Context, id TenantID, body AdminMapUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// OAuthAccessTokenWithBody OAuth 2 client-credentials grant (RFC 6749 §4.4) for callers other than NetServer.
 	//
 	// `client_id` is the tenant id and `client_secret` a shared secret of that tenant, sent in
@@ -1467,6 +1610,379 @@ func (c *Client) ValidateQuoteVersionWithBody(ctx context.Context, contentType s
 // Corresponds with POST /ValidateQuoteVersion (the `ValidateQuoteVersion` operationId).
 func (c *Client) ValidateQuoteVersion(ctx context.Context, body ValidateQuoteVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewValidateQuoteVersionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminListTenants Every tenant (scope tenants:read).
+//
+// Corresponds with GET /admin/v1/tenants (the `AdminListTenants` operationId).
+func (c *Client) AdminListTenants(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminListTenantsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminAddTenantWithBody Add a tenant (scope tenants:write).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /admin/v1/tenants (the `AdminAddTenant` operationId).
+func (c *Client) AdminAddTenantWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminAddTenantRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminAddTenant Add a tenant (scope tenants:write).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /admin/v1/tenants (the `AdminAddTenant` operationId).
+func (c *Client) AdminAddTenant(ctx context.Context, body AdminAddTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminAddTenantRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminShowTenant A tenant with its user mappings (scope tenants:read).
+//
+// Corresponds with GET /admin/v1/tenants/{id} (the `AdminShowTenant` operationId).
+func (c *Client) AdminShowTenant(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminShowTenantRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminUpdateTenantWithBody Change name, environment, AppIds or config (scope tenants:write).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /admin/v1/tenants/{id} (the `AdminUpdateTenant` operationId).
+func (c *Client) AdminUpdateTenantWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminUpdateTenantRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminUpdateTenant Change name, environment, AppIds or config (scope tenants:write).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /admin/v1/tenants/{id} (the `AdminUpdateTenant` operationId).
+func (c *Client) AdminUpdateTenant(ctx context.Context, id TenantID, body AdminUpdateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminUpdateTenantRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminAudit The tenant's credential events, newest first (scope audit:read).
+//
+// Corresponds with GET /admin/v1/tenants/{id}/audit (the `AdminAudit` operationId).
+func (c *Client) AdminAudit(ctx context.Context, id TenantID, params *AdminAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminAuditRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminDisableTenant Disable a tenant; every token it holds stops working at once (scope tenants:write).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/disable (the `AdminDisableTenant` operationId).
+func (c *Client) AdminDisableTenant(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminDisableTenantRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminEnableTenant Enable a tenant (scope tenants:write).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/enable (the `AdminEnableTenant` operationId).
+func (c *Client) AdminEnableTenant(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminEnableTenantRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminListSecrets The tenant's shared secrets, never their values (scope tenants:read).
+//
+// Corresponds with GET /admin/v1/tenants/{id}/secrets (the `AdminListSecrets` operationId).
+func (c *Client) AdminListSecrets(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminListSecretsRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminCreateSecret A new shared secret, its value in this answer only (scope secrets:write).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/secrets (the `AdminCreateSecret` operationId).
+func (c *Client) AdminCreateSecret(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminCreateSecretRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminRevokeSecret Revoke a secret and every token minted from it (scope secrets:write).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/revoke (the `AdminRevokeSecret` operationId).
+func (c *Client) AdminRevokeSecret(ctx context.Context, id TenantID, sid SecretID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminRevokeSecretRequest(c.Server, id, sid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminRollSecretWithBody Replace a secret; the old one lives on for the overlap (scope secrets:write).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/roll (the `AdminRollSecret` operationId).
+func (c *Client) AdminRollSecretWithBody(ctx context.Context, id TenantID, sid SecretID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminRollSecretRequestWithBody(c.Server, id, sid, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminRollSecret Replace a secret; the old one lives on for the overlap (scope secrets:write).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/roll (the `AdminRollSecret` operationId).
+func (c *Client) AdminRollSecret(ctx context.Context, id TenantID, sid SecretID, body AdminRollSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminRollSecretRequest(c.Server, id, sid, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminSupportTokenWithBody A short-lived (at most 15 minutes) access token acting for the tenant, recording the admin key (scope support).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /admin/v1/tenants/{id}/support-token (the `AdminSupportToken` operationId).
+func (c *Client) AdminSupportTokenWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminSupportTokenRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminSupportToken A short-lived (at most 15 minutes) access token acting for the tenant, recording the admin key (scope support).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /admin/v1/tenants/{id}/support-token (the `AdminSupportToken` operationId).
+func (c *Client) AdminSupportToken(ctx context.Context, id TenantID, body AdminSupportTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminSupportTokenRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminListTokens The tenant's live access tokens, never their values (scope tenants:read).
+//
+// Corresponds with GET /admin/v1/tenants/{id}/tokens (the `AdminListTokens` operationId).
+func (c *Client) AdminListTokens(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminListTokensRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminRevokeTokensWithBody Revoke the tenant's tokens, or one user's (scope tokens:write).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /admin/v1/tenants/{id}/tokens/revoke (the `AdminRevokeTokens` operationId).
+func (c *Client) AdminRevokeTokensWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminRevokeTokensRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminRevokeTokens Revoke the tenant's tokens, or one user's (scope tokens:write).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /admin/v1/tenants/{id}/tokens/revoke (the `AdminRevokeTokens` operationId).
+func (c *Client) AdminRevokeTokens(ctx context.Context, id TenantID, body AdminRevokeTokensJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminRevokeTokensRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminUnmapUserWithBody Remove a user mapping, by associate id or e-mail (scope tenants:write).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with DELETE /admin/v1/tenants/{id}/users (the `AdminUnmapUser` operationId).
+func (c *Client) AdminUnmapUserWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminUnmapUserRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminUnmapUser Remove a user mapping, by associate id or e-mail (scope tenants:write).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with DELETE /admin/v1/tenants/{id}/users (the `AdminUnmapUser` operationId).
+func (c *Client) AdminUnmapUser(ctx context.Context, id TenantID, body AdminUnmapUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminUnmapUserRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminMapUserWithBody Map a SuperOffice user to an ERP user (scope tenants:write).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /admin/v1/tenants/{id}/users (the `AdminMapUser` operationId).
+func (c *Client) AdminMapUserWithBody(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminMapUserRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminMapUser Map a SuperOffice user to an ERP user (scope tenants:write).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /admin/v1/tenants/{id}/users (the `AdminMapUser` operationId).
+func (c *Client) AdminMapUser(ctx context.Context, id TenantID, body AdminMapUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminMapUserRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2639,6 +3155,692 @@ func NewValidateQuoteVersionRequestWithBody(server string, contentType string, b
 	return req, nil
 }
 
+// NewAdminListTenantsRequest constructs an http.Request for the AdminListTenants method
+func NewAdminListTenantsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminAddTenantRequest calls the generic AdminAddTenant builder with application/json body
+func NewAdminAddTenantRequest(server string, body AdminAddTenantJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminAddTenantRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAdminAddTenantRequestWithBody constructs an http.Request for the AdminAddTenant method, with any body, and a specified content type
+func NewAdminAddTenantRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminShowTenantRequest constructs an http.Request for the AdminShowTenant method
+func NewAdminShowTenantRequest(server string, id TenantID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminUpdateTenantRequest calls the generic AdminUpdateTenant builder with application/json body
+func NewAdminUpdateTenantRequest(server string, id TenantID, body AdminUpdateTenantJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminUpdateTenantRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewAdminUpdateTenantRequestWithBody constructs an http.Request for the AdminUpdateTenant method, with any body, and a specified content type
+func NewAdminUpdateTenantRequestWithBody(server string, id TenantID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminAuditRequest constructs an http.Request for the AdminAudit method
+func NewAdminAuditRequest(server string, id TenantID, params *AdminAuditParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/audit", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Kind != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "since", params.Since, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "until", params.Until, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminDisableTenantRequest constructs an http.Request for the AdminDisableTenant method
+func NewAdminDisableTenantRequest(server string, id TenantID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/disable", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminEnableTenantRequest constructs an http.Request for the AdminEnableTenant method
+func NewAdminEnableTenantRequest(server string, id TenantID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/enable", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminListSecretsRequest constructs an http.Request for the AdminListSecrets method
+func NewAdminListSecretsRequest(server string, id TenantID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/secrets", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminCreateSecretRequest constructs an http.Request for the AdminCreateSecret method
+func NewAdminCreateSecretRequest(server string, id TenantID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/secrets", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminRevokeSecretRequest constructs an http.Request for the AdminRevokeSecret method
+func NewAdminRevokeSecretRequest(server string, id TenantID, sid SecretID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "sid", sid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/secrets/%s/revoke", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminRollSecretRequest calls the generic AdminRollSecret builder with application/json body
+func NewAdminRollSecretRequest(server string, id TenantID, sid SecretID, body AdminRollSecretJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminRollSecretRequestWithBody(server, id, sid, "application/json", bodyReader)
+}
+
+// NewAdminRollSecretRequestWithBody constructs an http.Request for the AdminRollSecret method, with any body, and a specified content type
+func NewAdminRollSecretRequestWithBody(server string, id TenantID, sid SecretID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "sid", sid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/secrets/%s/roll", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminSupportTokenRequest calls the generic AdminSupportToken builder with application/json body
+func NewAdminSupportTokenRequest(server string, id TenantID, body AdminSupportTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminSupportTokenRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewAdminSupportTokenRequestWithBody constructs an http.Request for the AdminSupportToken method, with any body, and a specified content type
+func NewAdminSupportTokenRequestWithBody(server string, id TenantID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/support-token", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminListTokensRequest constructs an http.Request for the AdminListTokens method
+func NewAdminListTokensRequest(server string, id TenantID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/tokens", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminRevokeTokensRequest calls the generic AdminRevokeTokens builder with application/json body
+func NewAdminRevokeTokensRequest(server string, id TenantID, body AdminRevokeTokensJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminRevokeTokensRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewAdminRevokeTokensRequestWithBody constructs an http.Request for the AdminRevokeTokens method, with any body, and a specified content type
+func NewAdminRevokeTokensRequestWithBody(server string, id TenantID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/tokens/revoke", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminUnmapUserRequest calls the generic AdminUnmapUser builder with application/json body
+func NewAdminUnmapUserRequest(server string, id TenantID, body AdminUnmapUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminUnmapUserRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewAdminUnmapUserRequestWithBody constructs an http.Request for the AdminUnmapUser method, with any body, and a specified content type
+func NewAdminUnmapUserRequestWithBody(server string, id TenantID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/users", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminMapUserRequest calls the generic AdminMapUser builder with application/json body
+func NewAdminMapUserRequest(server string, id TenantID, body AdminMapUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminMapUserRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewAdminMapUserRequestWithBody constructs an http.Request for the AdminMapUser method, with any body, and a specified content type
+func NewAdminMapUserRequestWithBody(server string, id TenantID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/users", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewOAuthAccessTokenRequestWithFormdataBody calls the generic OAuthAccessToken builder with application/x-www-form-urlencoded body
 func NewOAuthAccessTokenRequestWithFormdataBody(server string, body OAuthAccessTokenFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3124,6 +4326,167 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /ValidateQuoteVersion (the `ValidateQuoteVersion` operationId).
 	ValidateQuoteVersionWithResponse(ctx context.Context, body ValidateQuoteVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*ValidateQuoteVersionResponse, error)
+
+	// AdminListTenantsWithResponse Every tenant (scope tenants:read).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/v1/tenants (the `AdminListTenants` operationId).
+	AdminListTenantsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AdminListTenantsResponse, error)
+
+	// AdminAddTenantWithBodyWithResponse Add a tenant (scope tenants:write).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants (the `AdminAddTenant` operationId).
+	AdminAddTenantWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminAddTenantResponse, error)
+
+	// AdminAddTenantWithResponse Add a tenant (scope tenants:write).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants (the `AdminAddTenant` operationId).
+	AdminAddTenantWithResponse(ctx context.Context, body AdminAddTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminAddTenantResponse, error)
+
+	// AdminShowTenantWithResponse A tenant with its user mappings (scope tenants:read).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/v1/tenants/{id} (the `AdminShowTenant` operationId).
+	AdminShowTenantWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminShowTenantResponse, error)
+
+	// AdminUpdateTenantWithBodyWithResponse Change name, environment, AppIds or config (scope tenants:write).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /admin/v1/tenants/{id} (the `AdminUpdateTenant` operationId).
+	AdminUpdateTenantWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminUpdateTenantResponse, error)
+
+	// AdminUpdateTenantWithResponse Change name, environment, AppIds or config (scope tenants:write).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /admin/v1/tenants/{id} (the `AdminUpdateTenant` operationId).
+	AdminUpdateTenantWithResponse(ctx context.Context, id TenantID, body AdminUpdateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminUpdateTenantResponse, error)
+
+	// AdminAuditWithResponse The tenant's credential events, newest first (scope audit:read).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/v1/tenants/{id}/audit (the `AdminAudit` operationId).
+	AdminAuditWithResponse(ctx context.Context, id TenantID, params *AdminAuditParams, reqEditors ...RequestEditorFn) (*AdminAuditResponse, error)
+
+	// AdminDisableTenantWithResponse Disable a tenant; every token it holds stops working at once (scope tenants:write).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/disable (the `AdminDisableTenant` operationId).
+	AdminDisableTenantWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminDisableTenantResponse, error)
+
+	// AdminEnableTenantWithResponse Enable a tenant (scope tenants:write).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/enable (the `AdminEnableTenant` operationId).
+	AdminEnableTenantWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminEnableTenantResponse, error)
+
+	// AdminListSecretsWithResponse The tenant's shared secrets, never their values (scope tenants:read).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/v1/tenants/{id}/secrets (the `AdminListSecrets` operationId).
+	AdminListSecretsWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminListSecretsResponse, error)
+
+	// AdminCreateSecretWithResponse A new shared secret, its value in this answer only (scope secrets:write).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/secrets (the `AdminCreateSecret` operationId).
+	AdminCreateSecretWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminCreateSecretResponse, error)
+
+	// AdminRevokeSecretWithResponse Revoke a secret and every token minted from it (scope secrets:write).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/revoke (the `AdminRevokeSecret` operationId).
+	AdminRevokeSecretWithResponse(ctx context.Context, id TenantID, sid SecretID, reqEditors ...RequestEditorFn) (*AdminRevokeSecretResponse, error)
+
+	// AdminRollSecretWithBodyWithResponse Replace a secret; the old one lives on for the overlap (scope secrets:write).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/roll (the `AdminRollSecret` operationId).
+	AdminRollSecretWithBodyWithResponse(ctx context.Context, id TenantID, sid SecretID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminRollSecretResponse, error)
+
+	// AdminRollSecretWithResponse Replace a secret; the old one lives on for the overlap (scope secrets:write).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/roll (the `AdminRollSecret` operationId).
+	AdminRollSecretWithResponse(ctx context.Context, id TenantID, sid SecretID, body AdminRollSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminRollSecretResponse, error)
+
+	// AdminSupportTokenWithBodyWithResponse A short-lived (at most 15 minutes) access token acting for the tenant, recording the admin key (scope support).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/support-token (the `AdminSupportToken` operationId).
+	AdminSupportTokenWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminSupportTokenResponse, error)
+
+	// AdminSupportTokenWithResponse A short-lived (at most 15 minutes) access token acting for the tenant, recording the admin key (scope support).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/support-token (the `AdminSupportToken` operationId).
+	AdminSupportTokenWithResponse(ctx context.Context, id TenantID, body AdminSupportTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminSupportTokenResponse, error)
+
+	// AdminListTokensWithResponse The tenant's live access tokens, never their values (scope tenants:read).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/v1/tenants/{id}/tokens (the `AdminListTokens` operationId).
+	AdminListTokensWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminListTokensResponse, error)
+
+	// AdminRevokeTokensWithBodyWithResponse Revoke the tenant's tokens, or one user's (scope tokens:write).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/tokens/revoke (the `AdminRevokeTokens` operationId).
+	AdminRevokeTokensWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminRevokeTokensResponse, error)
+
+	// AdminRevokeTokensWithResponse Revoke the tenant's tokens, or one user's (scope tokens:write).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{id}/tokens/revoke (the `AdminRevokeTokens` operationId).
+	AdminRevokeTokensWithResponse(ctx context.Context, id TenantID, body AdminRevokeTokensJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminRevokeTokensResponse, error)
+
+	// AdminUnmapUserWithBodyWithResponse Remove a user mapping, by associate id or e-mail (scope tenants:write).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /admin/v1/tenants/{id}/users (the `AdminUnmapUser` operationId).
+	AdminUnmapUserWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminUnmapUserResponse, error)
+
+	// AdminUnmapUserWithResponse Remove a user mapping, by associate id or e-mail (scope tenants:write).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /admin/v1/tenants/{id}/users (the `AdminUnmapUser` operationId).
+	AdminUnmapUserWithResponse(ctx context.Context, id TenantID, body AdminUnmapUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminUnmapUserResponse, error)
+
+	// AdminMapUserWithBodyWithResponse Map a SuperOffice user to an ERP user (scope tenants:write).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /admin/v1/tenants/{id}/users (the `AdminMapUser` operationId).
+	AdminMapUserWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminMapUserResponse, error)
+
+	// AdminMapUserWithResponse Map a SuperOffice user to an ERP user (scope tenants:write).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /admin/v1/tenants/{id}/users (the `AdminMapUser` operationId).
+	AdminMapUserWithResponse(ctx context.Context, id TenantID, body AdminMapUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminMapUserResponse, error)
 
 	// OAuthAccessTokenWithBodyWithResponse OAuth 2 client-credentials grant (RFC 6749 §4.4) for callers other than NetServer.
 	//
@@ -8278,6 +9641,872 @@ func (r ValidateQuoteVersionResponse) ContentType() string {
 	return ""
 }
 
+// AdminListTenantsResponseDefaultHeaders the declared response headers of an HTTP default response for AdminListTenants
+type AdminListTenantsResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminListTenantsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]AdminTenant
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminListTenantsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminListTenantsResponse) GetJSON200() *[]AdminTenant {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminListTenantsResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminListTenantsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminListTenantsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminListTenantsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminListTenantsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminAddTenantResponseDefaultHeaders the declared response headers of an HTTP default response for AdminAddTenant
+type AdminAddTenantResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminAddTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *AdminTenant
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminAddTenantResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AdminAddTenantResponse) GetJSON201() *AdminTenant {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminAddTenantResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminAddTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminAddTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminAddTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminAddTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminShowTenantResponseDefaultHeaders the declared response headers of an HTTP default response for AdminShowTenant
+type AdminShowTenantResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminShowTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminTenant
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminShowTenantResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminShowTenantResponse) GetJSON200() *AdminTenant {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminShowTenantResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminShowTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminShowTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminShowTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminShowTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminUpdateTenantResponseDefaultHeaders the declared response headers of an HTTP default response for AdminUpdateTenant
+type AdminUpdateTenantResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminUpdateTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminTenant
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminUpdateTenantResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminUpdateTenantResponse) GetJSON200() *AdminTenant {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminUpdateTenantResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminUpdateTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminUpdateTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminUpdateTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminUpdateTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminAuditResponseDefaultHeaders the declared response headers of an HTTP default response for AdminAudit
+type AdminAuditResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminAuditResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]AdminAuditEvent
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminAuditResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminAuditResponse) GetJSON200() *[]AdminAuditEvent {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminAuditResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminAuditResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminAuditResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminAuditResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminAuditResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminDisableTenantResponseDefaultHeaders the declared response headers of an HTTP default response for AdminDisableTenant
+type AdminDisableTenantResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminDisableTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminTenant
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminDisableTenantResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminDisableTenantResponse) GetJSON200() *AdminTenant {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminDisableTenantResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminDisableTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminDisableTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminDisableTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminDisableTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminEnableTenantResponseDefaultHeaders the declared response headers of an HTTP default response for AdminEnableTenant
+type AdminEnableTenantResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminEnableTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminTenant
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminEnableTenantResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminEnableTenantResponse) GetJSON200() *AdminTenant {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminEnableTenantResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminEnableTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminEnableTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminEnableTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminEnableTenantResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminListSecretsResponseDefaultHeaders the declared response headers of an HTTP default response for AdminListSecrets
+type AdminListSecretsResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminListSecretsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]AdminSecret
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminListSecretsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminListSecretsResponse) GetJSON200() *[]AdminSecret {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminListSecretsResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminListSecretsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminListSecretsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminListSecretsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminListSecretsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminCreateSecretResponseDefaultHeaders the declared response headers of an HTTP default response for AdminCreateSecret
+type AdminCreateSecretResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminCreateSecretResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *AdminSecret
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminCreateSecretResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AdminCreateSecretResponse) GetJSON201() *AdminSecret {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminCreateSecretResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminCreateSecretResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminCreateSecretResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminCreateSecretResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminCreateSecretResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminRevokeSecretResponseDefaultHeaders the declared response headers of an HTTP default response for AdminRevokeSecret
+type AdminRevokeSecretResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminRevokeSecretResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminRevokeSecretResponseDefaultHeaders
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminRevokeSecretResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminRevokeSecretResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminRevokeSecretResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminRevokeSecretResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminRevokeSecretResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminRollSecretResponseDefaultHeaders the declared response headers of an HTTP default response for AdminRollSecret
+type AdminRollSecretResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminRollSecretResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *AdminSecret
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminRollSecretResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AdminRollSecretResponse) GetJSON201() *AdminSecret {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminRollSecretResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminRollSecretResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminRollSecretResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminRollSecretResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminRollSecretResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminSupportTokenResponseDefaultHeaders the declared response headers of an HTTP default response for AdminSupportToken
+type AdminSupportTokenResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminSupportTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *AccessTokenResponse
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminSupportTokenResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AdminSupportTokenResponse) GetJSON201() *AccessTokenResponse {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminSupportTokenResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminSupportTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminSupportTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminSupportTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminSupportTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminListTokensResponseDefaultHeaders the declared response headers of an HTTP default response for AdminListTokens
+type AdminListTokensResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminListTokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]AdminToken
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminListTokensResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminListTokensResponse) GetJSON200() *[]AdminToken {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminListTokensResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminListTokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminListTokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminListTokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminListTokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminRevokeTokensResponseDefaultHeaders the declared response headers of an HTTP default response for AdminRevokeTokens
+type AdminRevokeTokensResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminRevokeTokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminRevoked
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminRevokeTokensResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminRevokeTokensResponse) GetJSON200() *AdminRevoked {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminRevokeTokensResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminRevokeTokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminRevokeTokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminRevokeTokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminRevokeTokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminUnmapUserResponseDefaultHeaders the declared response headers of an HTTP default response for AdminUnmapUser
+type AdminUnmapUserResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminUnmapUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminUnmapUserResponseDefaultHeaders
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminUnmapUserResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminUnmapUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminUnmapUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminUnmapUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminUnmapUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminMapUserResponseDefaultHeaders the declared response headers of an HTTP default response for AdminMapUser
+type AdminMapUserResponseDefaultHeaders struct {
+	XRequestId string
+}
+
+type AdminMapUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminUserMapping
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *AdminProblem
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminMapUserResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminMapUserResponse) GetJSON200() *AdminUserMapping {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AdminMapUserResponse) GetApplicationproblemJSONDefault() *AdminProblem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminMapUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminMapUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminMapUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminMapUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // OAuthAccessTokenResponse200Headers the declared response headers of an HTTP 200 response for OAuthAccessToken
 type OAuthAccessTokenResponse200Headers struct {
 	CacheControl string
@@ -9149,6 +11378,305 @@ func (c *ClientWithResponses) ValidateQuoteVersionWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseValidateQuoteVersionResponse(rsp)
+}
+
+// AdminListTenantsWithResponse Every tenant (scope tenants:read).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/v1/tenants (the `AdminListTenants` operationId).
+func (c *ClientWithResponses) AdminListTenantsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AdminListTenantsResponse, error) {
+	rsp, err := c.AdminListTenants(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminListTenantsResponse(rsp)
+}
+
+// AdminAddTenantWithBodyWithResponse Add a tenant (scope tenants:write).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants (the `AdminAddTenant` operationId).
+func (c *ClientWithResponses) AdminAddTenantWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminAddTenantResponse, error) {
+	rsp, err := c.AdminAddTenantWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminAddTenantResponse(rsp)
+}
+
+// AdminAddTenantWithResponse Add a tenant (scope tenants:write).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants (the `AdminAddTenant` operationId).
+func (c *ClientWithResponses) AdminAddTenantWithResponse(ctx context.Context, body AdminAddTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminAddTenantResponse, error) {
+	rsp, err := c.AdminAddTenant(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminAddTenantResponse(rsp)
+}
+
+// AdminShowTenantWithResponse A tenant with its user mappings (scope tenants:read).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/v1/tenants/{id} (the `AdminShowTenant` operationId).
+func (c *ClientWithResponses) AdminShowTenantWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminShowTenantResponse, error) {
+	rsp, err := c.AdminShowTenant(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminShowTenantResponse(rsp)
+}
+
+// AdminUpdateTenantWithBodyWithResponse Change name, environment, AppIds or config (scope tenants:write).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /admin/v1/tenants/{id} (the `AdminUpdateTenant` operationId).
+func (c *ClientWithResponses) AdminUpdateTenantWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminUpdateTenantResponse, error) {
+	rsp, err := c.AdminUpdateTenantWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminUpdateTenantResponse(rsp)
+}
+
+// AdminUpdateTenantWithResponse Change name, environment, AppIds or config (scope tenants:write).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /admin/v1/tenants/{id} (the `AdminUpdateTenant` operationId).
+func (c *ClientWithResponses) AdminUpdateTenantWithResponse(ctx context.Context, id TenantID, body AdminUpdateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminUpdateTenantResponse, error) {
+	rsp, err := c.AdminUpdateTenant(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminUpdateTenantResponse(rsp)
+}
+
+// AdminAuditWithResponse The tenant's credential events, newest first (scope audit:read).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/v1/tenants/{id}/audit (the `AdminAudit` operationId).
+func (c *ClientWithResponses) AdminAuditWithResponse(ctx context.Context, id TenantID, params *AdminAuditParams, reqEditors ...RequestEditorFn) (*AdminAuditResponse, error) {
+	rsp, err := c.AdminAudit(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminAuditResponse(rsp)
+}
+
+// AdminDisableTenantWithResponse Disable a tenant; every token it holds stops working at once (scope tenants:write).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/disable (the `AdminDisableTenant` operationId).
+func (c *ClientWithResponses) AdminDisableTenantWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminDisableTenantResponse, error) {
+	rsp, err := c.AdminDisableTenant(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminDisableTenantResponse(rsp)
+}
+
+// AdminEnableTenantWithResponse Enable a tenant (scope tenants:write).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/enable (the `AdminEnableTenant` operationId).
+func (c *ClientWithResponses) AdminEnableTenantWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminEnableTenantResponse, error) {
+	rsp, err := c.AdminEnableTenant(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminEnableTenantResponse(rsp)
+}
+
+// AdminListSecretsWithResponse The tenant's shared secrets, never their values (scope tenants:read).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/v1/tenants/{id}/secrets (the `AdminListSecrets` operationId).
+func (c *ClientWithResponses) AdminListSecretsWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminListSecretsResponse, error) {
+	rsp, err := c.AdminListSecrets(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminListSecretsResponse(rsp)
+}
+
+// AdminCreateSecretWithResponse A new shared secret, its value in this answer only (scope secrets:write).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/secrets (the `AdminCreateSecret` operationId).
+func (c *ClientWithResponses) AdminCreateSecretWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminCreateSecretResponse, error) {
+	rsp, err := c.AdminCreateSecret(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminCreateSecretResponse(rsp)
+}
+
+// AdminRevokeSecretWithResponse Revoke a secret and every token minted from it (scope secrets:write).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/revoke (the `AdminRevokeSecret` operationId).
+func (c *ClientWithResponses) AdminRevokeSecretWithResponse(ctx context.Context, id TenantID, sid SecretID, reqEditors ...RequestEditorFn) (*AdminRevokeSecretResponse, error) {
+	rsp, err := c.AdminRevokeSecret(ctx, id, sid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminRevokeSecretResponse(rsp)
+}
+
+// AdminRollSecretWithBodyWithResponse Replace a secret; the old one lives on for the overlap (scope secrets:write).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/roll (the `AdminRollSecret` operationId).
+func (c *ClientWithResponses) AdminRollSecretWithBodyWithResponse(ctx context.Context, id TenantID, sid SecretID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminRollSecretResponse, error) {
+	rsp, err := c.AdminRollSecretWithBody(ctx, id, sid, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminRollSecretResponse(rsp)
+}
+
+// AdminRollSecretWithResponse Replace a secret; the old one lives on for the overlap (scope secrets:write).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/secrets/{sid}/roll (the `AdminRollSecret` operationId).
+func (c *ClientWithResponses) AdminRollSecretWithResponse(ctx context.Context, id TenantID, sid SecretID, body AdminRollSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminRollSecretResponse, error) {
+	rsp, err := c.AdminRollSecret(ctx, id, sid, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminRollSecretResponse(rsp)
+}
+
+// AdminSupportTokenWithBodyWithResponse A short-lived (at most 15 minutes) access token acting for the tenant, recording the admin key (scope support).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/support-token (the `AdminSupportToken` operationId).
+func (c *ClientWithResponses) AdminSupportTokenWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminSupportTokenResponse, error) {
+	rsp, err := c.AdminSupportTokenWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminSupportTokenResponse(rsp)
+}
+
+// AdminSupportTokenWithResponse A short-lived (at most 15 minutes) access token acting for the tenant, recording the admin key (scope support).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/support-token (the `AdminSupportToken` operationId).
+func (c *ClientWithResponses) AdminSupportTokenWithResponse(ctx context.Context, id TenantID, body AdminSupportTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminSupportTokenResponse, error) {
+	rsp, err := c.AdminSupportToken(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminSupportTokenResponse(rsp)
+}
+
+// AdminListTokensWithResponse The tenant's live access tokens, never their values (scope tenants:read).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/v1/tenants/{id}/tokens (the `AdminListTokens` operationId).
+func (c *ClientWithResponses) AdminListTokensWithResponse(ctx context.Context, id TenantID, reqEditors ...RequestEditorFn) (*AdminListTokensResponse, error) {
+	rsp, err := c.AdminListTokens(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminListTokensResponse(rsp)
+}
+
+// AdminRevokeTokensWithBodyWithResponse Revoke the tenant's tokens, or one user's (scope tokens:write).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/tokens/revoke (the `AdminRevokeTokens` operationId).
+func (c *ClientWithResponses) AdminRevokeTokensWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminRevokeTokensResponse, error) {
+	rsp, err := c.AdminRevokeTokensWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminRevokeTokensResponse(rsp)
+}
+
+// AdminRevokeTokensWithResponse Revoke the tenant's tokens, or one user's (scope tokens:write).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{id}/tokens/revoke (the `AdminRevokeTokens` operationId).
+func (c *ClientWithResponses) AdminRevokeTokensWithResponse(ctx context.Context, id TenantID, body AdminRevokeTokensJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminRevokeTokensResponse, error) {
+	rsp, err := c.AdminRevokeTokens(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminRevokeTokensResponse(rsp)
+}
+
+// AdminUnmapUserWithBodyWithResponse Remove a user mapping, by associate id or e-mail (scope tenants:write).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /admin/v1/tenants/{id}/users (the `AdminUnmapUser` operationId).
+func (c *ClientWithResponses) AdminUnmapUserWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminUnmapUserResponse, error) {
+	rsp, err := c.AdminUnmapUserWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminUnmapUserResponse(rsp)
+}
+
+// AdminUnmapUserWithResponse Remove a user mapping, by associate id or e-mail (scope tenants:write).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /admin/v1/tenants/{id}/users (the `AdminUnmapUser` operationId).
+func (c *ClientWithResponses) AdminUnmapUserWithResponse(ctx context.Context, id TenantID, body AdminUnmapUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminUnmapUserResponse, error) {
+	rsp, err := c.AdminUnmapUser(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminUnmapUserResponse(rsp)
+}
+
+// AdminMapUserWithBodyWithResponse Map a SuperOffice user to an ERP user (scope tenants:write).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /admin/v1/tenants/{id}/users (the `AdminMapUser` operationId).
+func (c *ClientWithResponses) AdminMapUserWithBodyWithResponse(ctx context.Context, id TenantID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminMapUserResponse, error) {
+	rsp, err := c.AdminMapUserWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminMapUserResponse(rsp)
+}
+
+// AdminMapUserWithResponse Map a SuperOffice user to an ERP user (scope tenants:write).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /admin/v1/tenants/{id}/users (the `AdminMapUser` operationId).
+func (c *ClientWithResponses) AdminMapUserWithResponse(ctx context.Context, id TenantID, body AdminMapUserJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminMapUserResponse, error) {
+	rsp, err := c.AdminMapUser(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminMapUserResponse(rsp)
 }
 
 // OAuthAccessTokenWithBodyWithResponse OAuth 2 client-credentials grant (RFC 6749 §4.4) for callers other than NetServer.
@@ -15480,6 +18008,734 @@ func ParseValidateQuoteVersionResponse(rsp *http.Response) (*ValidateQuoteVersio
 			headers.XRequestId = value
 		}
 		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminListTenantsResponse parses an HTTP response from a AdminListTenantsWithResponse call
+func ParseAdminListTenantsResponse(rsp *http.Response) (*AdminListTenantsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminListTenantsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []AdminTenant
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminListTenantsResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminAddTenantResponse parses an HTTP response from a AdminAddTenantWithResponse call
+func ParseAdminAddTenantResponse(rsp *http.Response) (*AdminAddTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminAddTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest AdminTenant
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminAddTenantResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminShowTenantResponse parses an HTTP response from a AdminShowTenantWithResponse call
+func ParseAdminShowTenantResponse(rsp *http.Response) (*AdminShowTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminShowTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminTenant
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminShowTenantResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminUpdateTenantResponse parses an HTTP response from a AdminUpdateTenantWithResponse call
+func ParseAdminUpdateTenantResponse(rsp *http.Response) (*AdminUpdateTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminUpdateTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminTenant
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminUpdateTenantResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminAuditResponse parses an HTTP response from a AdminAuditWithResponse call
+func ParseAdminAuditResponse(rsp *http.Response) (*AdminAuditResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminAuditResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []AdminAuditEvent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminAuditResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminDisableTenantResponse parses an HTTP response from a AdminDisableTenantWithResponse call
+func ParseAdminDisableTenantResponse(rsp *http.Response) (*AdminDisableTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminDisableTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminTenant
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminDisableTenantResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminEnableTenantResponse parses an HTTP response from a AdminEnableTenantWithResponse call
+func ParseAdminEnableTenantResponse(rsp *http.Response) (*AdminEnableTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminEnableTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminTenant
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminEnableTenantResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminListSecretsResponse parses an HTTP response from a AdminListSecretsWithResponse call
+func ParseAdminListSecretsResponse(rsp *http.Response) (*AdminListSecretsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminListSecretsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []AdminSecret
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminListSecretsResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminCreateSecretResponse parses an HTTP response from a AdminCreateSecretWithResponse call
+func ParseAdminCreateSecretResponse(rsp *http.Response) (*AdminCreateSecretResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminCreateSecretResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest AdminSecret
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminCreateSecretResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminRevokeSecretResponse parses an HTTP response from a AdminRevokeSecretWithResponse call
+func ParseAdminRevokeSecretResponse(rsp *http.Response) (*AdminRevokeSecretResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminRevokeSecretResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminRevokeSecretResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminRollSecretResponse parses an HTTP response from a AdminRollSecretWithResponse call
+func ParseAdminRollSecretResponse(rsp *http.Response) (*AdminRollSecretResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminRollSecretResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest AdminSecret
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminRollSecretResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminSupportTokenResponse parses an HTTP response from a AdminSupportTokenWithResponse call
+func ParseAdminSupportTokenResponse(rsp *http.Response) (*AdminSupportTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminSupportTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest AccessTokenResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminSupportTokenResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminListTokensResponse parses an HTTP response from a AdminListTokensWithResponse call
+func ParseAdminListTokensResponse(rsp *http.Response) (*AdminListTokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminListTokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []AdminToken
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminListTokensResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminRevokeTokensResponse parses an HTTP response from a AdminRevokeTokensWithResponse call
+func ParseAdminRevokeTokensResponse(rsp *http.Response) (*AdminRevokeTokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminRevokeTokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminRevoked
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminRevokeTokensResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminUnmapUserResponse parses an HTTP response from a AdminUnmapUserWithResponse call
+func ParseAdminUnmapUserResponse(rsp *http.Response) (*AdminUnmapUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminUnmapUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminUnmapUserResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminMapUserResponse parses an HTTP response from a AdminMapUserWithResponse call
+func ParseAdminMapUserResponse(rsp *http.Response) (*AdminMapUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminMapUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminUserMapping
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminMapUserResponseDefaultHeaders
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.HeadersDefault = &headers
 	}
 
 	return response, nil

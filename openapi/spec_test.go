@@ -3,6 +3,7 @@ package openapi_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -40,9 +41,14 @@ func TestSpecCoversEveryOperation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths := doc.Paths.Map()
-	if len(paths) != len(operations)+2 {
-		t.Errorf("%d paths, want the 27 operations and the 2 token endpoints", len(paths))
+	connectorPaths := 0
+	for path := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/admin/") {
+			connectorPaths++
+		}
+	}
+	if connectorPaths != len(operations)+2 {
+		t.Errorf("%d paths outside /admin/, want the 27 operations and the 2 token endpoints", connectorPaths)
 	}
 	for _, op := range operations {
 		item := doc.Paths.Find("/" + op)

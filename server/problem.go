@@ -60,6 +60,10 @@ var (
 // classify maps an error to its problem, the detail to show (the problem's constant
 // detail unless the error carries a safe one), and whether it is a fault to log.
 func classify(err error) (p problem, detail string, fault bool) {
+	var adminErr *adminError
+	if errors.As(err, &adminErr) {
+		return problem{status: adminErr.status, slug: adminErr.slug, title: http.StatusText(adminErr.status)}, adminErr.detail, false
+	}
 	var invalid *connector.InvalidError
 	var malformed *malformedError
 	var limited *auth.RateLimitedError

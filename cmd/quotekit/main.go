@@ -48,12 +48,13 @@ type command struct {
 // wrap auth.ErrNotFound, auth.ErrConflict or auth.ErrUnavailable to pick 3, 4 or 5, and
 // use usageError for 2.
 var commands = map[string]command{
-	"tenant": {"add, list, show, update, disable and enable tenants; map their users", group("tenant", tenantCommands)},
-	"secret": {"create, roll, revoke and list a tenant's shared secrets", group("secret", secretCommands)},
-	"token":  {"list and revoke a tenant's access tokens", group("token", tokenCommands)},
-	"audit":  {"show a tenant's credential events, newest first", leaf(audit)},
-	"devjwt": {"mint a SuperOffice-shaped JWT signed with a local test key (development)", leaf(devJWT)},
-	"serve":  {"run the connector server (the demo ERP, or none)", serve},
+	"tenant":   {"add, list, show, update, disable and enable tenants; map their users", group("tenant", tenantCommands)},
+	"secret":   {"create, roll, revoke and list a tenant's shared secrets", group("secret", secretCommands)},
+	"token":    {"list and revoke a tenant's access tokens", group("token", tokenCommands)},
+	"audit":    {"show a tenant's credential events, newest first", leaf(audit)},
+	"adminkey": {"create, list and revoke admin API keys", group("adminkey", adminKeyCommands)},
+	"devjwt":   {"mint a SuperOffice-shaped JWT signed with a local test key (development)", leaf(devJWT)},
+	"serve":    {"run the connector server (the demo ERP, or none)", serve},
 }
 
 func main() {

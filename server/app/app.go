@@ -42,10 +42,11 @@ const (
 
 // Ready is what a program learns once the server listens.
 type Ready struct {
-	BaseURL string        // e.g. https://127.0.0.1:8443
-	Store   *sqlite.Store // the store, for seeding
-	Admin   *auth.Admin   // credential management on that store
-	Stdout  io.Writer
+	BaseURL  string        // e.g. https://127.0.0.1:8443
+	AdminURL string        // the admin API's, "" when it is not served
+	Store    *sqlite.Store // the store, for seeding
+	Admin    *auth.Admin   // credential management on that store
+	Stdout   io.Writer
 }
 
 // Option changes how Serve runs.
@@ -114,17 +115,59 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 		}
 		authOpts = append(authOpts, auth.WithPartnerKey(key))
 	}
-	handler, err := server.New(conn, auth.NewService(store, authOpts...), srvOpts...)
+	svc := auth.NewService(store, append(authOpts, auth.WithAdminKeys(store))...)
+	admin := auth.NewAdmin(store, keys, nil)
+	handler, err := server.New(conn, svc, srvOpts...)
 	if err != nil {
 		return err
 	}
 
-	ln, scheme, err := listen(cfg)
+	ln, scheme, err := listen(cfg, cfg.Addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           handler,
+	servers := []*http.Server{newHTTPServer(handler, cfg, log)}
+	listeners := []net.Listener{ln}
+	var adminURL string
+	if cfg.AdminAddr != "" {
+		adminLn, adminScheme, err := listen(cfg, cfg.AdminAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		adminURL = adminScheme + "://" + adminLn.Addr().String()
+		servers = append(servers, newHTTPServer(server.NewAdmin(svc, store, admin, server.WithLogger(log), server.WithMetrics(metrics)), cfg, log))
+		listeners = append(listeners, adminLn)
+	}
+	baseURL := scheme + "://" + ln.Addr().String()
+	log.Info("listening", slog.String("url", baseURL), slog.String("admin_url", adminURL))
+
+	if o.onReady != nil {
+		if err := o.onReady(ctx, Ready{BaseURL: baseURL, AdminURL: adminURL, Store: store, Admin: admin, Stdout: stdout}); err != nil {
+			for _, l := range listeners {
+				l.Close()
+			}
+			return err
+		}
+	}
+
+	go purge(ctx, store, log)
+	served := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { served <- srv.Serve(listeners[i]) }()
+	}
+	select {
+	case err := <-served:
+		shutdown(servers, log)
+		return err
+	case <-ctx.Done():
+	}
+	return shutdown(servers, log)
+}
+
+func newHTTPServer(h http.Handler, cfg Config, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      cfg.CallTimeout + 10*time.Second,
@@ -132,40 +175,27 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	baseURL := scheme + "://" + ln.Addr().String()
-	log.Info("listening", slog.String("url", baseURL))
+}
 
-	if o.onReady != nil {
-		if err := o.onReady(ctx, Ready{BaseURL: baseURL, Store: store, Admin: auth.NewAdmin(store, keys, nil), Stdout: stdout}); err != nil {
-			ln.Close()
-			return err
+// shutdown stops the servers gracefully: no new connections, in-flight requests finish
+// within the grace period.
+func shutdown(servers []*http.Server, log *slog.Logger) error {
+	log.Info("shutting down")
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown: %w", err))
 		}
 	}
-
-	go purge(ctx, store, log)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // listen opens the listener the configuration asks for, TLS 1.2 or newer unless plain
 // HTTP on loopback was asked for.
-func listen(cfg Config) (net.Listener, string, error) {
-	ln, err := net.Listen("tcp", cfg.Addr)
+func listen(cfg Config, addr string) (net.Listener, string, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, "", err
 	}

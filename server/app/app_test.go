@@ -166,3 +166,54 @@ func TestServeDevTLS(t *testing.T) {
 		t.Error("a self-signed certificate passed verification")
 	}
 }
+
+// TestAdminListener: the admin API answers on its own address only.
+func TestAdminListener(t *testing.T) {
+	cfg, err := app.ParseConfig("test", []string{"--db", filepath.Join(t.TempDir(), "q.db"), "--superoffice", "",
+		"--http", "--dev", "--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0"}, noEnv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan app.Ready, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- app.Serve(ctx, connector.Unsupported{}, cfg, noEnv, io.Discard, io.Discard, app.OnReady(func(_ context.Context, r app.Ready) error {
+			ready <- r
+			return nil
+		}))
+	}()
+	var r app.Ready
+	select {
+	case r = <-ready:
+	case err := <-errc:
+		cancel()
+		t.Fatal(err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("not ready")
+	}
+	defer func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}()
+	status := func(url string) int {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if r.AdminURL == "" || r.AdminURL == r.BaseURL {
+		t.Fatalf("admin URL %q", r.AdminURL)
+	}
+	if got := status(r.AdminURL + "/admin/v1/tenants"); got != 401 {
+		t.Errorf("admin API without a key: %d, want 401", got)
+	}
+	if got := status(r.BaseURL + "/admin/v1/tenants"); got != 404 {
+		t.Errorf("admin API on the public address: %d, want 404", got)
+	}
+}

@@ -20,6 +20,7 @@ import (
 // Config is the effective configuration of a server.
 type Config struct {
 	Addr           string        // listen address
+	AdminAddr      string        // listen address of the admin API; "" serves none
 	DB             string        // SQLite database file
 	TLSCert        string        // certificate file (PEM)
 	TLSKey         string        // its private key (PEM)
@@ -79,6 +80,7 @@ func ParseConfig(name string, args []string, getenv func(string) string, output 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(output)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address (default :8443, or 127.0.0.1:8080 with --http) [QUOTEKIT_ADDR]")
+	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", ""), "listen address of the admin API (/admin/v1, admin API keys); empty: no admin API [QUOTEKIT_ADMIN_ADDR]")
 	fs.StringVar(&c.DB, "db", env("DB", filepath.Join("var", "quotekit.db")), "SQLite database file [QUOTEKIT_DB]")
 	fs.StringVar(&c.TLSCert, "tls-cert", env("TLS_CERT", ""), "TLS certificate file, PEM [QUOTEKIT_TLS_CERT]")
 	fs.StringVar(&c.TLSKey, "tls-key", env("TLS_KEY", ""), "TLS private key file, PEM [QUOTEKIT_TLS_KEY]")
@@ -142,6 +144,8 @@ func (c Config) validate() error {
 		return errors.New("--tls-cert and --tls-key go together")
 	case c.PlainHTTP && !loopback(c.Addr):
 		return fmt.Errorf("plain HTTP is served only on a loopback address, not %q: NetServer requires HTTPS", c.Addr)
+	case c.PlainHTTP && c.AdminAddr != "" && !loopback(c.AdminAddr):
+		return fmt.Errorf("plain HTTP is served only on a loopback address, not %q", c.AdminAddr)
 	case c.CallTimeout <= 0 || c.TokenTTL < time.Minute || c.BodyLimit < 1024:
 		return errors.New("--call-timeout must be positive, --token-ttl at least 1m, --body-limit at least 1024")
 	}
@@ -187,7 +191,7 @@ func (c Config) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "quotekit configuration:\n")
 	for _, kv := range [][2]string{
-		{"addr", c.Addr}, {"tls", tlsMode}, {"db", c.DB}, {"master key", c.MasterKeyFile},
+		{"addr", c.Addr}, {"admin addr", orNone(c.AdminAddr)}, {"tls", tlsMode}, {"db", c.DB}, {"master key", c.MasterKeyFile},
 		{"partner key", orNone(c.PartnerKey)}, {"superoffice environments", orNone(strings.Join(c.SuperOffice, ","))},
 		{"local superoffice keys", orNone(strings.Join(c.LocalKeys, ","))}, {"trusted proxies", orNone(strings.Join(c.TrustedProxies, ","))},
 		{"call timeout", c.CallTimeout.String()}, {"token ttl", c.TokenTTL.String()},

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -20,6 +21,16 @@ const (
 
 // AllScopes lists every scope, for validation and help texts.
 var AllScopes = []Scope{ScopeTenantsRead, ScopeTenantsWrite, ScopeSecretsWrite, ScopeTokensWrite, ScopeAuditRead, ScopeSupport}
+
+// Valid reports whether s is one of AllScopes.
+func (s Scope) Valid() bool {
+	for _, known := range AllScopes {
+		if s == known {
+			return true
+		}
+	}
+	return false
+}
 
 // MaxSupportTTL bounds the lifetime of a support access token.
 const MaxSupportTTL = 15 * time.Minute
@@ -47,6 +58,11 @@ func (k AdminKey) Has(s Scope) bool {
 	}
 	return false
 }
+
+// AdminKeyActor names admin key id as the actor of what it does: the Actor of the support
+// tokens it obtains and of their audit events, "adminkey:<id>". Revoking the key revokes
+// every access token with that actor.
+func AdminKeyActor(id int64) string { return "adminkey:" + strconv.FormatInt(id, 10) }
 
 // AdminKeyStore is what admin API keys need from persistence.
 type AdminKeyStore interface {

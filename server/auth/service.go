@@ -31,7 +31,9 @@ var TenantPattern = regexp.MustCompile(`^Cust[0-9]{1,10}$`)
 // Authenticator: operations accept a quotekit access token, Basic tenant:secret, an HS256
 // JWT signed with a shared secret, or a SuperOffice RS256 JWT; POST /Authenticate takes a
 // shared secret or a SuperOffice JWT; POST /oauth/access_token takes client credentials.
-// The tenant always comes from the credential.
+// The tenant always comes from the credential. With WithAdminKeys it also checks the
+// admin API's keys (AuthenticateAdmin), which are never tenant credentials, and issues
+// support tokens for them (SupportToken).
 type Service struct {
 	store      Store
 	so         *SuperOfficeVerifier
@@ -43,6 +45,7 @@ type Service struct {
 	clientIP   func(*http.Request) string
 	log        *slog.Logger
 	metrics    *authMetrics
+	adminKeys  AdminKeyStore // nil: the admin API is off (see AuthenticateAdmin)
 }
 
 // Option sets an optional part of the Service.
@@ -387,7 +390,28 @@ func (s *Service) tenantOf(t Tenant, u connector.User) connector.Tenant {
 
 // mint issues an access token for the tenant and writes its audit event.
 func (s *Service) mint(ctx context.Context, r *http.Request, t connector.Tenant, user connector.User, method Method, secretID int64) (*openapi.AccessTokenResponse, error) {
-	plain, err := NewCredential(KindAccessToken, t.Environment)
+	return s.issue(ctx, grant{
+		tenant: t, user: user, method: method, secretID: secretID, ttl: s.tokenTTL,
+		kind: "token.issued", remoteAddr: s.clientIP(r),
+	})
+}
+
+// grant describes an access token to issue and its audit event.
+type grant struct {
+	tenant     connector.Tenant
+	user       connector.User
+	method     Method
+	secretID   int64         // the secret it is minted from, 0 if none
+	ttl        time.Duration // its lifetime
+	kind       string        // the kind of its audit event
+	actor      string        // the admin key acting for the tenant (support access), "" otherwise
+	remoteAddr string
+}
+
+// issue stores a new access token for g and writes its audit event in the same
+// transaction, and returns the token, which exists nowhere else.
+func (s *Service) issue(ctx context.Context, g grant) (*openapi.AccessTokenResponse, error) {
+	plain, err := NewCredential(KindAccessToken, g.tenant.Environment)
 	if err != nil {
 		return nil, err
 	}
@@ -397,21 +421,25 @@ func (s *Service) mint(ctx context.Context, r *http.Request, t connector.Tenant,
 	}
 	now := s.now()
 	tok := AccessToken{
-		Hash: c.Hash(), TenantID: t.ID, User: user, Method: method, SecretID: secretID,
-		IssuedAt: now, ExpiresAt: now.Add(s.tokenTTL),
+		Hash: c.Hash(), TenantID: g.tenant.ID, User: g.user, Method: g.method, SecretID: g.secretID,
+		Actor: g.actor, IssuedAt: now, ExpiresAt: now.Add(g.ttl),
 	}
-	ev := AuditEvent{TenantID: t.ID, Kind: "token.issued", Reason: string(method), Actor: actorOf(user),
-		Credential: c.Display(), RemoteAddr: s.clientIP(r), At: now}
+	actor := g.actor
+	if actor == "" {
+		actor = actorOf(g.user)
+	}
+	ev := AuditEvent{TenantID: g.tenant.ID, Kind: g.kind, Reason: string(g.method), Actor: actor,
+		Credential: c.Display(), RemoteAddr: g.remoteAddr, At: now}
 	if _, err := s.store.IssueToken(ctx, tok, ev); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return nil, refuse("revoked") // the secret was revoked while we minted
 		}
 		return nil, storeErr(err)
 	}
-	s.metrics.tokenIssued(method)
+	s.metrics.tokenIssued(g.method)
 	return &openapi.AccessTokenResponse{
 		AccessToken: plain, TokenType: openapi.AccessTokenResponseTokenTypeBearer,
-		ExpiresIn: int64(s.tokenTTL / time.Second), IssuedAt: now.Unix(),
+		ExpiresIn: int64(g.ttl / time.Second), IssuedAt: now.Unix(),
 	}, nil
 }
 

@@ -157,6 +157,7 @@ type Store interface {
 // Store. Each method runs in one write transaction together with its audit event.
 type AdminStore interface {
 	Store
+	AdminKeyStore
 
 	// CreateTenant adds a tenant; ErrConflict when the id exists.
 	CreateTenant(ctx context.Context, t Tenant, ev AuditEvent) error

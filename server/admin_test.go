@@ -1,0 +1,213 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server"
+	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/server/sqlite"
+)
+
+// adminEnv is the admin API on a real store, with one admin key per scope.
+type adminEnv struct {
+	base  string
+	keys  map[auth.Scope]string
+	store *sqlite.Store
+	svc   *auth.Service
+}
+
+func newAdminEnv(t *testing.T) *adminEnv {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "quotekit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc := auth.NewService(store, auth.WithAdminKeys(store))
+	admin := auth.NewAdmin(store, nil, nil)
+	srv := httptest.NewServer(server.NewAdmin(svc, store, admin))
+	t.Cleanup(srv.Close)
+	e := &adminEnv{base: srv.URL + "/admin/v1", keys: map[auth.Scope]string{}, store: store, svc: svc}
+	for _, s := range auth.AllScopes {
+		plain, _, err := admin.CreateAdminKey(ctx, "key for "+string(s), []auth.Scope{s}, connector.EnvironmentTest, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.keys[s] = plain
+	}
+	return e
+}
+
+func (e *adminEnv) call(t *testing.T, method, path, body string, header ...string) (int, http.Header, []byte) {
+	t.Helper()
+	var r *bytes.Reader
+	if body != "" {
+		r = bytes.NewReader([]byte(body))
+	} else {
+		r = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequest(method, e.base+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(resp.Body)
+	return resp.StatusCode, resp.Header, buf.Bytes()
+}
+
+// TestAdminRoutesAndScopes calls every route with every scope: the key with the route's
+// scope gets its answer, every other key 403.
+func TestAdminRoutesAndScopes(t *testing.T) {
+	e := newAdminEnv(t)
+	ctx := context.Background()
+	for _, id := range []string{"Cust100", "Cust300"} {
+		if err := e.store.CreateTenant(ctx, auth.Tenant{ID: id, Name: id, Environment: connector.EnvironmentTest, Enabled: true},
+			auth.AuditEvent{TenantID: id, Kind: "tenant.created"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := auth.NewAdmin(e.store, nil, nil)
+	_, toRoll, _ := admin.CreateSecret(ctx, "Cust100", "test")
+	_, toRevoke, _ := admin.CreateSecret(ctx, "Cust100", "test")
+
+	routes := []struct {
+		method, path, body string
+		scope              auth.Scope
+		status             int
+	}{
+		{"GET", "/tenants", "", auth.ScopeTenantsRead, 200},
+		{"POST", "/tenants", `{"id":"Cust200","name":"Nord AS","environment":"live","app_ids":["app-1"]}`, auth.ScopeTenantsWrite, 201},
+		{"GET", "/tenants/Cust100", "", auth.ScopeTenantsRead, 200},
+		{"PATCH", "/tenants/Cust100", `{"name":"Fjord AS"}`, auth.ScopeTenantsWrite, 200},
+		{"POST", "/tenants/Cust300/disable", "", auth.ScopeTenantsWrite, 200},
+		{"POST", "/tenants/Cust300/enable", "", auth.ScopeTenantsWrite, 200},
+		{"PUT", "/tenants/Cust100/users", `{"associate_id":12,"erp_user":"ONY"}`, auth.ScopeTenantsWrite, 200},
+		{"DELETE", "/tenants/Cust100/users", `{"associate_id":12}`, auth.ScopeTenantsWrite, 204},
+		{"GET", "/tenants/Cust100/secrets", "", auth.ScopeTenantsRead, 200},
+		{"POST", "/tenants/Cust100/secrets/" + strconv.FormatInt(toRevoke.ID, 10) + "/revoke", "", auth.ScopeSecretsWrite, 204},
+		{"POST", "/tenants/Cust100/secrets", "", auth.ScopeSecretsWrite, 201},
+		{"POST", "/tenants/Cust100/secrets/" + strconv.FormatInt(toRoll.ID, 10) + "/roll", `{"expire_old_in_seconds":3600}`, auth.ScopeSecretsWrite, 201},
+		{"GET", "/tenants/Cust100/tokens", "", auth.ScopeTenantsRead, 200},
+		{"POST", "/tenants/Cust100/tokens/revoke", "", auth.ScopeTokensWrite, 200},
+		{"GET", "/tenants/Cust100/audit?kind=secret.created&limit=10", "", auth.ScopeAuditRead, 200},
+		{"POST", "/tenants/Cust100/support-token", `{"ttl_seconds":600}`, auth.ScopeSupport, 201},
+	}
+	for _, rt := range routes {
+		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
+			for _, scope := range auth.AllScopes {
+				if scope == rt.scope {
+					continue
+				}
+				status, header, body := e.call(t, rt.method, rt.path, rt.body, "Authorization", "Bearer "+e.keys[scope])
+				if status != 403 || !strings.Contains(header.Get("WWW-Authenticate"), `error="insufficient_scope"`) {
+					t.Errorf("scope %s: %d %s", scope, status, body)
+				}
+			}
+			status, _, body := e.call(t, rt.method, rt.path, rt.body, "api_key", e.keys[rt.scope])
+			if status != rt.status {
+				t.Errorf("scope %s: %d, want %d: %s", rt.scope, status, rt.status, body)
+			}
+		})
+	}
+}
+
+func TestAdminRefusesTenantCredentials(t *testing.T) {
+	e := newAdminEnv(t)
+	ctx := context.Background()
+	if err := e.store.CreateTenant(ctx, auth.Tenant{ID: "Cust100", Name: "x", Environment: connector.EnvironmentTest, Enabled: true},
+		auth.AuditEvent{TenantID: "Cust100", Kind: "tenant.created"}); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := auth.NewAdmin(e.store, nil, nil).CreateSecret(ctx, "Cust100", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("POST", "/Authenticate", nil)
+	r.Header.Set("Authorization", "Bearer "+secret)
+	tok, err := e.svc.Token(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, header := range map[string][]string{
+		"no key":            nil,
+		"shared secret":     {"Authorization", "Bearer " + secret},
+		"access token":      {"Authorization", "Bearer " + tok.AccessToken},
+		"Basic":             {"Authorization", "Basic Cust100:" + secret},
+		"secret as api_key": {"api_key", secret},
+	} {
+		status, h, body := e.call(t, "GET", "/tenants", "", header...)
+		if status != 401 || h.Get("WWW-Authenticate") == "" {
+			t.Errorf("%s: %d %s", name, status, body)
+		}
+		if bytes.Contains(body, []byte(secret)) {
+			t.Errorf("%s: the answer repeats the credential", name)
+		}
+	}
+
+	// A support token works on operations as the tenant, and never opens the admin API.
+	status, _, body := e.call(t, "POST", "/tenants/Cust100/support-token", "", "Authorization", "Bearer "+e.keys[auth.ScopeSupport])
+	var support struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int64  `json:"expires_in"`
+	}
+	if status != 201 || json.Unmarshal(body, &support) != nil || support.ExpiresIn > 900 {
+		t.Fatalf("support token: %d %s", status, body)
+	}
+	r = httptest.NewRequest("POST", "/FindProduct", nil)
+	r.Header.Set("Authorization", "Bearer "+support.AccessToken)
+	if tn, err := e.svc.Authenticate(r); err != nil || tn.ID != "Cust100" {
+		t.Errorf("support token on an operation: %v %v", tn, err)
+	}
+	if status, _, _ := e.call(t, "GET", "/tenants", "", "Authorization", "Bearer "+support.AccessToken); status != 401 {
+		t.Errorf("support token on the admin API: %d", status)
+	}
+	events, _ := e.store.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust100", Kinds: []string{"support.token"}})
+	if len(events) != 1 || !strings.HasPrefix(events[0].Actor, "adminkey:") {
+		t.Errorf("support access not audited with its actor: %+v", events)
+	}
+}
+
+func TestAdminAnswers(t *testing.T) {
+	e := newAdminEnv(t)
+	write := e.keys[auth.ScopeTenantsWrite]
+	tests := []struct {
+		name, method, path, body string
+		status                   int
+	}{
+		{"bad tenant id", "PATCH", "/tenants/Cust12a", `{"name":"x"}`, 400},
+		{"unknown tenant", "PATCH", "/tenants/Cust999", `{"name":"x"}`, 404},
+		{"duplicate tenant", "POST", "/tenants", `{"id":"Cust500","name":"x","environment":"test"}`, 201},
+		{"duplicate tenant again", "POST", "/tenants", `{"id":"Cust500","name":"x","environment":"test"}`, 409},
+		{"bad environment", "POST", "/tenants", `{"id":"Cust501","name":"x","environment":"prod"}`, 400},
+		{"unknown member", "POST", "/tenants", `{"id":"Cust502","name":"x","environment":"test","admin":true}`, 400},
+		{"not JSON", "POST", "/tenants", `id=Cust503`, 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if status, _, body := e.call(t, tt.method, tt.path, tt.body, "Authorization", "Bearer "+write); status != tt.status {
+				t.Errorf("%d, want %d: %s", status, tt.status, body)
+			}
+		})
+	}
+}

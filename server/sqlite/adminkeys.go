@@ -1,0 +1,221 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/quotekit/quotekit/server/auth"
+)
+
+const adminKeyCols = `a.id, a.name, a.hash, a.display, a.last4, a.scopes, a.created_at, a.revoked_at, a.last_used_at`
+
+// adminKeyRow receives the adminKeyCols of a row.
+type adminKeyRow struct {
+	k                 auth.AdminKey
+	hash              []byte
+	scopes            string
+	created           int64
+	revoked, lastUsed sql.NullInt64
+}
+
+func (r *adminKeyRow) dest() []any {
+	return []any{&r.k.ID, &r.k.Name, &r.hash, &r.k.Display, &r.k.Last4, &r.scopes, &r.created, &r.revoked, &r.lastUsed}
+}
+
+func (r *adminKeyRow) key() (auth.AdminKey, error) {
+	k := r.k
+	h, err := hash32(r.hash)
+	if err != nil {
+		return auth.AdminKey{}, fmt.Errorf("admin key %d: %v", k.ID, err)
+	}
+	k.Hash = h
+	if err := json.Unmarshal([]byte(r.scopes), &k.Scopes); err != nil {
+		return auth.AdminKey{}, fmt.Errorf("admin key %d: scopes: %v", k.ID, err)
+	}
+	k.CreatedAt = nanosTime(r.created)
+	k.RevokedAt = timeOf(r.revoked)
+	k.LastUsed = timeOf(r.lastUsed)
+	return k, nil
+}
+
+// adminKeyByHashQuery finds a presented admin key: one lookup in the unique hash index.
+// The CAST matches the other hash lookups (see "Parameters in joins").
+const adminKeyByHashQuery = `SELECT ` + adminKeyCols + ` FROM admin_keys a WHERE a.hash = CAST(? AS BLOB)`
+
+// CreateAdminKey stores k and returns its id, together with its audit event (kind
+// adminkey.created, credential k.Display, no tenant, unless ev says otherwise). A zero
+// CreatedAt is the store's clock; ID, RevokedAt and LastUsed are ignored. The scopes are
+// stored as given: checking them is the caller's business (auth.Admin does), but a key
+// needs at least one. It fails with auth.ErrConflict when a key with the same hash
+// exists, with a plain error when k has no hash or no scopes.
+func (s *Store) CreateAdminKey(ctx context.Context, k auth.AdminKey, ev auth.AuditEvent) (int64, error) {
+	const op = "create admin key"
+	k.CreatedAt = s.orNow(k.CreatedAt)
+	switch {
+	case k.Hash == [32]byte{}:
+		return 0, storeErr(op, fmt.Errorf("admin key without a hash"))
+	case len(k.Scopes) == 0:
+		return 0, storeErr(op, fmt.Errorf("admin key without scopes"))
+	}
+	if err := checkTimes(k.CreatedAt); err != nil {
+		return 0, storeErr(op, err)
+	}
+	scopes, err := json.Marshal(k.Scopes)
+	if err != nil {
+		return 0, storeErr(op, err)
+	}
+	var id int64
+	err = s.write(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO admin_keys (name, hash, display, last4, scopes, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			k.Name, k.Hash[:], k.Display, k.Last4, string(scopes), k.CreatedAt.UnixNano())
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "adminkey.created", At: k.CreatedAt, Credential: k.Display})
+	})
+	return id, err
+}
+
+// AdminKeyByHash returns the admin key whose SHA-256 is hash, whatever its state;
+// auth.ErrNotFound when there is none.
+func (s *Store) AdminKeyByHash(ctx context.Context, hash [32]byte) (auth.AdminKey, error) {
+	const op = "admin key by hash"
+	var r adminKeyRow
+	if err := s.r.QueryRowContext(ctx, adminKeyByHashQuery, hash[:]).Scan(r.dest()...); err != nil {
+		return auth.AdminKey{}, storeErr(op, err)
+	}
+	k, err := r.key()
+	return k, storeErr(op, err)
+}
+
+// ListAdminKeys returns every admin key, newest first, revoked ones included.
+func (s *Store) ListAdminKeys(ctx context.Context) ([]auth.AdminKey, error) {
+	const op = "list admin keys"
+	rows, err := s.r.QueryContext(ctx, `SELECT `+adminKeyCols+` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`)
+	if err != nil {
+		return nil, storeErr(op, err)
+	}
+	defer rows.Close()
+	var keys []auth.AdminKey
+	for rows.Next() {
+		var r adminKeyRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, storeErr(op, err)
+		}
+		k, err := r.key()
+		if err != nil {
+			return nil, storeErr(op, err)
+		}
+		keys = append(keys, k)
+	}
+	return keys, storeErr(op, rows.Err())
+}
+
+// RevokeAdminKey revokes admin key id at time at (the store's clock when zero) and, in the
+// same transaction, every access token whose actor is the key (auth.AdminKeyActor) that is
+// not revoked yet: the support tokens it obtained. It writes its audit event (kind
+// adminkey.revoked, credential the key's display, no tenant, unless ev says otherwise)
+// and, for each tenant that had such tokens, an event of that tenant (kind
+// tokens.revoked, reason adminkey_revoked, with ev's actor and the key's display), so the
+// tenant's own audit trail shows where its support access ended. Revoking a revoked key
+// keeps its first revocation time and still records the event. It fails with
+// auth.ErrNotFound when the key is unknown.
+func (s *Store) RevokeAdminKey(ctx context.Context, id int64, at time.Time, ev auth.AuditEvent) error {
+	op := "revoke admin key " + strconv.FormatInt(id, 10)
+	at = s.orNow(at)
+	if err := checkTimes(at); err != nil {
+		return storeErr(op, err)
+	}
+	actor := auth.AdminKeyActor(id)
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		var display string
+		err := tx.QueryRowContext(ctx, `SELECT display FROM admin_keys WHERE id = ?`, id).Scan(&display)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("admin key %d: %w", id, auth.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE admin_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
+			at.UnixNano(), id); err != nil {
+			return err
+		}
+		tenants, err := revokeByActor(ctx, tx, actor, at)
+		if err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "adminkey.revoked", At: at, Credential: display}); err != nil {
+			return err
+		}
+		for _, tenantID := range tenants {
+			if err := insertAudit(ctx, tx, auth.AuditEvent{TenantID: tenantID, Kind: "tokens.revoked",
+				Reason: "adminkey_revoked", Actor: ev.Actor, Credential: display, RemoteAddr: ev.RemoteAddr, At: at}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// revokeByActorQuery finds the tokens of an actor in access_tokens_by_actor.
+const revokeByActorQuery = `UPDATE access_tokens SET revoked_at = ?
+	WHERE actor = ? AND revoked_at IS NULL RETURNING tenant_id`
+
+// revokeByActor revokes at time at the tokens of actor that are not revoked yet, and
+// returns the tenants they belonged to, in id order.
+func revokeByActor(ctx context.Context, tx *sql.Tx, actor string, at time.Time) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, revokeByActorQuery, at.UnixNano(), actor)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	var tenants []string
+	for rows.Next() {
+		var tenantID string
+		if err := rows.Scan(&tenantID); err != nil {
+			return nil, err
+		}
+		if !seen[tenantID] {
+			seen[tenantID] = true
+			tenants = append(tenants, tenantID)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(tenants)
+	return tenants, nil
+}
+
+// TouchAdminKey records that admin key id was used at t, throttled as TouchSecret is: the
+// write is skipped when the stored time is less than a minute before t, or after it, and
+// the check runs on the read pool. It fails with auth.ErrNotFound when the key is unknown.
+func (s *Store) TouchAdminKey(ctx context.Context, id int64, t time.Time) error {
+	op := "touch admin key " + strconv.FormatInt(id, 10)
+	t = s.orNow(t)
+	if err := checkTimes(t); err != nil {
+		return storeErr(op, err)
+	}
+	var last sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT last_used_at FROM admin_keys WHERE id = ?`, id).Scan(&last); err != nil {
+		return storeErr(op, err)
+	}
+	cutoff := t.Add(-touchInterval).UnixNano()
+	if last.Valid && last.Int64 > cutoff {
+		return nil
+	}
+	_, err := s.w.ExecContext(ctx, `UPDATE admin_keys SET last_used_at = ?1
+		WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at <= ?3)`, t.UnixNano(), id, cutoff)
+	return storeErr(op, err)
+}
