@@ -110,3 +110,29 @@ func hasProperty(s *openapi3.Schema, name string) bool {
 	}
 	return slices.ContainsFunc(s.AllOf, func(r *openapi3.SchemaRef) bool { return hasProperty(r.Value, name) })
 }
+
+func TestValidateResponse(t *testing.T) {
+	tests := []struct {
+		name, path, body string
+		ok               bool
+	}{
+		{"a product list", "/FindProduct", `[{"ERPProductKey":"P-1","UnitListPrice":10}]`, true},
+		{"lines with a .NET date", "/GetQuoteLinesFromProduct", `[{"ERPProductKey":"P-1","SubscriptionStart":"9999-12-31T23:59:59.9999999"}]`, true},
+		{"null for a list", "/FindProduct", `null`, true},
+		{"null from a calculation", "/ValidateQuoteVersion", `null`, true},
+		{"a bare integer", "/GetNumberOfProductImages", `3`, true},
+		{"a number as a key", "/FindProduct", `[{"ERPProductKey":5}]`, false},
+		{"a date that is not .NET", "/GetQuoteLinesFromProduct", `[{"ERPProductKey":"P-1","SubscriptionStart":"yesterday"}]`, false},
+		{"null for a product", "/GetProduct", `null`, false},
+		{"a string for a count", "/GetNumberOfProductImages", `"three"`, false},
+		{"an unknown path", "/GetProductz", `{}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := openapi.ValidateResponse(tt.path, 200, "application/json", []byte(tt.body))
+			if (err == nil) != tt.ok {
+				t.Errorf("err %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}
