@@ -123,6 +123,31 @@ func tenantParam(c echo.Context) (string, error) {
 	return id, nil
 }
 
+// knownTenant reads the :id of the path and checks that it names a tenant.
+func (a *adminAPI) knownTenant(c echo.Context) (string, error) {
+	id, err := tenantParam(c)
+	if err != nil {
+		return "", err
+	}
+	if _, err := a.store.Tenant(c.Request().Context(), id); err != nil {
+		return "", storeError(err, "tenant "+id)
+	}
+	return id, nil
+}
+
+// readOptionalJSON is readJSON for a body that may be left out, whatever its framing
+// (Content-Length or chunked).
+func (a *adminAPI) readOptionalJSON(c echo.Context, v any) error {
+	body := bufferedBody(c.Request())
+	if _, err := body.Peek(); errors.Is(err, io.EOF) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	c.Request().Body = io.NopCloser(body)
+	return a.readJSON(c, v)
+}
+
 // readJSON decodes the request body into v: JSON only, one value, known members only.
 func (a *adminAPI) readJSON(c echo.Context, v any) error {
 	r := c.Request()
@@ -319,7 +344,7 @@ type userMapping struct {
 }
 
 func (a *adminAPI) mapUser(c echo.Context, key auth.AdminKey) error {
-	id, err := tenantParam(c)
+	id, err := a.knownTenant(c)
 	if err != nil {
 		return err
 	}
@@ -331,9 +356,6 @@ func (a *adminAPI) mapUser(c echo.Context, key auth.AdminKey) error {
 		return badRequest("give associate_id or email, and erp_user")
 	}
 	ctx := c.Request().Context()
-	if _, err := a.store.Tenant(ctx, id); err != nil {
-		return storeError(err, "tenant "+id)
-	}
 	if err := a.store.SetUserMapping(ctx, auth.UserMapping{TenantID: id, AssociateID: in.AssociateID, Email: in.Email, ERPUser: in.ERPUser}); err != nil {
 		return storeError(err, "tenant "+id)
 	}
@@ -402,14 +424,11 @@ func noStore(c echo.Context) {
 }
 
 func (a *adminAPI) listSecrets(c echo.Context, _ auth.AdminKey) error {
-	id, err := tenantParam(c)
+	id, err := a.knownTenant(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := a.store.Tenant(ctx, id); err != nil {
-		return storeError(err, "tenant "+id)
-	}
 	secrets, err := a.store.SecretsOf(ctx, id)
 	if err != nil {
 		return err
@@ -499,14 +518,11 @@ type tokenView struct {
 }
 
 func (a *adminAPI) listTokens(c echo.Context, _ auth.AdminKey) error {
-	id, err := tenantParam(c)
+	id, err := a.knownTenant(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := a.store.Tenant(ctx, id); err != nil {
-		return storeError(err, "tenant "+id)
-	}
 	tokens, err := a.store.ListTokens(ctx, id, time.Now())
 	if err != nil {
 		return err
@@ -520,22 +536,17 @@ func (a *adminAPI) listTokens(c echo.Context, _ auth.AdminKey) error {
 }
 
 func (a *adminAPI) revokeTokens(c echo.Context, key auth.AdminKey) error {
-	id, err := tenantParam(c)
+	id, err := a.knownTenant(c)
 	if err != nil {
 		return err
 	}
 	var in struct {
 		AssociateID int32 `json:"associate_id"`
 	}
-	if c.Request().ContentLength != 0 {
-		if err := a.readJSON(c, &in); err != nil {
-			return err
-		}
+	if err := a.readOptionalJSON(c, &in); err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := a.store.Tenant(ctx, id); err != nil {
-		return storeError(err, "tenant "+id)
-	}
 	n, err := a.store.RevokeTokens(ctx, id, in.AssociateID, time.Now(), auth.AuditEvent{TenantID: id, Kind: "tokens.revoked", Actor: actor(key)})
 	if err != nil {
 		return storeError(err, "tenant "+id)
@@ -591,10 +602,8 @@ func (a *adminAPI) supportToken(c echo.Context, key auth.AdminKey) error {
 	var in struct {
 		TTLSeconds int64 `json:"ttl_seconds"`
 	}
-	if c.Request().ContentLength != 0 {
-		if err := a.readJSON(c, &in); err != nil {
-			return err
-		}
+	if err := a.readOptionalJSON(c, &in); err != nil {
+		return err
 	}
 	// The peer address, for the audit: echo's RealIP would believe X-Forwarded-For from anyone.
 	remote, _, _ := net.SplitHostPort(c.Request().RemoteAddr)

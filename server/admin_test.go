@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -209,5 +210,40 @@ func TestAdminAnswers(t *testing.T) {
 				t.Errorf("%d, want %d: %s", status, tt.status, body)
 			}
 		})
+	}
+}
+
+// TestAdminOptionalBodies: a route whose body may be left out takes an empty body in
+// either framing, and still refuses a malformed one.
+func TestAdminOptionalBodies(t *testing.T) {
+	e := newAdminEnv(t)
+	if err := e.store.CreateTenant(context.Background(), auth.Tenant{ID: "Cust100", Name: "x", Environment: connector.EnvironmentTest, Enabled: true},
+		auth.AuditEvent{TenantID: "Cust100", Kind: "tenant.created"}); err != nil {
+		t.Fatal(err)
+	}
+	post := func(body io.Reader) int {
+		req, _ := http.NewRequest("POST", e.base+"/tenants/Cust100/tokens/revoke", body)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+e.keys[auth.ScopeTokensWrite])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for name, tc := range map[string]struct {
+		body   io.Reader
+		status int
+	}{
+		"no body":         {nil, 200},
+		"empty, chunked":  {io.MultiReader(strings.NewReader("")), 200},
+		"a user, chunked": {io.MultiReader(strings.NewReader(`{"associate_id":12}`)), 200},
+		"malformed":       {strings.NewReader(`{"associate_id":`), 400},
+		"unknown member":  {strings.NewReader(`{"everyone":true}`), 400},
+	} {
+		if got := post(tc.body); got != tc.status {
+			t.Errorf("%s: %d, want %d", name, got, tc.status)
+		}
 	}
 }
