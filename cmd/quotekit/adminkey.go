@@ -133,24 +133,10 @@ Each --scope grants one permission (repeat it, or separate scopes with commas):
 		return storeFailure(err, "")
 	}
 	out := issuedAdminKeyJSON{adminKeyJSON: adminKeyOut(k), Key: plain}
-	if c.json {
-		if err := writeJSON(c.stdout, out); err != nil {
-			return err
-		}
-	} else {
-		tw := newTable(c.stdout)
-		row(tw, "ID", strconv.FormatInt(out.ID, 10))
-		row(tw, "Name", out.Name)
-		row(tw, "Display", out.Display)
-		row(tw, "Scopes", orDash(out.Scopes))
-		row(tw, "Created", when(out.CreatedAt))
-		row(tw, "Key", out.Key)
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-	c.info("This is the only time the key is shown: copy it now into the admin API client.")
-	return nil
+	return printOnce(c, out, [][2]string{
+		{"ID", strconv.FormatInt(out.ID, 10)}, {"Name", out.Name}, {"Display", out.Display},
+		{"Scopes", orDash(out.Scopes)}, {"Created", when(out.CreatedAt)}, {"Key", out.Key},
+	}, "This is the only time the key is shown: copy it now into the admin API client.")
 }
 
 func adminKeyList(ctx context.Context, c *cli, args []string) error {

@@ -70,3 +70,23 @@ func orDash(list []string) string {
 	}
 	return strings.Join(list, ",")
 }
+
+// printOnce prints a credential that is shown this one time: out as JSON with --json,
+// else the label/value rows as a table; then the one-time warning on stderr.
+func printOnce(c *cli, out any, rows [][2]string, warning string) error {
+	if c.json {
+		if err := writeJSON(c.stdout, out); err != nil {
+			return err
+		}
+	} else {
+		tw := newTable(c.stdout)
+		for _, r := range rows {
+			row(tw, r[0], r[1])
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	c.info(warning)
+	return nil
+}

@@ -182,23 +182,10 @@ master.key beside the database); --dev creates that file (mode 0600) when missin
 
 // printIssued prints a new secret, and the one-time warning to stderr.
 func printIssued(c *cli, out issuedSecretJSON) error {
-	if c.json {
-		if err := writeJSON(c.stdout, out); err != nil {
-			return err
-		}
-	} else {
-		tw := newTable(c.stdout)
-		row(tw, "ID", strconv.FormatInt(out.ID, 10))
-		row(tw, "Tenant", out.Tenant)
-		row(tw, "Display", out.Display)
-		row(tw, "Created", when(out.CreatedAt))
-		row(tw, "Secret", out.Secret)
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-	c.info("This is the only time the secret is shown: copy it now into the ERP connection in SuperOffice.")
-	return nil
+	return printOnce(c, out, [][2]string{
+		{"ID", strconv.FormatInt(out.ID, 10)}, {"Tenant", out.Tenant}, {"Display", out.Display},
+		{"Created", when(out.CreatedAt)}, {"Secret", out.Secret},
+	}, "This is the only time the secret is shown: copy it now into the ERP connection in SuperOffice.")
 }
 
 func secretRoll(ctx context.Context, c *cli, args []string) error {
