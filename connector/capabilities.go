@@ -4,6 +4,7 @@ import (
 	"maps"
 	"reflect"
 	"runtime"
+	"slices"
 )
 
 // Capability names NetServer understands. A capability missing from the answer to
@@ -48,6 +49,12 @@ var operationCapabilities = map[string][]string{
 	CapDeliveryTypeList:     {"GetQuoteList"},
 	CapPerformComplexSearch: {"GetSearchableFields", "GetSearchResults"},
 	CapProvideAddresses:     {"GetAddresses"},
+}
+
+// CapabilityOperations returns the operations a capability depends on: a connector that
+// claims it must implement them all. Capabilities about data or caching return nil.
+func CapabilityOperations(name string) []string {
+	return slices.Clone(operationCapabilities[name])
 }
 
 var dataCapabilities = []string{

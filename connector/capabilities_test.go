@@ -103,3 +103,17 @@ func TestCapabilities(t *testing.T) {
 		}
 	})
 }
+
+func TestCapabilityOperations(t *testing.T) {
+	if ops := connector.CapabilityOperations(connector.CapPerformComplexSearch); len(ops) != 2 {
+		t.Errorf("complex search needs %v", ops)
+	}
+	if ops := connector.CapabilityOperations(connector.CapProvideCost); ops != nil {
+		t.Errorf("a data capability needs operations %v", ops)
+	}
+	ops := connector.CapabilityOperations(connector.CapPlaceOrder)
+	ops[0] = "changed"
+	if connector.CapabilityOperations(connector.CapPlaceOrder)[0] != "PlaceOrder" {
+		t.Error("the caller changed the table")
+	}
+}

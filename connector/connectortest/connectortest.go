@@ -128,18 +128,9 @@ func (d *driver) capabilities(t *testing.T) {
 	if err != nil || resp.JSON200 == nil {
 		t.Fatalf("GetCapabilities: %v (%d): NetServer would show no quote features", err, resp.StatusCode())
 	}
-	caps := *resp.JSON200
-	for name, ops := range map[string][]string{
-		connector.CapPlaceOrder:           {"PlaceOrder"},
-		connector.CapProvideOrderState:    {"GetOrderState"},
-		connector.CapProvidePicture:       {"GetProductImage"},
-		connector.CapProvideAddresses:     {"GetAddresses"},
-		connector.CapPerformComplexSearch: {"GetSearchableFields", "GetSearchResults"},
-		connector.CapProductCategoryList:  {"GetQuoteList"},
-		connector.CapPaymentTermsList:     {"GetQuoteList"},
-	} {
-		for _, op := range ops {
-			if caps[name] && !d.implements(op) {
+	for name, claimed := range *resp.JSON200 {
+		for _, op := range connector.CapabilityOperations(name) {
+			if claimed && !d.implements(op) {
 				t.Errorf("capability %s is claimed but %s is not implemented: NetServer shows the feature and gets 404", name, op)
 			}
 		}
