@@ -38,14 +38,9 @@ func NewAdmin(keys AdminAuthenticator, store auth.AdminStore, admin *auth.Admin,
 	for _, o := range opts {
 		o(&cfg)
 	}
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.Logger.SetOutput(io.Discard)
-	errs := &errorMapper{log: cfg.logger}
-	e.HTTPErrorHandler = errs.handle
-	e.Use(requestID, observe(cfg.logger, cfg.metrics), errs.recoverPanics)
+	e := newEcho(cfg)
 
-	a := &adminAPI{keys: keys, store: store, admin: admin, limit: cfg.bodyLimit}
+	a := &adminAPI{keys: keys, store: store, admin: admin}
 	g := e.Group("/admin/v1")
 	route := func(method, path string, scope auth.Scope, h func(echo.Context, auth.AdminKey) error) {
 		g.Add(method, path, func(c echo.Context) error {
@@ -79,7 +74,6 @@ type adminAPI struct {
 	keys  AdminAuthenticator
 	store auth.AdminStore
 	admin *auth.Admin
-	limit int64
 }
 
 // adminError is an admin API answer other than 2xx. Unlike the NetServer-facing routes,
@@ -154,12 +148,20 @@ func (a *adminAPI) readJSON(c echo.Context, v any) error {
 	if !isJSON(r.Header.Get(echo.HeaderContentType)) {
 		return errMediaType
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, a.limit))
+	dec := json.NewDecoder(r.Body) // bounded by the body limit middleware (413)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if tooLarge(err) {
+			return err
+		}
 		return badRequest("the request body is not the JSON this route takes")
 	}
-	if dec.More() {
+	// Reading to the end also surfaces a body limit the last read crossed: the decoder
+	// returns a complete value before it reports that read's error.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if tooLarge(err) {
+			return err
+		}
 		return &malformedError{"the request body holds more than one JSON value"}
 	}
 	return nil

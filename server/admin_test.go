@@ -247,3 +247,23 @@ func TestAdminOptionalBodies(t *testing.T) {
 		}
 	}
 }
+
+func TestAdminBodyLimit(t *testing.T) {
+	e := newAdminEnv(t)
+	big := `{"id":"Cust700","name":"` + strings.Repeat("x", server.TokenBodyLimit) + `","environment":"test"}`
+	if status, _, body := e.call(t, "POST", "/tenants", big, "Authorization", "Bearer "+e.keys[auth.ScopeTenantsWrite]); status != 413 {
+		t.Errorf("%d, want 413: %.200s", status, body)
+	}
+	// The same body chunked: no Content-Length to refuse it early.
+	req, _ := http.NewRequest("POST", e.base+"/tenants", io.MultiReader(strings.NewReader(big)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.keys[auth.ScopeTenantsWrite])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 413 {
+		t.Errorf("chunked: %d, want 413", resp.StatusCode)
+	}
+}

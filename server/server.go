@@ -64,15 +64,7 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 		return nil, err
 	}
 
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.Logger.SetOutput(io.Discard)
-	e.Binder = jsonBinder{}
-	errs := &errorMapper{log: cfg.logger}
-	e.HTTPErrorHandler = errs.handle
-
-	e.Use(requestID, observe(cfg.logger, cfg.metrics), errs.recoverPanics)
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(cfg.bodyLimit, 10) + "B"}))
+	e := newEcho(cfg)
 
 	e.GET("/openapi.json", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, spec)
@@ -101,6 +93,21 @@ type authenticatedRoutes struct {
 
 func (r authenticatedRoutes) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.Echo.POST(path, h, append([]echo.MiddlewareFunc{r.authn}, m...)...)
+}
+
+// newEcho returns an echo instance with what every handler of the package shares: the
+// JSON-only binder, the one error mapper, request ids, the request log and metrics, panic
+// recovery and the body limit.
+func newEcho(cfg config) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Logger.SetOutput(io.Discard)
+	e.Binder = jsonBinder{}
+	errs := &errorMapper{log: cfg.logger}
+	e.HTTPErrorHandler = errs.handle
+	e.Use(requestID, observe(cfg.logger, cfg.metrics), errs.recoverPanics)
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(cfg.bodyLimit, 10) + "B"}))
+	return e
 }
 
 // specJSON renders the embedded contract once, for /openapi.json.
