@@ -28,6 +28,10 @@ run: ## Start the shared-secret sample on http://127.0.0.1:8080 with its data un
 run-jwt: ## Start the JWT sample on http://127.0.0.1:8081 (trusts the test key in testdata/keys).
 	$(GO) run ./examples/jwt --dev --http --addr 127.0.0.1:8081 --db var/jwt/quotekit.db
 
+.PHONY: check-samples
+check-samples: ## Start both samples on loopback and run 'quotekit check' against each.
+	bash scripts/check-samples.sh
+
 .PHONY: test
 test: ## Run every test with the race detector.
 	$(GO) test -race -count=1 ./...

@@ -104,34 +104,11 @@ that cannot be read or holds no RSA key is an error, never a silent pass.`, prod
 	}
 
 	now := c.now().Truncate(time.Second)
-	claims := map[string]any{
-		"iss":       superOfficeIssuer,
-		"aud":       "spn:" + strings.TrimSpace(*appID),
-		"iat":       now.Unix(),
-		"nbf":       now.Unix(),
-		"exp":       now.Add(ttl.d).Unix(),
-		"jti":       randomHex(16),
-		claimTenant: tenant,
+	u := jwtSubject{appID: strings.TrimSpace(*appID), tenant: tenant, associateID: aid, email: strings.TrimSpace(*email), upn: *upn, nonce: *nonce}
+	if u.nonce == "" && !*noNonce {
+		u.nonce = randomHex(16)
 	}
-	if aid != 0 {
-		claims[claimAssociateID] = strconv.FormatInt(int64(aid), 10)
-	}
-	if e := strings.TrimSpace(*email); e != "" {
-		claims[claimEmail] = e
-		claims["sub"] = e
-	}
-	switch {
-	case *upn != "":
-		claims[claimUPN] = *upn
-	case claims[claimEmail] != nil:
-		claims[claimUPN] = claims[claimEmail]
-	}
-	switch {
-	case *nonce != "":
-		claims["nonce"] = *nonce
-	case !*noNonce:
-		claims["nonce"] = randomHex(16)
-	}
+	claims := superOfficeClaims(now, ttl.d, u)
 	token, err := signRS256(key, *kid, claims)
 	if err != nil {
 		return err
@@ -142,6 +119,45 @@ that cannot be read or holds no RSA key is an error, never a silent pass.`, prod
 	fmt.Fprintln(c.stdout, token)
 	c.info("Development JWT for %s, valid until %s; only a server that trusts this test key accepts it.", tenant, when(now.Add(ttl.d)))
 	return nil
+}
+
+// jwtSubject is who a SuperOffice-shaped JWT speaks for.
+type jwtSubject struct {
+	appID, tenant string
+	associateID   int32  // 0: no associate id claim
+	email, upn    string // upn defaults to the e-mail
+	nonce         string // "": no nonce claim
+}
+
+// superOfficeClaims returns the claims of a SuperOffice JWT for u, issued at now and
+// valid for ttl, with a fresh jti.
+func superOfficeClaims(now time.Time, ttl time.Duration, u jwtSubject) map[string]any {
+	claims := map[string]any{
+		"iss":       superOfficeIssuer,
+		"aud":       "spn:" + u.appID,
+		"iat":       now.Unix(),
+		"nbf":       now.Unix(),
+		"exp":       now.Add(ttl).Unix(),
+		"jti":       randomHex(16),
+		claimTenant: u.tenant,
+	}
+	if u.associateID != 0 {
+		claims[claimAssociateID] = strconv.FormatInt(int64(u.associateID), 10)
+	}
+	if u.email != "" {
+		claims[claimEmail] = u.email
+		claims["sub"] = u.email
+	}
+	switch {
+	case u.upn != "":
+		claims[claimUPN] = u.upn
+	case u.email != "":
+		claims[claimUPN] = u.email
+	}
+	if u.nonce != "" {
+		claims["nonce"] = u.nonce
+	}
+	return claims
 }
 
 // signRS256 signs the claims as a compact JWS with typ JWT.

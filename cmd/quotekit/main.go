@@ -1,6 +1,7 @@
 // Command quotekit is the admin and operations tool of a quotekit deployment. It onboards
 // SuperOffice tenants, manages their shared secrets, access tokens and user mappings,
-// shows their credential audit trail, and mints SuperOffice-shaped JWTs for development.
+// shows their credential audit trail, mints SuperOffice-shaped JWTs for development, and
+// checks a connector endpoint the way SuperOffice NetServer calls it.
 //
 // Every subcommand takes --help. Data goes to stdout (aligned tables, or JSON with
 // --json); messages go to stderr. The exit status says what happened: see the exit*
@@ -54,6 +55,7 @@ var commands = map[string]command{
 	"audit":    {"show a tenant's credential events, newest first", leaf(audit)},
 	"adminkey": {"create, list and revoke admin API keys", group("adminkey", adminKeyCommands)},
 	"devjwt":   {"mint a SuperOffice-shaped JWT signed with a local test key (development)", leaf(devJWT)},
+	"check":    {"check a connector endpoint the way SuperOffice NetServer calls it", leaf(checkEndpoint)},
 	"serve":    {"run the connector server (the demo ERP, or none)", serve},
 }
 

@@ -73,7 +73,7 @@ func (c *Client) cachePolicy(ctx context.Context, u User, op string, body []byte
 // policyCapabilities returns u's capabilities for a caching decision about op. A
 // connector without GetCapabilities has none.
 func (c *Client) policyCapabilities(ctx context.Context, u User, op string) (map[string]bool, error) {
-	caps, err := c.Capabilities(ctx, u)
+	caps, err := c.capabilities(ctx, u, false)
 	if errors.Is(err, ErrNotImplemented) {
 		return map[string]bool{}, nil
 	}
@@ -83,8 +83,8 @@ func (c *Client) policyCapabilities(ctx context.Context, u User, op string) (map
 	return caps, nil
 }
 
-// lookup returns a live cached result and counts the call it saved.
-func (c *Client) lookup(key cacheKey, op string) ([]byte, bool) {
+// lookup returns a live cached result and, when count is set, counts the call it saved.
+func (c *Client) lookup(key cacheKey, op string, count bool) ([]byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.cache[key]
@@ -95,7 +95,9 @@ func (c *Client) lookup(key cacheKey, op string) ([]byte, bool) {
 		delete(c.cache, key)
 		return nil, false
 	}
-	c.saved[op]++
+	if count {
+		c.saved[op]++
+	}
 	return e.raw, true
 }
 

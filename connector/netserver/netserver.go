@@ -175,6 +175,12 @@ var calculationOps = map[string]bool{
 // is nil then. Other operations answer ErrNotImplemented once they have answered 404 or
 // 410. Results of the cached operations may come from the cache.
 func (c *Client) Call(ctx context.Context, u User, op string, req, res any) (useDefault bool, err error) {
+	return c.call(ctx, u, op, req, res, true)
+}
+
+// call is Call; countSaved says whether an answer from the cache counts as a call the
+// cache saved (not for the client's own look-ups of the capabilities).
+func (c *Client) call(ctx context.Context, u User, op string, req, res any, countSaved bool) (useDefault bool, err error) {
 	if op == "" || strings.ContainsAny(op, "/?#") {
 		return false, fmt.Errorf("netserver: invalid operation name %q", op)
 	}
@@ -192,7 +198,7 @@ func (c *Client) Call(ctx context.Context, u User, op string, req, res any) (use
 		return false, err
 	}
 	if cacheable {
-		if raw, ok := c.lookup(key, op); ok {
+		if raw, ok := c.lookup(key, op, countSaved); ok {
 			return decode(op, raw, res)
 		}
 	}
@@ -236,8 +242,12 @@ func decode(op string, raw []byte, res any) (bool, error) {
 // Capabilities returns the capability map for u (GetCapabilities, cached 30 minutes per
 // user). A null answer gives an empty map.
 func (c *Client) Capabilities(ctx context.Context, u User) (map[string]bool, error) {
+	return c.capabilities(ctx, u, true)
+}
+
+func (c *Client) capabilities(ctx context.Context, u User, countSaved bool) (map[string]bool, error) {
 	var caps map[string]bool
-	if _, err := c.Call(ctx, u, "GetCapabilities", nil, &caps); err != nil {
+	if _, err := c.call(ctx, u, "GetCapabilities", nil, &caps, countSaved); err != nil {
 		return nil, err
 	}
 	if caps == nil {
