@@ -157,13 +157,11 @@ type runner struct {
 	ns     *netserver.Client
 	report *Report
 
-	probeCalls map[string]int           // requests the probes sent outside the client
-	caps       map[string]bool          // the capabilities the endpoint claims
-	answered   map[string]bool          // operations that answered something other than 404/410
-	missing    map[string]bool          // operations that answered 404 or 410
-	mlProblems []string                 // malformed multi-language texts seen
-	product    *connector.ProductInfo   // found by the search, quoted by the lifecycle
-	line       *connector.QuoteLineInfo // the line the lifecycle added
+	caps       map[string]bool        // the capabilities the endpoint claims
+	answered   map[string]bool        // operations that answered something other than 404/410
+	missing    map[string]bool        // operations that answered 404 or 410
+	mlProblems []string               // malformed multi-language texts seen
+	product    *connector.ProductInfo // found by the search, quoted by the lifecycle
 }
 
 // add reports c. A check already reported under the same ID (the same step of a later
