@@ -12,22 +12,11 @@ import (
 	"testing"
 
 	"github.com/quotekit/quotekit/connector/check"
-	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/internal/servetest"
 )
 
-func demoERP(t *testing.T) *demoerp.ERP {
-	t.Helper()
-	erp, err := demoerp.Open(t.Context(), filepath.Join(t.TempDir(), "demoerp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { erp.Close() })
-	return erp
-}
-
 func TestCheckSharedSecret(t *testing.T) {
-	srv := servetest.Start(t, demoERP(t))
+	srv := servetest.Start(t, servetest.DemoERP(t))
 	h := newHarness(t)
 	h.env["QUOTEKIT_CHECK_SECRET"] = srv.Secret
 
@@ -63,7 +52,7 @@ func TestCheckSharedSecret(t *testing.T) {
 
 func TestCheckJWT(t *testing.T) {
 	key := filepath.Join("..", "..", "testdata", "keys", "superoffice-test-sod.pem")
-	srv := servetest.Start(t, demoERP(t), "--superoffice-key", "sod="+key)
+	srv := servetest.Start(t, servetest.DemoERP(t), "--superoffice-key", "sod="+key)
 	h := newHarness(t)
 	var report check.Report
 	h.json(&report, "check", "--url", srv.URL, "--allow-http", "--jwt-key", key, "--app-id", "quotekit-test",
@@ -89,7 +78,7 @@ func TestCheckJWT(t *testing.T) {
 // TestCheckBrokenEndpoint puts a proxy that drops WWW-Authenticate in front of the
 // server: check fails and says what to add.
 func TestCheckBrokenEndpoint(t *testing.T) {
-	srv := servetest.Start(t, demoERP(t))
+	srv := servetest.Start(t, servetest.DemoERP(t))
 	target, _ := url.Parse(srv.URL)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	proxy.ModifyResponse = func(resp *http.Response) error {

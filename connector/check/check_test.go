@@ -10,14 +10,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/connector/check"
 	"github.com/quotekit/quotekit/connector/netserver"
-	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/internal/servetest"
 )
 
@@ -25,16 +23,6 @@ import (
 func serve(t *testing.T, conn connector.Connector) (base, secret string) {
 	srv := servetest.Start(t, conn)
 	return srv.URL, srv.Secret
-}
-
-func openERP(t *testing.T) *demoerp.ERP {
-	t.Helper()
-	erp, err := demoerp.Open(context.Background(), filepath.Join(t.TempDir(), "demoerp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { erp.Close() })
-	return erp
 }
 
 func results(r *check.Report) map[string]check.Check {
@@ -53,7 +41,7 @@ func dump(r *check.Report) string {
 // TestDemoERPPasses checks the demo ERP, which implements every operation, behind the
 // real server: every check runs and passes, plain HTTP only warns when allowed.
 func TestDemoERPPasses(t *testing.T) {
-	base, secret := serve(t, openERP(t))
+	base, secret := serve(t, servetest.DemoERP(t))
 	report, err := check.Run(context.Background(), check.Options{
 		URL: base, Credentials: netserver.SharedSecret(secret), Refused: netserver.SharedSecret(secret + "x"),
 		AllowHTTP: true, Search: "drill", ConfigValues: map[string]string{"company": "[I:1]"},
@@ -100,7 +88,7 @@ func TestDemoERPPasses(t *testing.T) {
 // TestCachesSaveCalls walks ten quotes with NetServer's caches and counts what an
 // uncached client would have sent: every call the caches answered.
 func TestCachesSaveCalls(t *testing.T) {
-	base, secret := serve(t, openERP(t))
+	base, secret := serve(t, servetest.DemoERP(t))
 	report, err := check.Run(context.Background(), check.Options{
 		URL: base, Credentials: netserver.SharedSecret(secret), AllowHTTP: true, Search: "drill", Quotes: 10,
 		ConfigValues: map[string]string{"company": "[I:1]"},
@@ -171,7 +159,7 @@ func broken(next string) http.Handler {
 }
 
 func TestBrokenEndpointFails(t *testing.T) {
-	base, secret := serve(t, openERP(t))
+	base, secret := serve(t, servetest.DemoERP(t))
 	srv := httptest.NewServer(broken(base))
 	t.Cleanup(srv.Close)
 	report, err := check.Run(context.Background(), check.Options{
@@ -210,7 +198,7 @@ func TestBrokenEndpointFails(t *testing.T) {
 // TestHTTPSAndCertificates: plain HTTP fails unless allowed; a certificate the client
 // does not trust stops the check; the same server with its CA trusted passes transport.
 func TestHTTPSAndCertificates(t *testing.T) {
-	base, secret := serve(t, openERP(t))
+	base, secret := serve(t, servetest.DemoERP(t))
 	report, err := check.Run(context.Background(), check.Options{URL: base, Credentials: netserver.SharedSecret(secret), Search: "drill"})
 	if err != nil {
 		t.Fatal(err)
