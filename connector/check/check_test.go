@@ -257,3 +257,53 @@ func TestRunRefusesBadURL(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenNotChecked: an endpoint that takes any access token on operations fails the
+// probes that send one it never issued.
+func TestTokenNotChecked(t *testing.T) {
+	base, secret := serve(t, servetest.DemoERP(t))
+	req, _ := http.NewRequest(http.MethodPost, base+"/Authenticate", nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var token struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&token)
+	resp.Body.Close()
+	if err != nil || token.AccessToken == "" {
+		t.Fatalf("no access token: %v", err)
+	}
+	target, _ := url.Parse(base)
+	lax := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/Authenticate") {
+			r.Header.Set("Authorization", "Bearer "+token.AccessToken) // whatever came
+		}
+		r.URL.Scheme, r.URL.Host, r.RequestURI = target.Scheme, target.Host, ""
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(lax.Close)
+	report, err := check.Run(context.Background(), check.Options{URL: lax.URL, Credentials: netserver.SharedSecret(secret),
+		AllowHTTP: true, Search: "drill", ConfigValues: map[string]string{"company": "[I:1]"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := results(report)
+	for _, id := range []string{"refuse.token", "reauthenticate"} {
+		if c := got[id]; c.Result != check.Fail || !strings.Contains(c.Why, "accepted") {
+			t.Errorf("%s = %+v, want a failure: the endpoint accepted a token it never issued", id, c)
+		}
+	}
+}
