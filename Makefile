@@ -51,6 +51,10 @@ lint: ## gofmt, go vet and staticcheck (generated code excluded).
 vuln: ## Check dependencies against the Go vulnerability database (needs its network).
 	$(GO) run $(GOVULNCHECK) ./...
 
+.PHONY: soak
+soak: ## Drive the shared-secret sample with a NetServer call mix for SOAK_DURATION (default 10m).
+	bash scripts/soak.sh
+
 .PHONY: bench
 bench: ## Run the Go benchmarks (BENCH_COUNT runs each, for benchstat).
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./...

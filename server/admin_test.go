@@ -144,7 +144,7 @@ func TestAdminRefusesTenantCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := httptest.NewRequest("POST", "/Authenticate", nil)
+	r := httptest.NewRequest(http.MethodPost, "/Authenticate", nil)
 	r.Header.Set("Authorization", "Bearer "+secret)
 	tok, err := e.svc.Token(r)
 	if err != nil {
@@ -175,7 +175,7 @@ func TestAdminRefusesTenantCredentials(t *testing.T) {
 	if status != 201 || json.Unmarshal(body, &support) != nil || support.ExpiresIn > 900 {
 		t.Fatalf("support token: %d %s", status, body)
 	}
-	r = httptest.NewRequest("POST", "/FindProduct", nil)
+	r = httptest.NewRequest(http.MethodPost, "/FindProduct", nil)
 	r.Header.Set("Authorization", "Bearer "+support.AccessToken)
 	if tn, err := e.svc.Authenticate(r); err != nil || tn.ID != "Cust100" {
 		t.Errorf("support token on an operation: %v %v", tn, err)
@@ -222,7 +222,7 @@ func TestAdminOptionalBodies(t *testing.T) {
 		t.Fatal(err)
 	}
 	post := func(body io.Reader) int {
-		req, _ := http.NewRequest("POST", e.base+"/tenants/Cust100/tokens/revoke", body)
+		req, _ := http.NewRequest(http.MethodPost, e.base+"/tenants/Cust100/tokens/revoke", body)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+e.keys[auth.ScopeTokensWrite])
 		resp, err := http.DefaultClient.Do(req)
@@ -255,7 +255,7 @@ func TestAdminBodyLimit(t *testing.T) {
 		t.Errorf("%d, want 413: %.200s", status, body)
 	}
 	// The same body chunked: no Content-Length to refuse it early.
-	req, _ := http.NewRequest("POST", e.base+"/tenants", io.MultiReader(strings.NewReader(big)))
+	req, _ := http.NewRequest(http.MethodPost, e.base+"/tenants", io.MultiReader(strings.NewReader(big)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+e.keys[auth.ScopeTenantsWrite])
 	resp, err := http.DefaultClient.Do(req)
@@ -263,7 +263,7 @@ func TestAdminBodyLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 413 {
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("chunked: %d, want 413", resp.StatusCode)
 	}
 }

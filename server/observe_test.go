@@ -30,7 +30,7 @@ func TestRequestLogAndMetrics(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
 	metrics := server.NewMetrics()
 	ready := errors.New("store down")
-	var readyErr error = ready
+	readyErr := ready
 	base := start(t, &shop{}, &fakeAuth{}, server.WithLogger(logger), server.WithMetrics(metrics),
 		server.WithReadiness("store", func(context.Context) error { return readyErr }))
 

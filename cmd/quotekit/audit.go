@@ -108,11 +108,11 @@ Kinds: `+strings.Join(knownKinds, ", ")+`.`)
 	if terr != nil {
 		// Not a tenant. Its id may still have events (refused calls for a customer not
 		// onboarded yet); without any, the id is most likely mistyped.
-		any, err := s.AuditEvents(ctx, auth.AuditFilter{TenantID: id, Limit: 1})
+		some, err := s.AuditEvents(ctx, auth.AuditFilter{TenantID: id, Limit: 1})
 		if err != nil {
 			return storeFailure(err, id)
 		}
-		if len(any) == 0 {
+		if len(some) == 0 {
 			return fail(auth.ErrNotFound, "tenant %s does not exist and no events are recorded under that id (see 'quotekit tenant list')", id)
 		}
 		c.info("Note: %s is not a tenant; these events were recorded under its id.", id)

@@ -94,7 +94,8 @@ credential. The secret is never printed.`)
 	}
 
 	opts := check.Options{URL: strings.TrimSpace(*url), User: user, Search: *search, Currency: *currency,
-		ConfigValues: config.m, Quotes: *quotes, AllowHTTP: *allowHTTP, Timeout: timeout.d}
+		ConfigValues: config.m, Quotes: int32(*quotes),
+		AllowHTTP: *allowHTTP, Timeout: timeout.d}
 	if *secretFile != "" {
 		data, err := os.ReadFile(*secretFile)
 		if err != nil {

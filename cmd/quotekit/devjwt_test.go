@@ -192,7 +192,9 @@ func TestDevJWTRefusesProductionKeys(t *testing.T) {
 	})
 	t.Run("an unreadable list is an error", func(t *testing.T) {
 		notPEM := filepath.Join(t.TempDir(), "empty.pem")
-		os.WriteFile(notPEM, []byte("nothing here"), 0o600)
+		if err := os.WriteFile(notPEM, []byte("nothing here"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		for _, env := range []string{filepath.Join(t.TempDir(), "missing.pem"), notPEM} {
 			h.env[productionKeysEnv] = env
 			if r := h.want(exitFailure, mint...); r.stdout != "" {

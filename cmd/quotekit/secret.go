@@ -304,8 +304,8 @@ was minted from it. Revoking a revoked secret changes nothing.`)
 		if err := writeJSON(c.stdout, secretOut(sec, c.now())); err != nil {
 			return err
 		}
-	} else {
-		printSecrets(c.stdout, []auth.Secret{sec}, c.now())
+	} else if err := printSecrets(c.stdout, []auth.Secret{sec}, c.now()); err != nil {
+		return err
 	}
 	if already {
 		c.info("Secret %d (%s) was already revoked at %s; nothing changed.", sec.ID, sec.Display, when(sec.RevokedAt))

@@ -29,8 +29,9 @@ import (
 // Result is the outcome of one check.
 type Result string
 
+// The results, from best to worst for the endpoint.
 const (
-	Pass Result = "pass"
+	Pass Result = "pass" // works as NetServer expects
 	Fail Result = "fail" // a required check failed: SuperOffice would misbehave
 	Warn Result = "warn" // works, but not as NetServer expects in production
 	Skip Result = "skip" // not checked: the operation is not implemented, or an earlier check failed
@@ -98,7 +99,7 @@ type Options struct {
 	// Search is a FindProduct input that finds products (default "%", everything).
 	Search string
 	// Quotes is how many quotes to walk through (default 1); more show the caches at work.
-	Quotes int
+	Quotes int32
 	// Timeout bounds each request (default 30 s, NetServer's own limit is similar).
 	Timeout time.Duration
 }
@@ -426,9 +427,9 @@ func excerpt(body []byte) string {
 	if s == "" {
 		return ""
 	}
-	const max = 200
-	if len(s) > max {
-		s = s[:max] + "…"
+	const limit = 200
+	if len(s) > limit {
+		s = s[:limit] + "…"
 	}
 	return ": " + s
 }

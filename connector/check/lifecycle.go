@@ -53,7 +53,7 @@ func (r *runner) lifecycle() {
 			return nil
 		})
 	r.capabilities()
-	for i := 0; i < r.opts.Quotes; i++ {
+	for i := int32(0); i < r.opts.Quotes; i++ {
 		if !r.quote(i) {
 			return
 		}
@@ -96,10 +96,10 @@ func (r *runner) capabilities() map[string]bool {
 }
 
 // quote walks quote number i; it reports false when the walk cannot go on.
-func (r *runner) quote(i int) bool {
+func (r *runner) quote(i int32) bool {
 	cv := r.opts.ConfigValues
 	caps := r.capabilities()
-	id := int32(301 + i)
+	id := 301 + i
 	sale := &connector.SaleInfo{SaleId: 7001 + id, Currency: r.opts.Currency}
 	quote := &connector.QuoteInfo{QuoteId: id, SaleId: sale.SaleId, QuoteConnectionId: 1}
 	version := &connector.QuoteVersionInfo{QuoteVersionId: 100 + id, QuoteId: id, State: connector.QuoteVersionStateInfoDraftNotCalculated, Rank: 1}
@@ -269,7 +269,7 @@ func (r *runner) quote(i int) bool {
 }
 
 // search finds the product the quote is made of; it reports false when there is none.
-func (r *runner) search(i int) bool {
+func (r *runner) search(i int32) bool {
 	cv := r.opts.ConfigValues
 	if i == 0 {
 		var none []connector.ProductInfo

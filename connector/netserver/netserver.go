@@ -68,9 +68,9 @@ type StatusError struct {
 func (e *StatusError) Error() string {
 	msg := fmt.Sprintf("netserver: %s answered %d %s", e.Op, e.Status, http.StatusText(e.Status))
 	if body := strings.TrimSpace(string(e.Body)); body != "" {
-		const max = 200
-		if len(body) > max {
-			body = body[:max] + "…"
+		const limit = 200
+		if len(body) > limit {
+			body = body[:limit] + "…"
 		}
 		msg += ": " + body
 	}

@@ -50,7 +50,7 @@ func (e *ERP) OnBeforeCreateQuote(ctx context.Context, req *connector.OnBeforeCr
 		}, nil
 	}
 	res := &connector.QuoteResponseInfo{IsOk: true, State: connector.ResponseStateOk}
-	t := terms{}
+	var t terms
 	if cust != nil {
 		t = cust.terms
 	} else {

@@ -121,7 +121,7 @@ func clientAs(t *testing.T, base string, key *rsa.PrivateKey, associateID int) *
 	}
 	defer resp.Body.Close()
 	var tok openapi.AccessTokenResponse
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != 200 {
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("Authenticate as %d: %d %v", associateID, resp.StatusCode, err)
 	}
 	c, err := openapi.NewClientWithResponses(base, openapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {

@@ -77,7 +77,7 @@ func TestWholeQuote(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tok openapi.AccessTokenResponse
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != 200 {
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("Authenticate: %d %v", resp.StatusCode, err)
 	}
 	resp.Body.Close()

@@ -68,7 +68,7 @@ func Lifecycle(t *testing.T, c *openapi.ClientWithResponses) Result {
 	if err != nil || recalculated.JSON200 == nil || recalculated.JSON200.CRMAlternative.TotalPrice <= 0 {
 		t.Fatalf("RecalculateQuoteAlternative: %v %s", err, recalculated.Body)
 	}
-	alt = (*connector.QuoteAlternativeWithLinesInfo)(recalculated.JSON200)
+	alt = recalculated.JSON200
 
 	validate := func(action connector.QuoteAction) *connector.QuoteResponseInfo {
 		t.Helper()
@@ -82,7 +82,7 @@ func Lifecycle(t *testing.T, c *openapi.ClientWithResponses) Result {
 		if err != nil || v.JSON200 == nil || !v.JSON200.IsOk {
 			t.Fatalf("ValidateQuoteVersion(%d): %v %s", action, err, v.Body)
 		}
-		return (*connector.QuoteResponseInfo)(v.JSON200)
+		return v.JSON200
 	}
 	valid := validate(connector.QuoteActionSendQuote)
 	if valid.CRMQuoteVersion == nil || valid.CRMQuoteVersion.State != connector.QuoteVersionStateInfoDraft {
