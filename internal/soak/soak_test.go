@@ -96,3 +96,26 @@ func TestLoopbackOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestRSSWindows(t *testing.T) {
+	// A saw-tooth without growth: the medians of the first and last fifth agree although
+	// single readings differ by 10 %.
+	var flat []int64
+	for i := range 100 {
+		flat = append(flat, 40+int64(i%3)*2)
+	}
+	if first, last := rssWindows(flat); first != last {
+		t.Errorf("flat: %d → %d", first, last)
+	}
+	// Steady growth shows.
+	var growing []int64
+	for i := range 100 {
+		growing = append(growing, 100+int64(i))
+	}
+	if first, last := rssWindows(growing); first != 110 || last != 190 {
+		t.Errorf("growing: %d → %d, want 110 → 190", first, last)
+	}
+	if first, last := rssWindows([]int64{7}); first != 7 || last != 7 {
+		t.Errorf("one sample: %d → %d", first, last)
+	}
+}
