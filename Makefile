@@ -6,6 +6,8 @@ GO            ?= go
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK   := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 BENCH_COUNT   ?= 6
+BENCH         ?= .
+BENCH_PKGS    ?= ./...
 
 .PHONY: help
 help: ## List the targets.
@@ -56,5 +58,9 @@ soak: ## Drive the shared-secret sample with a NetServer call mix for SOAK_DURAT
 	bash scripts/soak.sh
 
 .PHONY: bench
-bench: ## Run the Go benchmarks (BENCH_COUNT runs each, for benchstat).
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./...
+bench: ## Run the Go benchmarks (BENCH_COUNT runs each, for benchstat; narrow with BENCH=regexp BENCH_PKGS=./server/).
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCH_COUNT) $(BENCH_PKGS)
+
+.PHONY: bench-load
+bench-load: ## HTTP load on quotekit and a bare echo baseline with wrk, ratios per target, into var/bench/results.md.
+	scripts/bench-load.sh

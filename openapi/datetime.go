@@ -249,11 +249,31 @@ func (d *DateTime) UnmarshalJSON(data []byte) error {
 	if len(data) == 0 || data[0] != '"' {
 		return fmt.Errorf("openapi: %w %s: not a JSON string; want %s", ErrInvalidDateTime, dtClip(string(data)), dtForm)
 	}
+	if text, ok := dtPlainString(data); ok {
+		return d.UnmarshalText(text)
+	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
 		return fmt.Errorf("openapi: %w %s: malformed JSON string; want %s", ErrInvalidDateTime, dtClip(string(data)), dtForm)
 	}
 	return d.UnmarshalText([]byte(s))
+}
+
+// dtPlainString returns the content of the JSON string data when it needs no decoding:
+// quoted, and inside only ASCII without control characters, quotes or backslashes (as
+// every date .NET writes). json.Unmarshal would give exactly these bytes; for anything
+// else it reports false and the decoder is asked.
+func dtPlainString(data []byte) ([]byte, bool) {
+	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
+		return nil, false
+	}
+	text := data[1 : len(data)-1]
+	for _, c := range text {
+		if c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			return nil, false // leave escapes, and any non-ASCII, to the decoder
+		}
+	}
+	return text, true
 }
 
 // String returns the MarshalText form of d. For a value MarshalText rejects it

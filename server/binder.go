@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,6 +41,30 @@ func (jsonBinder) Bind(target any, c echo.Context) error {
 	if !isJSON(r.Header.Get(echo.HeaderContentType)) {
 		return errMediaType
 	}
+	// The common case, a whole body holding one valid value, is read into a pooled buffer
+	// and decoded in one go. Anything else (a read error, the body limit, bad JSON, more
+	// than one value) is decoded again from the same bytes by decodeStream, whose answer
+	// is the contract.
+	buf := getBuffer()
+	defer putBuffer(buf)
+	_, readErr := buf.ReadFrom(body)
+	if readErr == nil && json.Unmarshal(buf.Bytes(), target) == nil {
+		stripConfigValues(target)
+		return nil
+	}
+	if v := reflect.ValueOf(target); v.Kind() == reflect.Pointer && !v.IsNil() {
+		v.Elem().SetZero() // forget what the failed attempt decoded
+	}
+	var replay io.Reader = bytes.NewReader(buf.Bytes())
+	if readErr != nil {
+		replay = io.MultiReader(replay, errReader{readErr})
+	}
+	return decodeStream(target, replay)
+}
+
+// decodeStream decodes exactly one JSON value from body into target and strips the
+// ConfigValues, or says in our words why it cannot.
+func decodeStream(target any, body io.Reader) error {
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(target); err != nil {
 		return decodeError(err)
@@ -51,6 +77,29 @@ func (jsonBinder) Bind(target any, c echo.Context) error {
 	}
 	stripConfigValues(target)
 	return nil
+}
+
+// errReader returns err, as the body did after the bytes read before it.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// maxPooledBuffer bounds the buffers kept for reuse, so one huge request does not pin its
+// memory for the life of the process.
+const maxPooledBuffer = 1 << 20
+
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer {
+	b := buffers.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		buffers.Put(b)
+	}
 }
 
 // isJSON accepts application/json and application/*+json, with parameters such as charset.

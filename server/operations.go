@@ -2,7 +2,7 @@ package server
 
 import (
 	"context"
-
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -87,6 +87,66 @@ func (nullResult) VisitUpdateQuoteVersionPricesResponse(w http.ResponseWriter) e
 func (nullResult) VisitGetOrderStateResponse(w http.ResponseWriter) error   { return writeNull(w) }
 func (nullResult) VisitGetProductImageResponse(w http.ResponseWriter) error { return writeNull(w) }
 
+// jsonResult is a 200 answer with a JSON body: v is the generated 200 response value,
+// written exactly as the generated Visit methods write it (json.Encoder, so HTML-safe
+// escaping and a trailing newline), but encoded into a pooled buffer instead of a new,
+// repeatedly grown one per response.
+type jsonResult struct{ v any }
+
+func (r jsonResult) write(w http.ResponseWriter) error {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := json.NewEncoder(buf).Encode(r.v); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+func (r jsonResult) VisitGetConfigurationFieldsResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+func (r jsonResult) VisitTestConnectionResponse(w http.ResponseWriter) error      { return r.write(w) }
+func (r jsonResult) VisitGetCapabilitiesResponse(w http.ResponseWriter) error     { return r.write(w) }
+func (r jsonResult) VisitGetQuoteListResponse(w http.ResponseWriter) error        { return r.write(w) }
+func (r jsonResult) VisitGetActivePriceListsResponse(w http.ResponseWriter) error { return r.write(w) }
+func (r jsonResult) VisitGetAllPriceListsResponse(w http.ResponseWriter) error    { return r.write(w) }
+func (r jsonResult) VisitFindProductResponse(w http.ResponseWriter) error         { return r.write(w) }
+func (r jsonResult) VisitGetProductResponse(w http.ResponseWriter) error          { return r.write(w) }
+func (r jsonResult) VisitGetProductsResponse(w http.ResponseWriter) error         { return r.write(w) }
+func (r jsonResult) VisitGetQuoteLinesFromProductResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+func (r jsonResult) VisitGetNumberOfProductImagesResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+func (r jsonResult) VisitGetProductImageResponse(w http.ResponseWriter) error     { return r.write(w) }
+func (r jsonResult) VisitGetSearchableFieldsResponse(w http.ResponseWriter) error { return r.write(w) }
+func (r jsonResult) VisitGetSearchResultsResponse(w http.ResponseWriter) error    { return r.write(w) }
+func (r jsonResult) VisitGetAddressesResponse(w http.ResponseWriter) error        { return r.write(w) }
+func (r jsonResult) VisitOnBeforeCreateQuoteResponse(w http.ResponseWriter) error { return r.write(w) }
+func (r jsonResult) VisitOnBeforeCreateQuoteVersionResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+func (r jsonResult) VisitOnBeforeCreateQuoteAlternativeResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+func (r jsonResult) VisitOnAfterSentQuoteVersionResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+func (r jsonResult) VisitOnQuoteLineChangedResponse(w http.ResponseWriter) error { return r.write(w) }
+func (r jsonResult) VisitRecalculateQuoteAlternativeResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+func (r jsonResult) VisitValidateQuoteVersionResponse(w http.ResponseWriter) error { return r.write(w) }
+func (r jsonResult) VisitUpdateQuoteVersionPricesResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+func (r jsonResult) VisitPlaceOrderResponse(w http.ResponseWriter) error    { return r.write(w) }
+func (r jsonResult) VisitGetOrderStateResponse(w http.ResponseWriter) error { return r.write(w) }
+
 // --- Configuration ---------------------------------------------------------------------
 
 func (o *operations) GetConfigurationFields(ctx context.Context, r openapi.GetConfigurationFieldsRequestObject) (openapi.GetConfigurationFieldsResponseObject, error) {
@@ -94,7 +154,7 @@ func (o *operations) GetConfigurationFields(ctx context.Context, r openapi.GetCo
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetConfigurationFields200JSONResponse(res), nil
+	return jsonResult{openapi.GetConfigurationFields200JSONResponse(res)}, nil
 }
 
 func (o *operations) TestConnection(ctx context.Context, r openapi.TestConnectionRequestObject) (openapi.TestConnectionResponseObject, error) {
@@ -105,7 +165,7 @@ func (o *operations) TestConnection(ctx context.Context, r openapi.TestConnectio
 	if res == nil {
 		return nil, errNoResult("TestConnection")
 	}
-	return openapi.TestConnection200JSONResponse(*res), nil
+	return jsonResult{openapi.TestConnection200JSONResponse(*res)}, nil
 }
 
 // GetCapabilities answers the full capability map: defaults derived from the implemented
@@ -115,7 +175,7 @@ func (o *operations) GetCapabilities(ctx context.Context, r openapi.GetCapabilit
 	if err != nil && !errors.Is(err, connector.ErrUnsupported) {
 		return nil, err
 	}
-	return openapi.GetCapabilities200JSONResponse(connector.Capabilities(o.conn, overrides)), nil
+	return jsonResult{openapi.GetCapabilities200JSONResponse(connector.Capabilities(o.conn, overrides))}, nil
 }
 
 // --- Lists and price lists -------------------------------------------------------------
@@ -125,7 +185,7 @@ func (o *operations) GetQuoteList(ctx context.Context, r openapi.GetQuoteListReq
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetQuoteList200JSONResponse(res), nil
+	return jsonResult{openapi.GetQuoteList200JSONResponse(res)}, nil
 }
 
 func (o *operations) GetActivePriceLists(ctx context.Context, r openapi.GetActivePriceListsRequestObject) (openapi.GetActivePriceListsResponseObject, error) {
@@ -133,7 +193,7 @@ func (o *operations) GetActivePriceLists(ctx context.Context, r openapi.GetActiv
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetActivePriceLists200JSONResponse(res), nil
+	return jsonResult{openapi.GetActivePriceLists200JSONResponse(res)}, nil
 }
 
 func (o *operations) GetAllPriceLists(ctx context.Context, r openapi.GetAllPriceListsRequestObject) (openapi.GetAllPriceListsResponseObject, error) {
@@ -141,7 +201,7 @@ func (o *operations) GetAllPriceLists(ctx context.Context, r openapi.GetAllPrice
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetAllPriceLists200JSONResponse(res), nil
+	return jsonResult{openapi.GetAllPriceLists200JSONResponse(res)}, nil
 }
 
 // --- Products --------------------------------------------------------------------------
@@ -151,7 +211,7 @@ func (o *operations) FindProduct(ctx context.Context, r openapi.FindProductReque
 	if err != nil {
 		return nil, err
 	}
-	return openapi.FindProduct200JSONResponse(res), nil
+	return jsonResult{openapi.FindProduct200JSONResponse(res)}, nil
 }
 
 func (o *operations) GetProduct(ctx context.Context, r openapi.GetProductRequestObject) (openapi.GetProductResponseObject, error) {
@@ -162,7 +222,7 @@ func (o *operations) GetProduct(ctx context.Context, r openapi.GetProductRequest
 	if res == nil {
 		return nil, errNoResult("GetProduct")
 	}
-	return openapi.GetProduct200JSONResponse(*res), nil
+	return jsonResult{openapi.GetProduct200JSONResponse(*res)}, nil
 }
 
 func (o *operations) GetProducts(ctx context.Context, r openapi.GetProductsRequestObject) (openapi.GetProductsResponseObject, error) {
@@ -170,7 +230,7 @@ func (o *operations) GetProducts(ctx context.Context, r openapi.GetProductsReque
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetProducts200JSONResponse(res), nil
+	return jsonResult{openapi.GetProducts200JSONResponse(res)}, nil
 }
 
 func (o *operations) GetQuoteLinesFromProduct(ctx context.Context, r openapi.GetQuoteLinesFromProductRequestObject) (openapi.GetQuoteLinesFromProductResponseObject, error) {
@@ -178,7 +238,7 @@ func (o *operations) GetQuoteLinesFromProduct(ctx context.Context, r openapi.Get
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetQuoteLinesFromProduct200JSONResponse(res), nil
+	return jsonResult{openapi.GetQuoteLinesFromProduct200JSONResponse(res)}, nil
 }
 
 func (o *operations) GetNumberOfProductImages(ctx context.Context, r openapi.GetNumberOfProductImagesRequestObject) (openapi.GetNumberOfProductImagesResponseObject, error) {
@@ -186,7 +246,7 @@ func (o *operations) GetNumberOfProductImages(ctx context.Context, r openapi.Get
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetNumberOfProductImages200JSONResponse(res), nil
+	return jsonResult{openapi.GetNumberOfProductImages200JSONResponse(res)}, nil
 }
 
 func (o *operations) GetProductImage(ctx context.Context, r openapi.GetProductImageRequestObject) (openapi.GetProductImageResponseObject, error) {
@@ -197,7 +257,7 @@ func (o *operations) GetProductImage(ctx context.Context, r openapi.GetProductIm
 	if res == "" {
 		return nullResult{}, nil
 	}
-	return openapi.GetProductImage200JSONResponse(res), nil
+	return jsonResult{openapi.GetProductImage200JSONResponse(res)}, nil
 }
 
 // --- Search and addresses --------------------------------------------------------------
@@ -207,7 +267,7 @@ func (o *operations) GetSearchableFields(ctx context.Context, r openapi.GetSearc
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetSearchableFields200JSONResponse(res), nil
+	return jsonResult{openapi.GetSearchableFields200JSONResponse(res)}, nil
 }
 
 func (o *operations) GetSearchResults(ctx context.Context, r openapi.GetSearchResultsRequestObject) (openapi.GetSearchResultsResponseObject, error) {
@@ -215,7 +275,7 @@ func (o *operations) GetSearchResults(ctx context.Context, r openapi.GetSearchRe
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetSearchResults200JSONResponse(res), nil
+	return jsonResult{openapi.GetSearchResults200JSONResponse(res)}, nil
 }
 
 func (o *operations) GetAddresses(ctx context.Context, r openapi.GetAddressesRequestObject) (openapi.GetAddressesResponseObject, error) {
@@ -223,7 +283,7 @@ func (o *operations) GetAddresses(ctx context.Context, r openapi.GetAddressesReq
 	if err != nil {
 		return nil, err
 	}
-	return openapi.GetAddresses200JSONResponse(res), nil
+	return jsonResult{openapi.GetAddresses200JSONResponse(res)}, nil
 }
 
 // --- Quote lifecycle -------------------------------------------------------------------
@@ -236,7 +296,7 @@ func (o *operations) OnBeforeCreateQuote(ctx context.Context, r openapi.OnBefore
 	if res == nil {
 		return nil, errNoResult("OnBeforeCreateQuote")
 	}
-	return openapi.OnBeforeCreateQuote200JSONResponse(*res), nil
+	return jsonResult{openapi.OnBeforeCreateQuote200JSONResponse(*res)}, nil
 }
 
 func (o *operations) OnBeforeCreateQuoteVersion(ctx context.Context, r openapi.OnBeforeCreateQuoteVersionRequestObject) (openapi.OnBeforeCreateQuoteVersionResponseObject, error) {
@@ -247,7 +307,7 @@ func (o *operations) OnBeforeCreateQuoteVersion(ctx context.Context, r openapi.O
 	if res == nil {
 		return nil, errNoResult("OnBeforeCreateQuoteVersion")
 	}
-	return openapi.OnBeforeCreateQuoteVersion200JSONResponse(*res), nil
+	return jsonResult{openapi.OnBeforeCreateQuoteVersion200JSONResponse(*res)}, nil
 }
 
 func (o *operations) OnBeforeCreateQuoteAlternative(ctx context.Context, r openapi.OnBeforeCreateQuoteAlternativeRequestObject) (openapi.OnBeforeCreateQuoteAlternativeResponseObject, error) {
@@ -258,7 +318,7 @@ func (o *operations) OnBeforeCreateQuoteAlternative(ctx context.Context, r opena
 	if res == nil {
 		return nil, errNoResult("OnBeforeCreateQuoteAlternative")
 	}
-	return openapi.OnBeforeCreateQuoteAlternative200JSONResponse(*res), nil
+	return jsonResult{openapi.OnBeforeCreateQuoteAlternative200JSONResponse(*res)}, nil
 }
 
 func (o *operations) OnAfterSaveQuote(ctx context.Context, r openapi.OnAfterSaveQuoteRequestObject) (openapi.OnAfterSaveQuoteResponseObject, error) {
@@ -288,7 +348,7 @@ func (o *operations) OnAfterSentQuoteVersion(ctx context.Context, r openapi.OnAf
 	if res == nil {
 		return nil, errNoResult("OnAfterSentQuoteVersion")
 	}
-	return openapi.OnAfterSentQuoteVersion200JSONResponse(*res), nil
+	return jsonResult{openapi.OnAfterSentQuoteVersion200JSONResponse(*res)}, nil
 }
 
 // --- Calculation: a nil result is JSON null, "use the default calculation" -------------
@@ -298,7 +358,7 @@ func (o *operations) OnQuoteLineChanged(ctx context.Context, r openapi.OnQuoteLi
 	if err != nil || res == nil {
 		return nullResult{}, err
 	}
-	return openapi.OnQuoteLineChanged200JSONResponse(*res), nil
+	return jsonResult{openapi.OnQuoteLineChanged200JSONResponse(*res)}, nil
 }
 
 func (o *operations) RecalculateQuoteAlternative(ctx context.Context, r openapi.RecalculateQuoteAlternativeRequestObject) (openapi.RecalculateQuoteAlternativeResponseObject, error) {
@@ -306,7 +366,7 @@ func (o *operations) RecalculateQuoteAlternative(ctx context.Context, r openapi.
 	if err != nil || res == nil {
 		return nullResult{}, err
 	}
-	return openapi.RecalculateQuoteAlternative200JSONResponse(*res), nil
+	return jsonResult{openapi.RecalculateQuoteAlternative200JSONResponse(*res)}, nil
 }
 
 func (o *operations) ValidateQuoteVersion(ctx context.Context, r openapi.ValidateQuoteVersionRequestObject) (openapi.ValidateQuoteVersionResponseObject, error) {
@@ -314,7 +374,7 @@ func (o *operations) ValidateQuoteVersion(ctx context.Context, r openapi.Validat
 	if err != nil || res == nil {
 		return nullResult{}, err
 	}
-	return openapi.ValidateQuoteVersion200JSONResponse(*res), nil
+	return jsonResult{openapi.ValidateQuoteVersion200JSONResponse(*res)}, nil
 }
 
 func (o *operations) UpdateQuoteVersionPrices(ctx context.Context, r openapi.UpdateQuoteVersionPricesRequestObject) (openapi.UpdateQuoteVersionPricesResponseObject, error) {
@@ -322,7 +382,7 @@ func (o *operations) UpdateQuoteVersionPrices(ctx context.Context, r openapi.Upd
 	if err != nil || res == nil {
 		return nullResult{}, err
 	}
-	return openapi.UpdateQuoteVersionPrices200JSONResponse(*res), nil
+	return jsonResult{openapi.UpdateQuoteVersionPrices200JSONResponse(*res)}, nil
 }
 
 // --- Orders ----------------------------------------------------------------------------
@@ -335,7 +395,7 @@ func (o *operations) PlaceOrder(ctx context.Context, r openapi.PlaceOrderRequest
 	if res == nil {
 		return nil, errNoResult("PlaceOrder")
 	}
-	return openapi.PlaceOrder200JSONResponse(*res), nil
+	return jsonResult{openapi.PlaceOrder200JSONResponse(*res)}, nil
 }
 
 func (o *operations) GetOrderState(ctx context.Context, r openapi.GetOrderStateRequestObject) (openapi.GetOrderStateResponseObject, error) {
@@ -343,5 +403,5 @@ func (o *operations) GetOrderState(ctx context.Context, r openapi.GetOrderStateR
 	if err != nil || res == nil {
 		return nullResult{}, err
 	}
-	return openapi.GetOrderState200JSONResponse(*res), nil
+	return jsonResult{openapi.GetOrderState200JSONResponse(*res)}, nil
 }

@@ -38,3 +38,16 @@ func BenchmarkOnQuoteLineChanged(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGetProduct is one product looked up by its key, as the quote line dialog does
+// for every line it shows.
+func BenchmarkGetProduct(b *testing.B) {
+	erp, _ := open(b)
+	req := &connector.GetProductRequest{ErpProductKey: pump}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := erp.GetProduct(bg, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

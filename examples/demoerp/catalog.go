@@ -77,7 +77,12 @@ func (p *product) scan(rows *sql.Rows) error {
 		&p.priceList, &p.currency, &p.listPrice, &p.minimumPrice, &p.cost)
 }
 
-// filter collects the conditions of a WHERE clause and their arguments.
+// filter collects the conditions of a WHERE clause and their arguments. Conditions
+// compare with CAST(? AS TEXT), not a bare ?: in a join SQLite's planner looks at the
+// values bound to compared parameters and marks the statement to be compiled again when
+// they change, which with go-sqlite3 is every run; the CAST hides the value from the
+// planner without changing the comparison or the index used (server/sqlite does the same,
+// see "Parameters in joins" there).
 type filter struct {
 	conds []string
 	args  []any
@@ -95,8 +100,10 @@ func (e *ERP) products(ctx context.Context, f filter, limit int) ([]product, err
 	if len(f.conds) > 0 {
 		q += "\n\tWHERE " + strings.Join(f.conds, "\n\tAND ")
 	}
-	q += "\n\tORDER BY i.code, p.price_list LIMIT ?"
-	rows, err := e.r.QueryContext(ctx, q, append(f.args, limit)...)
+	// The limit is written into the text, not bound: a bound LIMIT makes SQLite compile
+	// the statement again on every run, like the parameters the filter CASTs.
+	q += "\n\tORDER BY i.code, p.price_list LIMIT " + strconv.Itoa(limit)
+	rows, err := e.r.QueryContext(ctx, q, f.args...)
 	if err != nil {
 		return nil, fmt.Errorf("demoerp: products: %w", err)
 	}
@@ -122,8 +129,8 @@ func (e *ERP) product(ctx context.Context, key string) (*product, error) {
 		return nil, connector.Invalid("unknown product %q: a product key is an item code and a price list, as in CP-50-SS@NOK-STD", key)
 	}
 	var f filter
-	f.add("i.code = ?", item)
-	f.add("p.price_list = ?", priceList)
+	f.add("i.code = CAST(? AS TEXT)", item)
+	f.add("p.price_list = CAST(? AS TEXT)", priceList)
 	ps, err := e.products(ctx, f, 1)
 	if err != nil {
 		return nil, err
@@ -223,7 +230,7 @@ func (e *ERP) FindProduct(ctx context.Context, req *connector.FindProductRequest
 		// A "%" or "_" inside the input is a character to find, not a wildcard: people
 		// search for "40%" or a code with an underscore.
 		for _, word := range strings.Fields(fold(input)) {
-			f.add(`i.search LIKE ? ESCAPE '\'`, "%"+escapeLike(word)+"%")
+			f.add(`i.search LIKE CAST(? AS TEXT) ESCAPE '\'`, "%"+escapeLike(word)+"%")
 		}
 	}
 	ps, err := e.products(ctx, f, MaxResults)
@@ -254,13 +261,13 @@ func (e *ERP) priceListFilter(ctx context.Context, f *filter, key, currency stri
 		if err != nil {
 			return fmt.Errorf("demoerp: price list: %w", err)
 		}
-		f.add("p.price_list = ?", key)
+		f.add("p.price_list = CAST(? AS TEXT)", key)
 		return nil
 	}
 	now := validityStamp(e.now())
-	f.add("l.active = 1 AND l.valid_from <= ? AND l.valid_to >= ?", now, now)
+	f.add("l.active = 1 AND l.valid_from <= CAST(? AS TEXT) AND l.valid_to >= CAST(? AS TEXT)", now, now)
 	if currency != "" {
-		f.add("l.currency = ?", strings.ToUpper(currency))
+		f.add("l.currency = CAST(? AS TEXT)", strings.ToUpper(currency))
 	}
 	return nil
 }

@@ -1,0 +1,166 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/openapi"
+)
+
+// benchLines is the size of the largest carriers the benchmarks use: a quote version
+// with 200 lines, far more than a typical quote and a fair worst case.
+const benchLines = 200
+
+// largeVersionBody is ValidateQuoteVersion's request as NetServer sends it for a quote
+// version whose one alternative has n fully filled lines: the context of
+// testdata/requests/context.json, ConfigValues and ConnectionInfo.
+func largeVersionBody(b *testing.B, n int) []byte {
+	b.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "requests", "context.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var version map[string]any
+	if err := json.Unmarshal(raw, &version); err != nil {
+		b.Fatal(err)
+	}
+	alt := version["CRMAlternativeWithLines"].(map[string]any)
+	delete(version, "CRMAlternativeWithLines")
+	lines := make([]openapi.QuoteLineInfo, n)
+	for i := range lines {
+		lines[i] = benchLine(i)
+	}
+	alt["CRMQuoteLines"] = lines
+	version["CRMAlternativesWithLines"] = []any{alt}
+	body, err := json.Marshal(map[string]any{
+		"QuoteContext": version, "Action": 2,
+		"ConfigValues": map[string]string{
+			"ApplicationId": "app-4711", "QuoteConnectorUrl": "https://erp.example.com/quote",
+			"SharedSecret": "qk_sk_test_not-a-real-secret", "erp-company": "[I:1]",
+		},
+		"ConnectionInfo": map[string]any{"CRMConnectionId": 2, "ERPClientName": "Example ERP", "ERPClientKey": "ex-erp"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
+
+// benchLine is a quote line with the members an ERP fills in.
+func benchLine(i int) openapi.QuoteLineInfo {
+	code := fmt.Sprintf("CP-%03d-SS", i)
+	return openapi.QuoteLineInfo{
+		QuoteLineId: int32(1000 + i), QuoteAlternativeId: 501, ERPQuoteLineKey: fmt.Sprintf("QL-%d", 1000+i),
+		ERPProductKey: code + "@NOK-STD", Code: code, Name: "Centrifugal pump CP 32-125 stainless",
+		Description: "End-suction centrifugal pump, DN32, 1.1 kW, stainless-steel casing (AISI 316)",
+		ItemNumber:  fmt.Sprintf("1.1.%d", i), ProductCategoryKey: "PUMP", ProductFamilyKey: "CP", ProductTypeKey: "GOODS",
+		QuantityUnit: "pcs", PriceUnit: "pcs", Supplier: "Vestland Pumpeteknikk AS", SupplierCode: "VPA-74937",
+		SubscriptionStart: openapi.NewDateTime(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
+		VAT:               25, VATInfo: "25 %", UnitCost: 15680, UnitMinimumPrice: 20384, UnitListPrice: 25480,
+		Quantity: float64(1 + i%7), ERPDiscountPercent: 5, DiscountPercent: 7.5, DiscountAmount: 1911,
+		SubTotal: 23569, TotalPrice: 23569 * float64(1+i%7), EarningAmount: 7889, EarningPercent: 33.47,
+		ExtraInfo: []openapi.ProductExtraDataFieldInfo{
+			{Name: "Weight", Value: "28 kg"}, {Name: "Warranty", Value: "24 months"},
+		},
+		Rank: int32(i + 1),
+	}
+}
+
+// BenchmarkDecode is the request binder on the largest carrier: one JSON value read and
+// decoded into the generated request type, SuperOffice's ConfigValues stripped.
+func BenchmarkDecode(b *testing.B) {
+	body := largeVersionBody(b, benchLines)
+	e := echo.New()
+	b.Run(fmt.Sprintf("ValidateQuoteVersion/%d_lines", benchLines), func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			req := httptest.NewRequest(http.MethodPost, "/ValidateQuoteVersion", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			var v openapi.ValidateQuoteVersionJSONRequestBody
+			if err := (jsonBinder{}).Bind(&v, e.NewContext(req, nil)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkEncode is the answer of the largest carrier written to the response as the
+// operations write it: a validation result carrying the version's alternative with all
+// its lines.
+func BenchmarkEncode(b *testing.B) {
+	var req openapi.ValidateQuoteVersionJSONRequestBody
+	if err := json.Unmarshal(largeVersionBody(b, benchLines), &req); err != nil {
+		b.Fatal(err)
+	}
+	res := openapi.ValidateQuoteVersion200JSONResponse{
+		IsOk: true, CRMQuoteVersion: req.QuoteContext.CRMQuoteVersion,
+		CRMAlternativesWithLines: req.QuoteContext.CRMAlternativesWithLines,
+	}
+	b.Run(fmt.Sprintf("QuoteResponseInfo/%d_lines", benchLines), func(b *testing.B) {
+		b.ReportAllocs()
+		var n int64
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			if err := (jsonResult{res}).VisitValidateQuoteVersionResponse(rec); err != nil {
+				b.Fatal(err)
+			}
+			n = int64(rec.Body.Len())
+		}
+		b.SetBytes(n)
+	})
+}
+
+// lineChecker is a connector whose ValidateQuoteVersion answers with every line of the
+// version, as a validator that sets each line's Status does.
+type lineChecker struct{ connector.Unsupported }
+
+func (lineChecker) ValidateQuoteVersion(_ context.Context, req *connector.ValidateQuoteVersionRequest) (*connector.QuoteResponseInfo, error) {
+	return &connector.QuoteResponseInfo{IsOk: true, CRMQuoteVersion: req.QuoteContext.CRMQuoteVersion,
+		CRMAlternativesWithLines: req.QuoteContext.CRMAlternativesWithLines}, nil
+}
+
+// acceptAll authenticates every request as one tenant; the token check has benchmarks of
+// its own in server/auth.
+type acceptAll struct{}
+
+func (acceptAll) Authenticate(*http.Request) (connector.Tenant, error) {
+	return connector.Tenant{ID: "Cust12345", Environment: connector.EnvironmentTest}, nil
+}
+func (acceptAll) Token(*http.Request) (*openapi.AccessTokenResponse, error) { return nil, nil }
+func (acceptAll) ClientCredentials(*http.Request) (*openapi.AccessTokenResponse, error) {
+	return nil, nil
+}
+
+// BenchmarkServeLargeVersion is ValidateQuoteVersion of a 200-line version through the
+// whole handler: routing, request id, the request log and metrics, decoding, the
+// connector call with its deadline, and encoding the 200 lines back.
+func BenchmarkServeLargeVersion(b *testing.B) {
+	body := largeVersionBody(b, benchLines)
+	h, err := New(lineChecker{}, acceptAll{}, WithMetrics(NewMetrics()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/ValidateQuoteVersion", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+}
