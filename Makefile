@@ -6,6 +6,7 @@ GO            ?= go
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK   := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 BENCH_COUNT   ?= 6
+FUZZTIME      ?= 2m
 BENCH         ?= .
 BENCH_PKGS    ?= ./...
 
@@ -41,6 +42,10 @@ test: ## Run every test with the race detector.
 .PHONY: update-golden
 update-golden: ## Rewrite testdata/golden from the current responses (review the diff!).
 	$(GO) test ./server/ -run TestEveryOperation -update
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each (default 2m; FUZZ=regexp narrows the set).
+	FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
 .PHONY: lint
 lint: ## gofmt, go vet and staticcheck (generated code excluded).

@@ -69,20 +69,36 @@ func signedTokenBody(r *http.Request) (Presented, error) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		return Presented{}, ErrMalformed
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var body openapi.AuthenticateRequest
-	if err := dec.Decode(&body); err != nil || dec.More() || !utf8.ValidString(body.SignedToken) {
+	token, ok := signedToken(b)
+	if !ok || !utf8.ValidString(token) || !b64token.MatchString(token) || len(token) > MaxCredentialLength {
 		return Presented{}, ErrMalformed
 	}
-	// encoding/json matches member names case-insensitively; credentials need the exact one.
-	if !bytes.Contains(b, []byte(`"SignedToken"`)) || body.SignedToken == "" {
-		return Presented{}, ErrMalformed
+	return Presented{Scheme: "Bearer", Token: token}, nil
+}
+
+// signedToken reads body as exactly {"SignedToken": "<string>"}: one member, named
+// exactly so, and nothing after the object. Decoding into a struct would not do:
+// encoding/json matches member names case-insensitively and lets a later duplicate win,
+// so {"SignedToken":"a","signedtoken":"b"} would present "b", and a credential must come
+// from one unambiguous place.
+func signedToken(body []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var toks [4]json.Token
+	for i := range toks {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		toks[i] = tok
 	}
-	if !b64token.MatchString(body.SignedToken) || len(body.SignedToken) > MaxCredentialLength {
-		return Presented{}, ErrMalformed
+	token, isString := toks[2].(string)
+	if toks[0] != json.Delim('{') || toks[1] != "SignedToken" || !isString || toks[3] != json.Delim('}') {
+		return "", false
 	}
-	return Presented{Scheme: "Bearer", Token: body.SignedToken}, nil
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return "", false
+	}
+	return token, true
 }
 
 // clientCredentials reads an RFC 6749 §4.4 token request: a form body with grant_type

@@ -129,7 +129,7 @@ func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
 		return nil
 	}
 	// The condition is repeated in the UPDATE: concurrent touches then write once.
-	_, err := s.w.ExecContext(ctx, `UPDATE secrets SET last_used_at = ?1
+	_, err := s.exec(ctx, `UPDATE secrets SET last_used_at = ?1
 		WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at <= ?3)`, t.UnixNano(), id, cutoff)
 	return storeErr(op, err)
 }

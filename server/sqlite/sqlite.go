@@ -31,18 +31,19 @@ var _ auth.AdminStore = (*Store)(nil)
 // and several Stores (in one process or several) may open the same file.
 //
 // It holds two connection pools on the file. Writes go through a pool of exactly one
-// connection whose transactions begin with BEGIN IMMEDIATE: writers of this process queue
-// in Go (in order, without spinning) instead of polling SQLite's lock in the busy
-// handler, and a write transaction holds the write lock from its first statement, so the
-// checks it makes (is the secret still active? is the cap reached?) cannot be overtaken
-// by another writer before it commits. busy_timeout still covers writers in other
-// processes. Reads go through a separate pool of several query-only connections; with
-// WAL they neither wait for nor block the writer, so the per-request token lookup stays
-// fast while credentials are being changed.
+// connection whose transactions begin with BEGIN IMMEDIATE: writers of this process
+// queue in Go (in order, without spinning, for at most the busy timeout) instead of
+// polling SQLite's lock in the busy handler, and a write transaction holds the write lock
+// from its first statement, so the checks it makes (is the secret still active? is the
+// cap reached?) cannot be overtaken by another writer before it commits. busy_timeout
+// still covers writers in other processes. Reads go through a separate pool of several
+// query-only connections; with WAL they neither wait for nor block the writer, so the
+// per-request token lookup stays fast while credentials are being changed.
 type Store struct {
 	w, r     *sql.DB
 	now      func() time.Time
 	readOnly bool
+	busy     time.Duration // the busy timeout, which also bounds the wait for the writer
 }
 
 // Option configures Open.
@@ -63,7 +64,8 @@ func WithClock(now func() time.Time) Option {
 
 // WithBusyTimeout sets how long a statement waits for a lock held by another connection
 // (another process, another Store on the same file) before failing with
-// auth.ErrUnavailable. The default is 5 s.
+// auth.ErrUnavailable. The default is 5 s. A write also waits at most this long for its
+// turn on the store's one write connection.
 func WithBusyTimeout(d time.Duration) Option {
 	return func(o *options) { o.busyTimeout = d }
 }
@@ -114,7 +116,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	r.SetMaxOpenConns(o.readers)
 	r.SetMaxIdleConns(o.readers)
 
-	s := &Store{w: w, r: r, now: o.now, readOnly: o.readOnly}
+	s := &Store{w: w, r: r, now: o.now, readOnly: o.readOnly, busy: o.busyTimeout}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -169,7 +171,12 @@ func (s *Store) Ping(ctx context.Context) error {
 // write runs fn in one write transaction (BEGIN IMMEDIATE) and commits it; any error
 // rolls everything back, so a failed write did not happen.
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return storeErr(op, err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return storeErr(op, err)
 	}
@@ -181,6 +188,35 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 		return storeErr(op, err)
 	}
 	return nil
+}
+
+// writer takes the one write connection, waiting for it at most the busy timeout.
+//
+// Writers of this process queue for that connection in Go, and the one holding it may
+// itself wait up to the busy timeout for a lock another process holds. Without a bound on
+// the queue, a lock held for long would make the n-th waiting request answer after n busy
+// timeouts (a NetServer /Authenticate after minutes) instead of a 503 after one or two.
+func (s *Store) writer(ctx context.Context) (*sql.Conn, error) {
+	if s.busy <= 0 {
+		return s.w.Conn(ctx)
+	}
+	wait, cancel := context.WithTimeout(ctx, s.busy)
+	defer cancel()
+	conn, err := s.w.Conn(wait)
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("waited %s for the write connection: %w", s.busy, auth.ErrUnavailable)
+	}
+	return conn, err
+}
+
+// exec runs one write statement outside a transaction, on the write connection.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	return conn.ExecContext(ctx, query, args...)
 }
 
 // storeErr turns an error of the driver or of database/sql into a store error: it wraps

@@ -219,7 +219,7 @@ func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Tim
 	if err := checkTimes(expires); err != nil {
 		return storeErr(op, err)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO jwt_replay (hash, expires_at) VALUES (?, ?)`,
+	_, err := s.exec(ctx, `INSERT INTO jwt_replay (hash, expires_at) VALUES (?, ?)`,
 		hash[:], expires.UnixNano())
 	return storeErr(op, err)
 }
