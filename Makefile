@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export CGO_ENABLED := 1
 
 GO            ?= go
-STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 GOVULNCHECK   := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 BENCH_COUNT   ?= 6
 FUZZTIME      ?= 2m
@@ -48,11 +48,11 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 2m; FUZZ=regexp narrow
 	FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
 .PHONY: lint
-lint: ## gofmt, go vet and staticcheck (generated code excluded).
+lint: ## gofmt, go vet and golangci-lint (.golangci.yml; generated code excluded).
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.gen\.go$$')); \
 	  test -z "$$unformatted" || { echo "gofmt needed: $$unformatted"; exit 1; }
 	$(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(GOLANGCI_LINT) run ./...
 
 .PHONY: vuln
 vuln: ## Check dependencies against the Go vulnerability database (needs its network).

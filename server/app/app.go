@@ -158,8 +158,7 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 	}
 	select {
 	case err := <-served:
-		shutdown(servers, log)
-		return err
+		return errors.Join(err, shutdown(servers, log))
 	case <-ctx.Done():
 	}
 	return shutdown(servers, log)
@@ -195,7 +194,8 @@ func shutdown(servers []*http.Server, log *slog.Logger) error {
 // listen opens the listener the configuration asks for, TLS 1.2 or newer unless plain
 // HTTP on loopback was asked for.
 func listen(cfg Config, addr string) (net.Listener, string, error) {
-	ln, err := net.Listen("tcp", addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, "", err
 	}

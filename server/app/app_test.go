@@ -111,11 +111,11 @@ func TestServePlainHTTPOnLoopback(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if resp.StatusCode != 200 {
+		if resp.StatusCode != http.StatusOK {
 			t.Errorf("%s: %d", path, resp.StatusCode)
 		}
 	}
-	req, _ := http.NewRequest("POST", url+"/Authenticate", nil)
+	req, _ := http.NewRequest(http.MethodPost, url+"/Authenticate", nil)
 	req.Header.Set("Authorization", "Bearer qk_sk_test_not-a-secret")
 	if resp, err := http.DefaultClient.Do(req); err == nil {
 		resp.Body.Close()
@@ -139,14 +139,18 @@ func TestServePlainHTTPOnLoopback(t *testing.T) {
 
 func TestServeDevTLS(t *testing.T) {
 	url, _, stop := serve(t, "--dev", "--addr", "127.0.0.1:0")
-	defer stop()
+	defer func() {
+		if err := stop(); err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}()
 	if !strings.HasPrefix(url, "https://") {
 		t.Fatalf("base URL %s", url)
 	}
-	get := func(min, max uint16) error {
+	get := func(lowest, highest uint16) error {
 		client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{
 			InsecureSkipVerify: true, // the development certificate is self-signed
-			MinVersion:         min, MaxVersion: max,
+			MinVersion:         lowest, MaxVersion: highest,
 		}}}
 		resp, err := client.Get(url + "/healthz")
 		if err == nil {

@@ -16,7 +16,7 @@ const (
 	MaxRollOverlap = 30 * 24 * time.Hour
 )
 
-// ErrBadOverlap: a roll overlap below zero or above MaxRollOverlap.
+// ErrBadOverlap is the error of a roll overlap below zero or above MaxRollOverlap.
 var ErrBadOverlap = fmt.Errorf("roll overlap must be between 0 and %s", MaxRollOverlap)
 
 // Admin manages tenants' shared secrets: it makes them, shows each plaintext exactly

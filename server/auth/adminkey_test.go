@@ -205,7 +205,7 @@ func TestAuthenticateAdminRefusals(t *testing.T) {
 			if !errors.Is(err, tt.want) || got.ID != 0 {
 				t.Fatalf("AuthenticateAdmin = %+v, %v; want %v", got, err, tt.want)
 			}
-			if tt.want == auth.ErrInvalidCredential && errors.Is(err, auth.ErrForbidden) {
+			if errors.Is(tt.want, auth.ErrInvalidCredential) && errors.Is(err, auth.ErrForbidden) {
 				t.Error("a refusal that also says forbidden")
 			}
 			if auth.ReasonOf(err) != tt.reason && tt.reason != "malformed" {

@@ -3,6 +3,7 @@ package auth
 import (
 	"encoding/base64"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func TestClientCredentialsRequest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := httptest.NewRequest("POST", "/oauth/access_token?"+tt.query, strings.NewReader(tt.body))
+			r := httptest.NewRequest(http.MethodPost, "/oauth/access_token?"+tt.query, strings.NewReader(tt.body))
 			r.Header.Set("Content-Type", tt.contentType)
 			if tt.authz != "" {
 				r.Header.Set("Authorization", tt.authz)
@@ -61,7 +62,7 @@ func TestSignedTokenBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := httptest.NewRequest("POST", "/Authenticate", strings.NewReader(tt.body))
+			r := httptest.NewRequest(http.MethodPost, "/Authenticate", strings.NewReader(tt.body))
 			r.Header.Set("Content-Type", tt.contentType)
 			p, err := signedTokenBody(r)
 			if !errors.Is(err, tt.err) || (tt.err == nil && (err != nil || p.Token != "a.b.c")) {
@@ -115,7 +116,7 @@ func TestClientIP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := httptest.NewRequest("POST", "/", nil)
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
 			r.RemoteAddr = tt.remote
 			if tt.xff != "" {
 				r.Header.Set("X-Forwarded-For", tt.xff)
@@ -132,7 +133,7 @@ func FuzzClientCredentials(f *testing.F) {
 	f.Add("grant_type=client_credentials", "Basic Q3VzdDE6eA==")
 	f.Add("%zz=1", "")
 	f.Fuzz(func(t *testing.T, body, authz string) {
-		r := httptest.NewRequest("POST", "/oauth/access_token", strings.NewReader(body))
+		r := httptest.NewRequest(http.MethodPost, "/oauth/access_token", strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		r.Header["Authorization"] = []string{authz}
 		p, err := clientCredentials(r)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -37,7 +38,7 @@ func FuzzTokenCredential(f *testing.F) {
 	f.Add("Basic Cust1:x", "application/json", []byte(nil))
 	f.Add("Digest x", "application/json", []byte(`{"SignedToken":"a.b.c"}`))
 	f.Fuzz(func(t *testing.T, authz, contentType string, body []byte) {
-		r := httptest.NewRequest("POST", "/Authenticate", bytes.NewReader(body))
+		r := httptest.NewRequest(http.MethodPost, "/Authenticate", bytes.NewReader(body))
 		if authz != "" {
 			r.Header["Authorization"] = []string{authz}
 		}
@@ -47,7 +48,7 @@ func FuzzTokenCredential(f *testing.F) {
 			t.Fatalf("error %v is none of the credential outcomes", err)
 		}
 		if authz != "" {
-			r2 := httptest.NewRequest("POST", "/Authenticate", nil)
+			r2 := httptest.NewRequest(http.MethodPost, "/Authenticate", nil)
 			r2.Header["Authorization"] = []string{authz}
 			p2, err2 := ReadAuthorization(r2)
 			if p != p2 || (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
@@ -85,7 +86,7 @@ func FuzzSignedTokenBody(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := httptest.NewRequest("POST", "/Authenticate", bytes.NewReader(body))
+		r := httptest.NewRequest(http.MethodPost, "/Authenticate", bytes.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
 		p, err := tokenCredential(r)
 		valid := token != "" && utf8.ValidString(token) && b64token.MatchString(token) && len(token) <= MaxCredentialLength
@@ -114,7 +115,7 @@ func FuzzBasicRoundTrip(f *testing.F) {
 			forms = append(forms, user+":"+url.QueryEscape(pass))
 		}
 		for _, value := range forms {
-			r := httptest.NewRequest("POST", "/", nil)
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
 			r.Header.Set("Authorization", "Basic "+value)
 			p, err := ReadAuthorization(r)
 			if len("Basic "+value) > MaxCredentialLength {
@@ -139,7 +140,7 @@ func FuzzClientCredentialsRoundTrip(f *testing.F) {
 	f.Add("Cust1", "&grant_type=password")
 	f.Fuzz(func(t *testing.T, id, secret string) {
 		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}.Encode()
-		r := httptest.NewRequest("POST", "/oauth/access_token", strings.NewReader(form))
+		r := httptest.NewRequest(http.MethodPost, "/oauth/access_token", strings.NewReader(form))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		p, err := clientCredentials(r)
 		switch {

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"encoding/base64"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func TestReadAuthorization(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := httptest.NewRequest("POST", "/FindProduct?"+tt.query, nil)
+			r := httptest.NewRequest(http.MethodPost, "/FindProduct?"+tt.query, nil)
 			for _, h := range tt.headers {
 				r.Header.Add("Authorization", h)
 			}
@@ -66,7 +67,7 @@ func FuzzReadAuthorization(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, h string) {
-		r := httptest.NewRequest("POST", "/", nil)
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
 		r.Header["Authorization"] = []string{h}
 		p, err := auth.ReadAuthorization(r)
 		if err != nil {

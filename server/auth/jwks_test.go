@@ -116,7 +116,7 @@ func (f *fakeJWKS) serve(t testing.TB, keys ...jwksKey) {
 	body := jwksJSON(t, keys...)
 	f.set(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(body)
+		_, _ = w.Write(body)
 	})
 }
 
@@ -124,7 +124,7 @@ func (f *fakeJWKS) respond(status int, contentType, body string) {
 	f.set(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", contentType)
 		w.WriteHeader(status)
-		io.WriteString(w, body)
+		_, _ = io.WriteString(w, body)
 	})
 }
 
@@ -538,7 +538,7 @@ func TestJWKSSingleFlight(t *testing.T) {
 	fake.set(func(w http.ResponseWriter, _ *http.Request) {
 		once.Do(func() { close(entered) })
 		<-release
-		w.Write(body)
+		_, _ = w.Write(body)
 	})
 	tok := soMint(t, next, "k2", soClaims(soT0))
 	errs := make(chan error, 20)
@@ -646,7 +646,7 @@ func TestJWKSClient(t *testing.T) {
 		fake := newFakeJWKS(t)
 		fake.srv.Close()
 		old := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			w.Write(jwksJSON(t, jwksKey{kid: "sod-1", key: &key.PublicKey}))
+			_, _ = w.Write(jwksJSON(t, jwksKey{kid: "sod-1", key: &key.PublicKey}))
 		}))
 		old.TLS = &tls.Config{MaxVersion: tls.VersionTLS11}
 		old.Config.ErrorLog = log.New(io.Discard, "", 0)
@@ -671,7 +671,7 @@ func TestJWKSClient(t *testing.T) {
 				http.Redirect(w, r, "/moved", http.StatusMovedPermanently)
 				return
 			}
-			w.Write(body)
+			_, _ = w.Write(body)
 		})
 		v := fake.verifier(t, newSOClock(soT0), nil)
 		if !v.Ready() {

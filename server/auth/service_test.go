@@ -512,7 +512,7 @@ func TestSuperOfficeJWT(t *testing.T) {
 		h, _ := server.New(conn, e.svc)
 		srv := httptest.NewServer(h)
 		defer srv.Close()
-		req, _ := http.NewRequest("POST", srv.URL+"/FindProduct", strings.NewReader(`{}`))
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/FindProduct", strings.NewReader(`{}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 		resp, err := http.DefaultClient.Do(req)
@@ -714,7 +714,7 @@ func TestStoreFailureIsUnavailable(t *testing.T) {
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	req, _ := http.NewRequest("POST", srv.URL+"/Authenticate", nil)
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/Authenticate", nil)
 	req.Header.Set("Authorization", "Bearer "+secret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -722,7 +722,7 @@ func TestStoreFailureIsUnavailable(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || bytes.Contains(body, []byte("qk_at_")) {
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || bytes.Contains(body, []byte("qk_at_")) {
 		t.Errorf("status %d, Retry-After %q: %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
 }
@@ -761,7 +761,7 @@ func (e *env) benchToken(b *testing.B, authz func(i int) string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		r := httptest.NewRequest("POST", "/Authenticate", nil)
+		r := httptest.NewRequest(http.MethodPost, "/Authenticate", nil)
 		r.Header.Set("Authorization", authz(i))
 		if _, err := e.svc.Token(r); err != nil {
 			b.Fatal(err)
@@ -774,7 +774,7 @@ func BenchmarkTokenCheck(b *testing.B) {
 	e := benchEnv(b)
 	secret, _ := e.secret("Cust100")
 	tok := e.token("Bearer " + secret)
-	r := httptest.NewRequest("POST", "/FindProduct", nil)
+	r := httptest.NewRequest(http.MethodPost, "/FindProduct", nil)
 	r.Header.Set("Authorization", "Bearer "+tok)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -77,6 +77,7 @@ func (s Secret) Active(now time.Time) bool {
 // Method says how an access token was obtained.
 type Method string
 
+// The methods, as the store records them.
 const (
 	MethodSecret            Method = "secret"
 	MethodSuperOfficeJWT    Method = "superoffice_jwt"

@@ -314,6 +314,7 @@ func TestMigrationAddsAdminKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var v int
 		if err := rows.Scan(&v); err != nil {
@@ -321,7 +322,9 @@ func TestMigrationAddsAdminKeys(t *testing.T) {
 		}
 		versions = append(versions, v)
 	}
-	rows.Close()
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(versions, []int{1, 2}) {
 		t.Fatalf("schema versions %v, want [1 2]", versions)
 	}

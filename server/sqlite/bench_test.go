@@ -25,19 +25,22 @@ func BenchmarkTokenByHash(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO access_tokens
+	seed := func() {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO access_tokens
 		(hash, tenant_id, associate_id, user_name, user_email, method, issued_at, expires_at)
 		VALUES (?, 'Cust1', ?, 'User', 'user@example.com', 'superoffice_jwt', ?, ?)`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := range tokens {
-		h := hashOf(i)
-		if _, err := ins.ExecContext(ctx, h[:], i%500+1, t0.UnixNano(), t0.Add(time.Hour).UnixNano()); err != nil {
+		if err != nil {
 			b.Fatal(err)
 		}
+		defer ins.Close()
+		for i := range tokens {
+			h := hashOf(i)
+			if _, err := ins.ExecContext(ctx, h[:], i%500+1, t0.UnixNano(), t0.Add(time.Hour).UnixNano()); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
-	ins.Close()
+	seed()
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}

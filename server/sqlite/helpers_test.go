@@ -138,7 +138,7 @@ func wantErr(t testing.TB, err, want error) {
 	switch {
 	case want == nil && err != nil:
 		t.Fatalf("unexpected error: %v", err)
-	case want == errPlain:
+	case errors.Is(want, errPlain):
 		if err == nil {
 			t.Fatalf("got no error, want one")
 		}

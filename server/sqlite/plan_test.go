@@ -129,6 +129,9 @@ func TestHashLookupsUseIndexes(t *testing.T) {
 				}
 				got = append(got, detail)
 			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("plan = %q\nwant   %q", got, tt.want)
 			}
