@@ -406,6 +406,8 @@ type grant struct {
 	kind       string        // the kind of its audit event
 	actor      string        // the admin key acting for the tenant (support access), "" otherwise
 	remoteAddr string
+	jwt        [32]byte  // the SuperOffice JWT it is minted from, accepted once; zero if none
+	jwtExpires time.Time // how long that JWT is remembered
 }
 
 // issue stores a new access token for g and writes its audit event in the same
@@ -422,7 +424,7 @@ func (s *Service) issue(ctx context.Context, g grant) (*openapi.AccessTokenRespo
 	now := s.now()
 	tok := AccessToken{
 		Hash: c.Hash(), TenantID: g.tenant.ID, User: g.user, Method: g.method, SecretID: g.secretID,
-		Actor: g.actor, IssuedAt: now, ExpiresAt: now.Add(g.ttl),
+		Actor: g.actor, IssuedAt: now, ExpiresAt: now.Add(g.ttl), JWT: g.jwt, JWTExpiresAt: g.jwtExpires,
 	}
 	actor := g.actor
 	if actor == "" {
@@ -431,7 +433,10 @@ func (s *Service) issue(ctx context.Context, g grant) (*openapi.AccessTokenRespo
 	ev := AuditEvent{TenantID: g.tenant.ID, Kind: g.kind, Reason: string(g.method), Actor: actor,
 		Credential: c.Display(), RemoteAddr: g.remoteAddr, At: now}
 	if _, err := s.store.IssueToken(ctx, tok, ev); err != nil {
-		if errors.Is(err, ErrConflict) {
+		switch {
+		case errors.Is(err, ErrConflict) && g.jwt != [32]byte{}:
+			return nil, refuse("replayed") // the JWT was presented before
+		case errors.Is(err, ErrConflict):
 			return nil, refuse("revoked") // the secret was revoked while we minted
 		}
 		return nil, storeErr(err)
@@ -444,19 +449,19 @@ func (s *Service) issue(ctx context.Context, g grant) (*openapi.AccessTokenRespo
 }
 
 // mintFromJWT issues a per-user token for a verified SuperOffice JWT, refusing a JWT seen
-// before, and adds the signed application token when the JWT carried a nonce.
+// before (remembered in the token's own transaction: one commit, and a JWT is used up
+// only by a token actually issued), and adds the signed application token when the JWT
+// carried a nonce.
 func (s *Service) mintFromJWT(ctx context.Context, r *http.Request, t connector.Tenant, claims SuperOfficeClaims) (*openapi.AccessTokenResponse, error) {
-	if err := s.store.RememberJWT(ctx, claims.Hash, claims.ExpiresAt.Add(replaySlack)); err != nil {
-		if errors.Is(err, ErrConflict) {
-			return nil, refuse("replayed")
-		}
-		return nil, storeErr(err)
-	}
 	var user connector.User
 	if t.User != nil {
 		user = *t.User
 	}
-	out, err := s.mint(ctx, r, t, user, MethodSuperOfficeJWT, 0)
+	out, err := s.issue(ctx, grant{
+		tenant: t, user: user, method: MethodSuperOfficeJWT, ttl: s.tokenTTL,
+		kind: "token.issued", remoteAddr: s.clientIP(r),
+		jwt: claims.Hash, jwtExpires: claims.ExpiresAt.Add(replaySlack),
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -97,6 +97,13 @@ type AccessToken struct {
 	IssuedAt  time.Time
 	ExpiresAt time.Time
 	RevokedAt time.Time // zero: not revoked
+
+	// JWT, when not zero, is the SHA-256 of the SuperOffice JWT the token is minted
+	// from. IssueToken remembers it until JWTExpiresAt in the same transaction, as
+	// RememberJWT would, so a JWT is accepted once and a failed issuance does not use it
+	// up. It is not read back.
+	JWT          [32]byte
+	JWTExpiresAt time.Time
 }
 
 // AuditEvent is one credential event of a tenant. It never holds a secret, token or JWT:
@@ -142,6 +149,8 @@ type Store interface {
 	// IssueToken stores tok. When tok.SecretID is set, the secret must still be active
 	// at tok.IssuedAt inside the same transaction, or nothing is written and the error
 	// is ErrConflict: a revocation racing the minting cannot leave a live token behind.
+	// When tok.JWT is set, that JWT must not have been remembered before, or nothing is
+	// written and the error is ErrConflict.
 	IssueToken(ctx context.Context, tok AccessToken, ev AuditEvent) (int64, error)
 	// TokenByHash returns the token with that hash and its tenant, or ErrNotFound.
 	TokenByHash(ctx context.Context, hash [32]byte) (AccessToken, Tenant, error)

@@ -66,10 +66,23 @@ func (s *Store) IssueToken(ctx context.Context, tok auth.AccessToken, ev auth.Au
 	if err := checkTimes(tok.IssuedAt, tok.ExpiresAt); err != nil {
 		return 0, storeErr(op, err)
 	}
+	fromJWT := tok.JWT != [32]byte{}
+	if fromJWT {
+		if err := checkTimes(tok.JWTExpiresAt); err != nil || tok.JWTExpiresAt.IsZero() {
+			return 0, storeErr(op, fmt.Errorf("a remembered JWT needs a valid expiry"))
+		}
+	}
 	var id int64
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
 		if err := tenantExists(ctx, tx, tok.TenantID); err != nil {
 			return err
+		}
+		if fromJWT {
+			// A JWT seen before violates the primary key: ErrConflict, nothing written.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO jwt_replay (hash, expires_at) VALUES (?, ?)`,
+				tok.JWT[:], tok.JWTExpiresAt.UnixNano()); err != nil {
+				return err
+			}
 		}
 		var secretID any
 		if tok.SecretID != 0 {

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -236,6 +237,46 @@ func TestRememberJWT(t *testing.T) {
 			wantErr(t, s.RememberJWT(ctx, st.hash, st.expires), st.want)
 		})
 	}
+}
+
+// TestIssueTokenRemembersItsJWT: a token minted from a JWT remembers the JWT in its own
+// transaction, so the JWT is accepted once, and an issuance that fails does not use it up.
+func TestIssueTokenRemembersItsJWT(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openStore(t)
+	mustCreateTenant(t, s, "Cust1")
+	jwt := newHash()
+	fromJWT := func(tenant string) auth.AccessToken {
+		tok := newToken(tenant, 0)
+		tok.Method, tok.JWT, tok.JWTExpiresAt = auth.MethodSuperOfficeJWT, jwt, t0.Add(11*time.Minute)
+		return tok
+	}
+
+	// An unknown tenant fails the issuance: nothing written, the JWT still unused.
+	_, err := s.IssueToken(ctx, fromJWT("Cust404"), auth.AuditEvent{})
+	wantErr(t, err, auth.ErrNotFound)
+	if n := count(t, s, `SELECT count(*) FROM jwt_replay`); n != 0 {
+		t.Fatalf("a failed issuance remembered the JWT (%d rows)", n)
+	}
+
+	first := fromJWT("Cust1")
+	mustIssueToken(t, s, first)
+	second := fromJWT("Cust1")
+	_, err = s.IssueToken(ctx, second, auth.AuditEvent{})
+	wantErr(t, err, auth.ErrConflict)
+	if _, _, err := s.TokenByHash(ctx, second.Hash); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("the replayed JWT's token was stored: %v", err)
+	}
+	if _, _, err := s.TokenByHash(ctx, first.Hash); err != nil {
+		t.Errorf("the first token: %v", err)
+	}
+	// RememberJWT and IssueToken share the one replay cache.
+	wantErr(t, s.RememberJWT(ctx, jwt, t0.Add(time.Hour)), auth.ErrConflict)
+
+	bad := fromJWT("Cust1")
+	bad.JWT, bad.JWTExpiresAt = newHash(), time.Time{}
+	_, err = s.IssueToken(ctx, bad, auth.AuditEvent{})
+	wantErr(t, err, errPlain)
 }
 
 func TestPurge(t *testing.T) {
