@@ -322,6 +322,9 @@ func (r *runner) products() {
 		c.Result = Fail
 		c.Why = fmt.Sprintf("an unknown product key answered %d: NetServer would take GetProduct as not implemented and never call it again", status)
 		c.Fix = "answer an unknown key as an invalid request (400; in Go: return connector.Invalid(...)), or null"
+	case status >= 500:
+		c.Result = Warn
+		c.Why = fmt.Sprintf("answered %d: NetServer shows a generic error instead of saying the product is unknown", status)
 	default:
 		c.Result, c.Why = Pass, fmt.Sprintf("answered %d", status)
 	}
