@@ -294,7 +294,7 @@ func TestMigrationAddsAdminKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := &Store{w: w, r: r, now: fixedClock}
+	old := newStore(w, r, o)
 	if err := old.migrateTo(ctx, ms[:1]); err != nil {
 		t.Fatal(err)
 	}

@@ -35,15 +35,20 @@ var _ auth.AdminStore = (*Store)(nil)
 // queue in Go (in order, without spinning, for at most the busy timeout) instead of
 // polling SQLite's lock in the busy handler, and a write transaction holds the write lock
 // from its first statement, so the checks it makes (is the secret still active? is the
-// cap reached?) cannot be overtaken by another writer before it commits. busy_timeout
-// still covers writers in other processes. Reads go through a separate pool of several
-// query-only connections; with WAL they neither wait for nor block the writer, so the
-// per-request token lookup stays fast while credentials are being changed.
+// cap reached?) cannot be overtaken by another writer before it commits. Writes waiting
+// at the same time are committed together, each in its own savepoint (see write).
+// busy_timeout still covers writers in other processes. Reads go through a separate pool
+// of several query-only connections; with WAL they neither wait for nor block the
+// writer, so the per-request token lookup stays fast while credentials are being changed.
 type Store struct {
 	w, r     *sql.DB
 	now      func() time.Time
 	readOnly bool
 	busy     time.Duration // the busy timeout, which also bounds the wait for the writer
+
+	writes  chan *writeReq // to the write loop, which commits them in groups
+	closing chan struct{}  // closed by Close: the write loop stops
+	stopped chan struct{}  // closed by the write loop when it has stopped
 }
 
 // Option configures Open.
@@ -116,12 +121,20 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	r.SetMaxOpenConns(o.readers)
 	r.SetMaxIdleConns(o.readers)
 
-	s := &Store{w: w, r: r, now: o.now, readOnly: o.readOnly, busy: o.busyTimeout}
+	s := newStore(w, r, o)
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// newStore returns a Store on the two pools and starts its write loop.
+func newStore(w, r *sql.DB, o options) *Store {
+	s := &Store{w: w, r: r, now: o.now, readOnly: o.readOnly, busy: o.busyTimeout,
+		writes: make(chan *writeReq), closing: make(chan struct{}), stopped: make(chan struct{})}
+	go s.writeLoop()
+	return s
 }
 
 // dsn builds the go-sqlite3 DSN. The file: URI form is needed for mode=ro; go-sqlite3
@@ -153,8 +166,15 @@ func dsn(path string, o options, writer bool) string {
 	return "file:" + p + "?" + q.Encode()
 }
 
-// Close closes both pools. Closing the last connection to the file checkpoints the WAL.
+// Close stops the write loop (after the group it is committing) and closes both pools.
+// Closing the last connection to the file checkpoints the WAL. Writes after Close fail.
 func (s *Store) Close() error {
+	select {
+	case <-s.closing:
+	default:
+		close(s.closing)
+	}
+	<-s.stopped
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -168,26 +188,111 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// write runs fn in one write transaction (BEGIN IMMEDIATE) and commits it; any error
-// rolls everything back, so a failed write did not happen.
+// write runs fn in a write transaction (BEGIN IMMEDIATE) and returns once it is
+// committed; an error of fn rolls back everything fn did, so a failed write did not
+// happen.
+//
+// Writes are committed in groups: the write loop takes every write waiting for it, runs
+// each in a SAVEPOINT of one transaction, in the order they came, and commits once. Each
+// write still sees the ones before it and is all or nothing, and its caller hears of it
+// only after the commit: a COMMIT and its page writes are shared by everyone waiting,
+// which is what lets concurrent /Authenticate calls go faster than one commit each.
+//
+// A write waits at most the busy timeout to be taken by the loop (see writer for why),
+// then fails with auth.ErrUnavailable; a caller whose context ends while it waits gets
+// the context's error.
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	conn, err := s.writer(ctx)
-	if err != nil {
-		return storeErr(op, err)
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	var timeout <-chan time.Time
+	if s.busy > 0 {
+		t := time.NewTimer(s.busy)
+		defer t.Stop()
+		timeout = t.C
 	}
-	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return storeErr(op, err)
+	select {
+	case s.writes <- req:
+	case <-ctx.Done():
+		return storeErr(op, ctx.Err())
+	case <-timeout:
+		return storeErr(op, fmt.Errorf("waited %s for the writer: %w", s.busy, auth.ErrUnavailable))
+	case <-s.closing:
+		return storeErr(op, errors.New("the store is closed"))
 	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return storeErr(op, err)
+	// Always answered, and soon: fn runs under ctx, and BEGIN waits at most the busy timeout.
+	return storeErr(op, <-req.done)
+}
+
+// writeReq is one write for the write loop; done gets its outcome.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// maxGroup bounds the writes committed together.
+const maxGroup = 64
+
+// writeLoop commits the writes sent to it, in groups, until Close.
+func (s *Store) writeLoop() {
+	defer close(s.stopped)
+	for {
+		var group []*writeReq
+		select {
+		case req := <-s.writes:
+			group = append(group, req)
+		case <-s.closing:
+			return
+		}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case req := <-s.writes:
+				group = append(group, req)
+			default:
+				break more
+			}
+		}
+		s.commitGroup(group)
 	}
-	if err := tx.Commit(); err != nil {
-		return storeErr(op, err)
+}
+
+// commitGroup runs each write of group in its own savepoint of one transaction and
+// commits. A write that fails is rolled back to its savepoint alone; when the
+// transaction itself fails (BEGIN, a savepoint, COMMIT), nothing is committed and every
+// write not failed already gets that error.
+func (s *Store) commitGroup(group []*writeReq) {
+	errs := make([]error, len(group))
+	err := func() error {
+		ctx := context.Background() // the transaction is everyone's; each fn uses its own ctx
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		for i, req := range group {
+			if errs[i] = req.ctx.Err(); errs[i] != nil {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT write"); err != nil {
+				return err
+			}
+			if errs[i] = req.fn(tx); errs[i] != nil {
+				if _, err := tx.ExecContext(ctx, "ROLLBACK TO write"); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, "RELEASE write"); err != nil {
+				return err
+			}
+		}
+		return tx.Commit()
+	}()
+	for i, req := range group {
+		if err != nil && errs[i] == nil {
+			errs[i] = err
+		}
+		req.done <- errs[i]
 	}
-	return nil
 }
 
 // writer takes the one write connection, waiting for it at most the busy timeout.

@@ -90,3 +90,78 @@ func TestWriterWaitKeepsTheCallersContext(t *testing.T) {
 		t.Errorf("err %v, want context.Canceled", err)
 	}
 }
+
+// TestGroupCommit: the writes of one group share a transaction, but each is all or
+// nothing on its own and sees the writes before it; a group whose transaction fails
+// commits nothing, and every write in it hears so.
+func TestGroupCommit(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openStore(t)
+	insert := func(h [32]byte) func(tx *sql.Tx) error {
+		return func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO jwt_replay (hash, expires_at) VALUES (?, ?)`, h[:], t0.UnixNano())
+			return err
+		}
+	}
+	remembered := func(h [32]byte) bool {
+		return count(t, s, `SELECT count(*) FROM jwt_replay WHERE hash = ?`, h[:]) == 1
+	}
+	req := func(fn func(tx *sql.Tx) error) *writeReq {
+		return &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	}
+
+	a, b, c := newHash(), newHash(), newHash()
+	failing := errors.New("refused after writing")
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	group := []*writeReq{
+		req(insert(a)),
+		req(insert(a)), // sees the first: a duplicate
+		req(func(tx *sql.Tx) error { // writes, then fails: rolled back alone
+			if err := insert(b)(tx); err != nil {
+				return err
+			}
+			return failing
+		}),
+		{ctx: cancelled, fn: insert(c), done: make(chan error, 1)}, // its caller went away: not run
+		req(insert(c)),
+	}
+	s.commitGroup(group)
+	results := make([]error, len(group))
+	for i, r := range group {
+		results[i] = <-r.done
+	}
+	if results[0] != nil || results[1] == nil || !errors.Is(results[2], failing) ||
+		!errors.Is(results[3], context.Canceled) || results[4] != nil {
+		t.Fatalf("results %v", results)
+	}
+	if !remembered(a) || remembered(b) || !remembered(c) {
+		t.Fatalf("committed a=%v b=%v c=%v, want a and c", remembered(a), remembered(b), remembered(c))
+	}
+
+	// A write that ends the transaction itself makes the whole group fail: nothing of it
+	// is committed, and the writes that had succeeded hear the error too.
+	d, e := newHash(), newHash()
+	group = []*writeReq{
+		req(insert(d)),
+		req(func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `ROLLBACK`)
+			return err
+		}),
+		req(insert(e)),
+	}
+	s.commitGroup(group)
+	for i, r := range group {
+		if err := <-r.done; err == nil {
+			t.Errorf("write %d of a failed group reported success", i)
+		}
+	}
+	if remembered(d) || remembered(e) {
+		t.Fatalf("a failed group committed d=%v e=%v", remembered(d), remembered(e))
+	}
+
+	// The store writes on.
+	if err := s.RememberJWT(ctx, newHash(), t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+}
