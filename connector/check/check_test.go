@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"strings"
 	"testing"
@@ -207,21 +208,7 @@ func TestHTTPSAndCertificates(t *testing.T) {
 		t.Errorf("plain HTTP: passed=%v transport=%+v", report.Passed, c)
 	}
 
-	target, _ := url.Parse(base)
-	proxy := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.URL.Scheme, r.URL.Host, r.RequestURI = target.Scheme, target.Host, ""
-		resp, err := http.DefaultTransport.RoundTrip(r)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = io.Copy(w, resp.Body)
-	}))
+	proxy := httptest.NewUnstartedServer(reverseProxy(t, base, nil))
 	proxy.StartTLS()
 	t.Cleanup(proxy.Close)
 
@@ -276,23 +263,10 @@ func TestTokenNotChecked(t *testing.T) {
 	if err != nil || token.AccessToken == "" {
 		t.Fatalf("no access token: %v", err)
 	}
-	target, _ := url.Parse(base)
-	lax := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	lax := httptest.NewServer(reverseProxy(t, base, func(r *http.Request) {
 		if !strings.HasSuffix(r.URL.Path, "/Authenticate") {
 			r.Header.Set("Authorization", "Bearer "+token.AccessToken) // whatever came
 		}
-		r.URL.Scheme, r.URL.Host, r.RequestURI = target.Scheme, target.Host, ""
-		resp, err := http.DefaultTransport.RoundTrip(r)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = io.Copy(w, resp.Body)
 	}))
 	t.Cleanup(lax.Close)
 	report, err := check.Run(context.Background(), check.Options{URL: lax.URL, Credentials: netserver.SharedSecret(secret),
@@ -306,4 +280,19 @@ func TestTokenNotChecked(t *testing.T) {
 			t.Errorf("%s = %+v, want a failure: the endpoint accepted a token it never issued", id, c)
 		}
 	}
+}
+
+// reverseProxy forwards to base, letting edit change each request first (edit may be nil).
+func reverseProxy(t *testing.T, base string, edit func(*http.Request)) http.Handler {
+	t.Helper()
+	target, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		if edit != nil {
+			edit(r.Out)
+		}
+	}}
 }
