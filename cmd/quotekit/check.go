@@ -27,7 +27,7 @@ SuperOffice ever calls it: HTTPS and its certificate; /Authenticate with the
 connection's credential; 401 with WWW-Authenticate for no credential, a wrong one and
 an access token the endpoint never issued; re-authentication after a dead token; a
 whole quote (configuration, test connection, capabilities, price lists, quote lists,
-create quote/version/alternative, search, quote lines, line change, recalculation,
+create quote/version/alternative, search, products by key, quote lines, line change, recalculation,
 prices, validation for sending, sent, validation for the order, order, order state,
 addresses, delete); an unknown product key that must not answer 404; every answer
 against the contract's schema; multi-language texts; ERPProductKey on quote lines;

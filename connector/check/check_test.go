@@ -59,7 +59,7 @@ func TestDemoERPPasses(t *testing.T) {
 	}
 	for _, id := range []string{"refuse.none", "refuse.credential", "refuse.token", "authenticate", "reauthenticate",
 		"unknown-product", "capabilities", "contract", "multi-language", "caches",
-		"op.GetConfigurationFields", "op.TestConnection", "op.GetCapabilities", "op.GetActivePriceLists",
+		"op.GetConfigurationFields", "op.TestConnection", "op.GetCapabilities", "op.GetActivePriceLists", "op.GetAllPriceLists", "op.GetProducts",
 		"op.GetQuoteList.PaymentTerms", "op.OnBeforeCreateQuote", "op.OnBeforeCreateQuoteVersion",
 		"op.OnBeforeCreateQuoteAlternative", "op.GetSearchableFields", "op.FindProduct.empty", "op.FindProduct",
 		"op.GetProduct", "op.GetNumberOfProductImages", "op.GetProductImage", "op.GetQuoteLinesFromProduct",

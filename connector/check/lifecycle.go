@@ -119,6 +119,9 @@ func (r *runner) quote(i int32) bool {
 	var priceLists []connector.PriceListInfo
 	r.step("op.GetActivePriceLists", "the active price lists", "GetActivePriceLists",
 		&connector.GetActivePriceListsRequest{ConfigValues: cv, IsoCurrencyCode: r.opts.Currency}, &priceLists, nil)
+	var allPriceLists []connector.PriceListInfo
+	r.step("op.GetAllPriceLists", "all price lists", "GetAllPriceLists",
+		&connector.GetAllPriceListsRequest{ConfigValues: cv, IsoCurrencyCode: r.opts.Currency}, &allPriceLists, nil)
 	for _, l := range listCapabilities {
 		if caps[l.capability] {
 			var items []connector.ListItemInfo
@@ -310,6 +313,14 @@ func (r *runner) products() {
 	var known connector.ProductInfo
 	r.step("op.GetProduct", "a product by its key", "GetProduct",
 		&connector.GetProductRequest{ConfigValues: cv, ErpProductKey: r.product.ERPProductKey}, &known, nil)
+	var several []connector.ProductInfo
+	r.step("op.GetProducts", "products by their keys", "GetProducts",
+		&connector.GetProductsRequest{ConfigValues: cv, ErpProductKeys: []string{r.product.ERPProductKey}}, &several, func() []string {
+			if len(several) == 0 || several[0].ERPProductKey != r.product.ERPProductKey {
+				return []string{fmt.Sprintf("GetProducts([%s]) did not answer that product", r.product.ERPProductKey)}
+			}
+			return nil
+		})
 	if r.missing["GetProduct"] {
 		return
 	}
