@@ -215,7 +215,6 @@ func (s *Store) TouchAdminKey(ctx context.Context, id int64, t time.Time) error 
 	if last.Valid && last.Int64 > cutoff {
 		return nil
 	}
-	_, err := s.exec(ctx, `UPDATE admin_keys SET last_used_at = ?1
+	return s.exec(ctx, op, `UPDATE admin_keys SET last_used_at = ?1
 		WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at <= ?3)`, t.UnixNano(), id, cutoff)
-	return storeErr(op, err)
 }

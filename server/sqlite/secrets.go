@@ -129,9 +129,8 @@ func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
 		return nil
 	}
 	// The condition is repeated in the UPDATE: concurrent touches then write once.
-	_, err := s.exec(ctx, `UPDATE secrets SET last_used_at = ?1
+	return s.exec(ctx, op, `UPDATE secrets SET last_used_at = ?1
 		WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at <= ?3)`, t.UnixNano(), id, cutoff)
-	return storeErr(op, err)
 }
 
 // CreateSecret stores sec as a new secret of sec.TenantID and returns its id, together

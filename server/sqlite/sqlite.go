@@ -198,9 +198,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // only after the commit: a COMMIT and its page writes are shared by everyone waiting,
 // which is what lets concurrent /Authenticate calls go faster than one commit each.
 //
-// A write waits at most the busy timeout to be taken by the loop (see writer for why),
-// then fails with auth.ErrUnavailable; a caller whose context ends while it waits gets
-// the context's error.
+// A write waits at most the busy timeout to be taken by the loop, then fails with
+// auth.ErrUnavailable: the loop may itself wait up to the busy timeout for a lock another
+// process holds, and without a bound the n-th waiting request would answer after n busy
+// timeouts (a NetServer /Authenticate after minutes) instead of a 503 after one or two.
+// A caller whose context ends while it waits gets the context's error.
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	var timeout <-chan time.Time
@@ -295,33 +297,12 @@ func (s *Store) commitGroup(group []*writeReq) {
 	}
 }
 
-// writer takes the one write connection, waiting for it at most the busy timeout.
-//
-// Writers of this process queue for that connection in Go, and the one holding it may
-// itself wait up to the busy timeout for a lock another process holds. Without a bound on
-// the queue, a lock held for long would make the n-th waiting request answer after n busy
-// timeouts (a NetServer /Authenticate after minutes) instead of a 503 after one or two.
-func (s *Store) writer(ctx context.Context) (*sql.Conn, error) {
-	if s.busy <= 0 {
-		return s.w.Conn(ctx)
-	}
-	wait, cancel := context.WithTimeout(ctx, s.busy)
-	defer cancel()
-	conn, err := s.w.Conn(wait)
-	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-		return nil, fmt.Errorf("waited %s for the write connection: %w", s.busy, auth.ErrUnavailable)
-	}
-	return conn, err
-}
-
-// exec runs one write statement outside a transaction, on the write connection.
-func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	conn, err := s.writer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	return conn.ExecContext(ctx, query, args...)
+// exec runs one write statement as a write of its own (see write).
+func (s *Store) exec(ctx context.Context, op, query string, args ...any) error {
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	})
 }
 
 // storeErr turns an error of the driver or of database/sql into a store error: it wraps

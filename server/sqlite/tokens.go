@@ -232,9 +232,8 @@ func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Tim
 	if err := checkTimes(expires); err != nil {
 		return storeErr(op, err)
 	}
-	_, err := s.exec(ctx, `INSERT INTO jwt_replay (hash, expires_at) VALUES (?, ?)`,
+	return s.exec(ctx, op, `INSERT INTO jwt_replay (hash, expires_at) VALUES (?, ?)`,
 		hash[:], expires.UnixNano())
-	return storeErr(op, err)
 }
 
 // Purge deletes, in one transaction, the tokens that expired before now and the replay
