@@ -155,10 +155,6 @@ type Store interface {
 	// TokenByHash returns the token with that hash and its tenant, or ErrNotFound.
 	TokenByHash(ctx context.Context, hash [32]byte) (AccessToken, Tenant, error)
 
-	// RememberJWT records a SuperOffice JWT (by its SHA-256) until expires; ErrConflict
-	// when it was already seen. Entries past their expiry may be purged.
-	RememberJWT(ctx context.Context, hash [32]byte, expires time.Time) error
-
 	// Audit appends an event on its own (refusals, which change nothing else).
 	Audit(ctx context.Context, ev AuditEvent) error
 }

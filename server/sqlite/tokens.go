@@ -223,7 +223,8 @@ func (s *Store) RevokeTokens(ctx context.Context, tenantID string, associateID i
 
 // RememberJWT records a SuperOffice JWT by its SHA-256 until expires; it fails with
 // auth.ErrConflict when the hash is recorded already (a replay), whether or not that
-// entry has expired but not yet been purged.
+// entry has expired but not yet been purged. The server records a JWT with the token it
+// mints from it (AccessToken.JWT in IssueToken); this is the same entry on its own.
 func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Time) error {
 	const op = "remember jwt"
 	if expires.IsZero() {
