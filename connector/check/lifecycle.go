@@ -133,19 +133,19 @@ func (r *runner) quote(i int32) bool {
 	var created connector.QuoteResponseInfo
 	if ok, _ := r.step("op.OnBeforeCreateQuote", "creating a quote", "OnBeforeCreateQuote",
 		&connector.OnBeforeCreateQuoteRequest{ConfigValues: cv, Context: altCtx()}, &created, func() []string {
-			return refused(created.IsOk, created.UserExplanation, "a plain quote")
+			return notOK(created.IsOk, created.UserExplanation, "a plain quote")
 		}); ok && created.CRMQuote != nil {
 		quote.ERPQuoteKey = created.CRMQuote.ERPQuoteKey
 	}
 	var newVersion connector.QuoteVersionResponseInfo
 	r.step("op.OnBeforeCreateQuoteVersion", "creating a quote version", "OnBeforeCreateQuoteVersion",
 		&connector.OnBeforeCreateQuoteVersionRequest{ConfigValues: cv, QuoteContext: versionCtx()}, &newVersion, func() []string {
-			return refused(newVersion.IsOk, newVersion.UserExplanation, "a new version")
+			return notOK(newVersion.IsOk, newVersion.UserExplanation, "a new version")
 		})
 	var newAlt connector.QuoteAlternativeResponseInfo
 	r.step("op.OnBeforeCreateQuoteAlternative", "creating a quote alternative", "OnBeforeCreateQuoteAlternative",
 		&connector.OnBeforeCreateQuoteAlternativeRequest{ConfigValues: cv, Context: altCtx()}, &newAlt, func() []string {
-			return refused(newAlt.IsOk, newAlt.UserExplanation, "a new alternative")
+			return notOK(newAlt.IsOk, newAlt.UserExplanation, "a new alternative")
 		})
 
 	// The user adds a product.
@@ -228,7 +228,7 @@ func (r *runner) quote(i int32) bool {
 				if valid.CRMQuoteVersion != nil && valid.CRMQuoteVersion.State == connector.QuoteVersionStateInfoDraftNotCalculated {
 					return []string{"ValidateQuoteVersion left the version DraftNotCalculated: set it to Draft once calculated"}
 				}
-				return refused(valid.IsOk, valid.UserExplanation, "a calculated one-line quote")
+				return notOK(valid.IsOk, valid.UserExplanation, "a calculated one-line quote")
 			}); ok && !useDefault && valid.CRMQuoteVersion != nil {
 			version = valid.CRMQuoteVersion
 		}
@@ -243,7 +243,7 @@ func (r *runner) quote(i int32) bool {
 		var placed connector.PlaceOrderResponseInfo
 		if ok, _ := r.step("op.PlaceOrder", "placing the order", "PlaceOrder",
 			&connector.PlaceOrderRequest{ConfigValues: cv, Context: altCtx()}, &placed, func() []string {
-				if problems := refused(placed.IsOk, placed.UserExplanation, "a validated quote"); problems != nil {
+				if problems := notOK(placed.IsOk, placed.UserExplanation, "a validated quote"); problems != nil {
 					return problems
 				}
 				if placed.CRMQuote == nil || placed.CRMQuote.ERPOrderKey == "" {
@@ -505,8 +505,8 @@ func (r *runner) probe(op string) {
 	r.rec.takeViolations(op)
 }
 
-// refused returns a problem when an answer said no to something plain.
-func refused(isOk bool, explanation, what string) []string {
+// notOK returns a problem when an answer said no (IsOk false) to something plain.
+func notOK(isOk bool, explanation, what string) []string {
 	if isOk {
 		return nil
 	}
