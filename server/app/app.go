@@ -265,7 +265,7 @@ func superOffice(ctx context.Context, cfg Config) (*auth.SuperOfficeVerifier, er
 	}
 	for _, pair := range cfg.LocalKeys {
 		name, path, _ := strings.Cut(pair, "=")
-		pub, err := readPublicKey(path)
+		pub, err := ReadRSAPublicKey(path)
 		if err != nil {
 			return nil, fmt.Errorf("SuperOffice key %s: %w", name, err)
 		}
@@ -331,9 +331,9 @@ func readRSAKey(path string) (*rsa.PrivateKey, error) {
 	return rk, nil
 }
 
-// readPublicKey reads an RSA public key from a PEM file holding a public key, a
+// ReadRSAPublicKey reads an RSA public key from a PEM file holding a public key, a
 // certificate, or a private key (whose public half is used).
-func readPublicKey(path string) (*rsa.PublicKey, error) {
+func ReadRSAPublicKey(path string) (*rsa.PublicKey, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err

@@ -21,10 +21,8 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -40,6 +38,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/server/app"
 )
 
 func main() {
@@ -63,7 +62,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	var pub *rsa.PublicKey
 	if *keyPath != "" {
-		if pub, err = readPublicKey(*keyPath); err != nil {
+		if pub, err = app.ReadRSAPublicKey(*keyPath); err != nil {
 			return err
 		}
 	}
@@ -198,42 +197,4 @@ func loadReplies(dir string) (map[string]any, error) {
 		docs[op] = v
 	}
 	return docs, nil
-}
-
-// readPublicKey reads the RSA public key of a PEM file holding a public key or a private
-// key (PKCS #1 or PKCS #8).
-func readPublicKey(path string) (*rsa.PublicKey, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	block, _ := pem.Decode(b)
-	if block == nil {
-		return nil, fmt.Errorf("%s: no PEM block", path)
-	}
-	var key any
-	switch block.Type {
-	case "PUBLIC KEY":
-		key, err = x509.ParsePKIXPublicKey(block.Bytes)
-	case "RSA PRIVATE KEY":
-		var k *rsa.PrivateKey
-		if k, err = x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-			key = &k.PublicKey
-		}
-	default:
-		var k any
-		if k, err = x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
-			if rk, ok := k.(*rsa.PrivateKey); ok {
-				key = &rk.PublicKey
-			}
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	pub, ok := key.(*rsa.PublicKey)
-	if !ok {
-		return nil, fmt.Errorf("%s: not an RSA key", path)
-	}
-	return pub, nil
 }
