@@ -15,13 +15,13 @@ help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
 .PHONY: generate
-generate: ## Regenerate openapi/*.gen.go from openapi/quoteconnector.yaml.
-	$(GO) generate ./openapi/...
+generate: ## Regenerate the code generated from the contract and from the Connector interface.
+	$(GO) generate ./openapi/... ./connector/
 
 .PHONY: check-generate
 check-generate: generate ## Fail when the checked-in generated code differs from the contract.
-	@git diff --exit-code -- openapi/ || { echo "openapi/*.gen.go are stale: run 'make generate' and commit"; exit 1; }
-	@test -z "$$(git status --porcelain -- openapi/)" || { git status --porcelain -- openapi/; echo "untracked generated files"; exit 1; }
+	@git diff --exit-code -- . || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- .)" || { git status --porcelain -- .; echo "untracked generated files"; exit 1; }
 
 .PHONY: run
 run: ## Start the shared-secret sample on http://127.0.0.1:8080 with its data under ./var/.

@@ -1,9 +1,9 @@
 package connector
 
 import (
+	"fmt"
 	"maps"
 	"reflect"
-	"runtime"
 	"slices"
 )
 
@@ -33,113 +33,80 @@ const (
 	CapNoCacheQuoteLists     = "no-cache-quotelists"
 )
 
-// operationCapabilities ties capabilities to the operations that serve them: such a
-// capability defaults to true exactly when every one of its operations is implemented.
-// The others describe data (cost, stock, …) or caching and default to false.
-var operationCapabilities = map[string][]string{
-	CapProvidePicture:       {"GetProductImage"},
-	CapPlaceOrder:           {"PlaceOrder"},
-	CapProvideOrderState:    {"GetOrderState"},
-	CapProductCategoryList:  {"GetQuoteList"},
-	CapProductFamilyList:    {"GetQuoteList"},
-	CapProductTypeList:      {"GetQuoteList"},
-	CapPaymentTermsList:     {"GetQuoteList"},
-	CapPaymentTypeList:      {"GetQuoteList"},
-	CapDeliveryTermsList:    {"GetQuoteList"},
-	CapDeliveryTypeList:     {"GetQuoteList"},
-	CapPerformComplexSearch: {"GetSearchableFields", "GetSearchResults"},
-	CapProvideAddresses:     {"GetAddresses"},
-}
-
-// CapabilityOperations returns the operations a capability depends on: a connector that
-// claims it must implement them all. Capabilities about data or caching return nil.
+// CapabilityOperations returns the operations a capability depends on, from the
+// operation table: a connector that claims it must implement them all. Capabilities about
+// data or caching return nil.
 func CapabilityOperations(name string) []string {
-	return slices.Clone(operationCapabilities[name])
-}
-
-var dataCapabilities = []string{
-	CapProvideCost, CapProvideMinimumPrice, CapProvideStockData, CapProvideExtraData,
-	CapProvideThumbnails, CapComputePrice, CapSendOrderConfirmation,
-	CapCachePriceLists, CapNoCacheQuoteLists,
-}
-
-// Capabilities returns the full capability map for c: every known name, operation-bound
-// capabilities true when c implements their operations, the rest false, and then the
-// partner's overrides on top (names NetServer does not know yet included).
-func Capabilities(c Connector, overrides map[string]bool) map[string]bool {
-	caps := make(map[string]bool, len(operationCapabilities)+len(dataCapabilities)+len(overrides))
-	for _, name := range dataCapabilities {
-		caps[name] = false
-	}
-	for name, ops := range operationCapabilities {
-		caps[name] = true
-		for _, op := range ops {
-			caps[name] = caps[name] && Implements(c, op)
+	var ops []string
+	for _, op := range table() {
+		if slices.Contains(op.Capabilities, name) {
+			ops = append(ops, op.Name)
 		}
 	}
-	maps.Copy(caps, overrides)
+	return ops
+}
+
+// known are the capability names GetCapabilities always answers.
+var known = []string{
+	CapProvideCost, CapProvideMinimumPrice, CapProvideStockData, CapProvideExtraData,
+	CapProvideThumbnails, CapProvidePicture, CapComputePrice, CapPlaceOrder, CapProvideOrderState,
+	CapSendOrderConfirmation, CapProductCategoryList, CapProductFamilyList, CapProductTypeList,
+	CapPaymentTermsList, CapPaymentTypeList, CapDeliveryTermsList, CapDeliveryTypeList,
+	CapPerformComplexSearch, CapProvideAddresses, CapCachePriceLists, CapNoCacheQuoteLists,
+}
+
+// Capabilities returns the full capability map GetCapabilities answers: every known name
+// false, and the connector's claims on top (names NetServer does not know yet included).
+//
+// A connector claims what it serves. The server does not guess it from the connector's
+// methods: whether a method is the connector's own or the one promoted from the embedded
+// Unsupported is not something Go lets a program ask without reading compiler internals,
+// and a decorator (struct{ connector.Connector }) would defeat any such guess. The
+// conformance checks (connectortest, quotekit check) hold the claims against what answers,
+// in both directions.
+func Capabilities(claimed map[string]bool) map[string]bool {
+	caps := make(map[string]bool, len(known)+len(claimed))
+	for _, name := range known {
+		caps[name] = false
+	}
+	maps.Copy(caps, claimed)
 	return caps
 }
 
-// unsupportedType is the base whose methods do not count as implementations.
-var unsupportedType = reflect.TypeFor[Unsupported]()
-
-// Implements reports whether c has its own implementation of the operation named op
-// rather than the one it inherits from an embedded Unsupported. It follows Go's rules
-// for promoted methods: the implementation at the shallowest embedding depth wins.
-func Implements(c Connector, op string) bool {
-	impl, _ := resolve(reflect.TypeOf(c), op)
-	return impl
+// Validate reports whether c can be served: it must not embed a *Unsupported, whose nil
+// pointer would panic on the first operation the connector leaves to it. Embed
+// Unsupported by value. Validate looks through embedded structs and pointers and through
+// embedded interfaces (decorators such as struct{ connector.Connector }).
+func Validate(c Connector) error {
+	return validate(reflect.ValueOf(c), 0)
 }
 
-// resolve finds which type declares method op for t, returning whether that type is not
-// Unsupported and how deep in t's embeddings it sits. Reflection cannot tell a declared
-// method from a promoted one, but the compiler marks the wrappers it generates for
-// promoted methods (and for value methods called through a pointer) as <autogenerated>.
-func resolve(t reflect.Type, op string) (implemented bool, depth int) {
-	if t == unsupportedType || t == reflect.PointerTo(unsupportedType) {
-		return false, 0
+func validate(v reflect.Value, depth int) error {
+	if depth > 16 {
+		return nil
 	}
-	m, ok := t.MethodByName(op)
-	if !ok {
-		return false, -1
-	}
-	if !generated(m.Func) {
-		return true, 0
-	}
-	if t.Kind() == reflect.Pointer {
-		if impl, d := resolve(t.Elem(), op); d >= 0 {
-			return impl, d
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
 		}
-		t = t.Elem()
+		v = v.Elem()
 	}
-	if t.Kind() != reflect.Struct {
-		return true, 0
+	if v.Kind() != reflect.Struct {
+		return nil
 	}
-	best := -1
-	for i := range t.NumField() {
-		f := t.Field(i)
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
 		if !f.Anonymous {
 			continue
 		}
-		ft := f.Type
-		if ft.Kind() != reflect.Pointer {
-			ft = reflect.PointerTo(ft) // the addressable method set, as in a *T connector
+		if f.Type == reflect.PointerTo(unsupportedType) {
+			return fmt.Errorf("connector %s embeds *connector.Unsupported: embed connector.Unsupported by value", v.Type())
 		}
-		impl, d := resolve(ft, op)
-		if d >= 0 && (best < 0 || d+1 < best) {
-			implemented, best = impl, d+1
+		if err := validate(v.Field(i), depth+1); err != nil {
+			return err
 		}
 	}
-	return implemented, best
+	return nil
 }
 
-func generated(fn reflect.Value) bool {
-	pc := fn.Pointer()
-	f := runtime.FuncForPC(pc)
-	if f == nil {
-		return false
-	}
-	file, _ := f.FileLine(f.Entry())
-	return file == "<autogenerated>"
-}
+var unsupportedType = reflect.TypeFor[Unsupported]()

@@ -2,12 +2,15 @@ package connector_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/quotekit/quotekit/connector"
 )
 
-// orders implements PlaceOrder with a pointer receiver and GetOrderState with a value receiver.
+// orders implements PlaceOrder with a pointer receiver and GetOrderState with a value
+// receiver, and claims both.
 type orders struct{ connector.Unsupported }
 
 func (*orders) PlaceOrder(context.Context, *connector.PlaceOrderRequest) (*connector.PlaceOrderResponseInfo, error) {
@@ -18,55 +21,36 @@ func (orders) GetOrderState(context.Context, *connector.GetOrderStateRequest) (*
 	return nil, nil
 }
 
-// search implements complex search only halfway.
-type search struct{ connector.Unsupported }
-
-func (search) GetSearchableFields(context.Context, *connector.GetSearchableFieldsRequest) ([]connector.FieldMetadataInfo, error) {
-	return nil, nil
+func (orders) GetCapabilities(context.Context, *connector.GetCapabilitiesRequest) (map[string]bool, error) {
+	return map[string]bool{connector.CapPlaceOrder: true, connector.CapProvideOrderState: true}, nil
 }
 
-// wrapped embeds a partner type that itself embeds Unsupported: its methods are promoted
-// from orders, and the rest from Unsupported two levels down.
-type wrapped struct {
-	*orders
+// logging is a partner's decorator: it embeds the Connector interface and forwards
+// everything, as a logging or metrics wrapper does.
+type logging struct {
+	connector.Connector
+	calls int
 }
 
-// shadowing embeds orders but hides its PlaceOrder behind its own.
-type shadowing struct{ orders }
-
-func (shadowing) PlaceOrder(context.Context, *connector.PlaceOrderRequest) (*connector.PlaceOrderResponseInfo, error) {
-	return nil, nil
+func (l *logging) PlaceOrder(ctx context.Context, req *connector.PlaceOrderRequest) (*connector.PlaceOrderResponseInfo, error) {
+	l.calls++
+	return l.Connector.PlaceOrder(ctx, req)
 }
 
-func TestImplements(t *testing.T) {
-	tests := []struct {
-		name string
-		c    connector.Connector
-		op   string
-		want bool
-	}{
-		{"bare Unsupported", connector.Unsupported{}, "PlaceOrder", false},
-		{"pointer receiver", &orders{}, "PlaceOrder", true},
-		{"value receiver through pointer", &orders{}, "GetOrderState", true},
-		{"value receiver on value", search{}, "GetSearchableFields", true},
-		{"inherited from Unsupported", &orders{}, "FindProduct", false},
-		{"promoted from an embedded partner type", &wrapped{orders: &orders{}}, "PlaceOrder", true},
-		{"Unsupported two levels down", &wrapped{orders: &orders{}}, "GetProduct", false},
-		{"own method shadows embedded one", shadowing{}, "PlaceOrder", true},
-		{"unknown operation", &orders{}, "NoSuchOperation", false},
+// capabilitiesOf answers GetCapabilities for c the way every transport does.
+func capabilitiesOf(t *testing.T, c connector.Connector) map[string]bool {
+	t.Helper()
+	op := connector.MustLookup("GetCapabilities")
+	res, err := op.Call(context.Background(), c, op.NewRequest())
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := connector.Implements(tt.c, tt.op); got != tt.want {
-				t.Errorf("Implements(%T, %s) = %v, want %v", tt.c, tt.op, got, tt.want)
-			}
-		})
-	}
+	return res.(map[string]bool)
 }
 
 func TestCapabilities(t *testing.T) {
-	t.Run("defaults follow implemented operations", func(t *testing.T) {
-		caps := connector.Capabilities(&orders{}, nil)
+	t.Run("claims on top of every known name", func(t *testing.T) {
+		caps := capabilitiesOf(t, &orders{})
 		want := map[string]bool{
 			connector.CapPlaceOrder:           true,
 			connector.CapProvideOrderState:    true,
@@ -87,13 +71,30 @@ func TestCapabilities(t *testing.T) {
 			t.Errorf("got %d names, want all 21 known capabilities", len(caps))
 		}
 	})
-	t.Run("a capability needing two operations needs both", func(t *testing.T) {
-		if connector.Capabilities(search{}, nil)[connector.CapPerformComplexSearch] {
-			t.Error("complex search claimed with GetSearchResults unimplemented")
+	t.Run("a connector leaving GetCapabilities unsupported claims nothing", func(t *testing.T) {
+		for name, on := range capabilitiesOf(t, connector.Unsupported{}) {
+			if on {
+				t.Errorf("%s claimed", name)
+			}
+		}
+	})
+	t.Run("a decorator keeps the capabilities of what it wraps", func(t *testing.T) {
+		inner := capabilitiesOf(t, &orders{})
+		wrapped := capabilitiesOf(t, &logging{Connector: &orders{}})
+		if len(wrapped) != len(inner) {
+			t.Fatalf("wrapped %d names, unwrapped %d", len(wrapped), len(inner))
+		}
+		for name, v := range inner {
+			if wrapped[name] != v {
+				t.Errorf("%s: wrapped %v, unwrapped %v", name, wrapped[name], v)
+			}
+		}
+		if !wrapped[connector.CapPlaceOrder] || !wrapped[connector.CapProvideOrderState] {
+			t.Errorf("the decorator lost the orders capabilities: %v", wrapped)
 		}
 	})
 	t.Run("overrides win, unknown names pass through", func(t *testing.T) {
-		caps := connector.Capabilities(&orders{}, map[string]bool{
+		caps := connector.Capabilities(map[string]bool{
 			connector.CapPlaceOrder:  false,
 			connector.CapProvideCost: true,
 			"quote_status_zero_ok":   true,
@@ -102,6 +103,22 @@ func TestCapabilities(t *testing.T) {
 			t.Errorf("overrides not applied: %v", caps)
 		}
 	})
+	t.Run("an error other than unsupported is the answer", func(t *testing.T) {
+		op := connector.MustLookup("GetCapabilities")
+		fault := errors.New("erp down")
+		if _, err := op.Call(context.Background(), failing{err: fault}, op.NewRequest()); !errors.Is(err, fault) {
+			t.Errorf("err %v, want %v", err, fault)
+		}
+	})
+}
+
+type failing struct {
+	connector.Unsupported
+	err error
+}
+
+func (f failing) GetCapabilities(context.Context, *connector.GetCapabilitiesRequest) (map[string]bool, error) {
+	return nil, f.err
 }
 
 func TestCapabilityOperations(t *testing.T) {
@@ -115,5 +132,35 @@ func TestCapabilityOperations(t *testing.T) {
 	ops[0] = "changed"
 	if connector.CapabilityOperations(connector.CapPlaceOrder)[0] != "PlaceOrder" {
 		t.Error("the caller changed the table")
+	}
+}
+
+// pointerBase embeds *Unsupported: its nil pointer would panic on the first operation
+// left to it.
+type pointerBase struct{ *connector.Unsupported }
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		c    connector.Connector
+		ok   bool
+	}{
+		{"bare Unsupported", connector.Unsupported{}, true},
+		{"embeds Unsupported by value", &orders{}, true},
+		{"decorator of a good connector", &logging{Connector: &orders{}}, true},
+		{"embeds *Unsupported", pointerBase{}, false},
+		{"embeds *Unsupported, not nil", &pointerBase{Unsupported: &connector.Unsupported{}}, false},
+		{"decorator of a connector embedding *Unsupported", &logging{Connector: pointerBase{}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := connector.Validate(tt.c)
+			if (err == nil) != tt.ok {
+				t.Fatalf("Validate = %v, want ok %v", err, tt.ok)
+			}
+			if err != nil && !strings.Contains(err.Error(), "by value") {
+				t.Errorf("the error does not say what to do: %v", err)
+			}
+		})
 	}
 }

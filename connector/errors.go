@@ -30,3 +30,6 @@ func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
 func Invalid(format string, args ...any) error {
 	return &InvalidError{Message: fmt.Sprintf(format, args...)}
 }
+
+// unsupported is the error of an operation left to Unsupported.
+func unsupported(op string) error { return fmt.Errorf("%s: %w", op, ErrUnsupported) }

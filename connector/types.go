@@ -1,6 +1,6 @@
 package connector
 
-import "github.com/quotekit/quotekit/openapi"
+import "github.com/quotekit/quotekit/openapi/model"
 
 // The data carriers are defined once, by the contract in openapi/quoteconnector.yaml, and
 // surfaced here under the names SuperOffice gives them, so partner code reads
@@ -9,141 +9,141 @@ import "github.com/quotekit/quotekit/openapi"
 
 // Requests: one envelope per operation, each carrying ConfigValues and ConnectionInfo.
 type (
-	GetConfigurationFieldsRequest         = openapi.GetConfigurationFieldsRequest
-	TestConnectionRequest                 = openapi.TestConnectionRequest
-	GetCapabilitiesRequest                = openapi.GetCapabilitiesRequest
-	GetQuoteListRequest                   = openapi.GetQuoteListRequest
-	GetActivePriceListsRequest            = openapi.GetActivePriceListsRequest
-	GetAllPriceListsRequest               = openapi.GetAllPriceListsRequest
-	FindProductRequest                    = openapi.FindProductRequest
-	GetProductRequest                     = openapi.GetProductRequest
-	GetProductsRequest                    = openapi.GetProductsRequest
-	GetQuoteLinesFromProductRequest       = openapi.GetQuoteLinesFromProductRequest
-	GetNumberOfProductImagesRequest       = openapi.GetNumberOfProductImagesRequest
-	GetProductImageRequest                = openapi.GetProductImageRequest
-	GetSearchableFieldsRequest            = openapi.GetSearchableFieldsRequest
-	GetSearchResultsRequest               = openapi.GetSearchResultsRequest
-	GetAddressesRequest                   = openapi.GetAddressesRequest
-	OnBeforeCreateQuoteRequest            = openapi.OnBeforeCreateQuoteRequest
-	OnBeforeCreateQuoteVersionRequest     = openapi.OnBeforeCreateQuoteVersionRequest
-	OnBeforeCreateQuoteAlternativeRequest = openapi.OnBeforeCreateQuoteAlternativeRequest
-	OnAfterSaveQuoteRequest               = openapi.OnAfterSaveQuoteRequest
-	OnBeforeDeleteQuoteRequest            = openapi.OnBeforeDeleteQuoteRequest
-	OnAfterSentQuoteVersionRequest        = openapi.OnAfterSentQuoteVersionRequest
-	OnQuoteLineChangedRequest             = openapi.OnQuoteLineChangedRequest
-	RecalculateQuoteAlternativeRequest    = openapi.RecalculateQuoteAlternativeRequest
-	ValidateQuoteVersionRequest           = openapi.ValidateQuoteVersionRequest
-	UpdateQuoteVersionPricesRequest       = openapi.UpdateQuoteVersionPricesRequest
-	PlaceOrderRequest                     = openapi.PlaceOrderRequest
-	GetOrderStateRequest                  = openapi.GetOrderStateRequest
+	GetConfigurationFieldsRequest         = model.GetConfigurationFieldsRequest
+	TestConnectionRequest                 = model.TestConnectionRequest
+	GetCapabilitiesRequest                = model.GetCapabilitiesRequest
+	GetQuoteListRequest                   = model.GetQuoteListRequest
+	GetActivePriceListsRequest            = model.GetActivePriceListsRequest
+	GetAllPriceListsRequest               = model.GetAllPriceListsRequest
+	FindProductRequest                    = model.FindProductRequest
+	GetProductRequest                     = model.GetProductRequest
+	GetProductsRequest                    = model.GetProductsRequest
+	GetQuoteLinesFromProductRequest       = model.GetQuoteLinesFromProductRequest
+	GetNumberOfProductImagesRequest       = model.GetNumberOfProductImagesRequest
+	GetProductImageRequest                = model.GetProductImageRequest
+	GetSearchableFieldsRequest            = model.GetSearchableFieldsRequest
+	GetSearchResultsRequest               = model.GetSearchResultsRequest
+	GetAddressesRequest                   = model.GetAddressesRequest
+	OnBeforeCreateQuoteRequest            = model.OnBeforeCreateQuoteRequest
+	OnBeforeCreateQuoteVersionRequest     = model.OnBeforeCreateQuoteVersionRequest
+	OnBeforeCreateQuoteAlternativeRequest = model.OnBeforeCreateQuoteAlternativeRequest
+	OnAfterSaveQuoteRequest               = model.OnAfterSaveQuoteRequest
+	OnBeforeDeleteQuoteRequest            = model.OnBeforeDeleteQuoteRequest
+	OnAfterSentQuoteVersionRequest        = model.OnAfterSentQuoteVersionRequest
+	OnQuoteLineChangedRequest             = model.OnQuoteLineChangedRequest
+	RecalculateQuoteAlternativeRequest    = model.RecalculateQuoteAlternativeRequest
+	ValidateQuoteVersionRequest           = model.ValidateQuoteVersionRequest
+	UpdateQuoteVersionPricesRequest       = model.UpdateQuoteVersionPricesRequest
+	PlaceOrderRequest                     = model.PlaceOrderRequest
+	GetOrderStateRequest                  = model.GetOrderStateRequest
 )
 
 // Products, quote lines and what they carry.
 type (
-	ProductDataInfo           = openapi.ProductDataInfo
-	ProductInfo               = openapi.ProductInfo
-	QuoteLineInfo             = openapi.QuoteLineInfo
-	ProductExtraDataFieldInfo = openapi.ProductExtraDataFieldInfo
-	PriceListInfo             = openapi.PriceListInfo
-	ListItemInfo              = openapi.ListItemInfo
-	FieldMetadataInfo         = openapi.FieldMetadataInfo
-	SearchRestrictionInfo     = openapi.SearchRestrictionInfo
-	AddressInfo               = openapi.AddressInfo
+	ProductDataInfo           = model.ProductDataInfo
+	ProductInfo               = model.ProductInfo
+	QuoteLineInfo             = model.QuoteLineInfo
+	ProductExtraDataFieldInfo = model.ProductExtraDataFieldInfo
+	PriceListInfo             = model.PriceListInfo
+	ListItemInfo              = model.ListItemInfo
+	FieldMetadataInfo         = model.FieldMetadataInfo
+	SearchRestrictionInfo     = model.SearchRestrictionInfo
+	AddressInfo               = model.AddressInfo
 )
 
 // The quote: quote, version, alternative, and the context NetServer sends with them.
 type (
-	QuoteInfo                     = openapi.QuoteInfo
-	QuoteVersionInfo              = openapi.QuoteVersionInfo
-	QuoteAlternativeInfo          = openapi.QuoteAlternativeInfo
-	QuoteAlternativeWithLinesInfo = openapi.QuoteAlternativeWithLinesInfo
-	QuoteContextInfo              = openapi.QuoteContextInfo
-	QuoteAlternativeContextInfo   = openapi.QuoteAlternativeContextInfo
-	QuoteVersionContextInfo       = openapi.QuoteVersionContextInfo
-	QuoteConnectionInfo           = openapi.QuoteConnectionInfo
-	ForeignKeyInfo                = openapi.ForeignKeyInfo
-	UserInfo                      = openapi.UserInfo
-	ContactInfo                   = openapi.ContactInfo
-	PersonInfo                    = openapi.PersonInfo
-	ProjectInfo                   = openapi.ProjectInfo
-	SaleInfo                      = openapi.SaleInfo
-	CustomFields                  = openapi.CustomFields
+	QuoteInfo                     = model.QuoteInfo
+	QuoteVersionInfo              = model.QuoteVersionInfo
+	QuoteAlternativeInfo          = model.QuoteAlternativeInfo
+	QuoteAlternativeWithLinesInfo = model.QuoteAlternativeWithLinesInfo
+	QuoteContextInfo              = model.QuoteContextInfo
+	QuoteAlternativeContextInfo   = model.QuoteAlternativeContextInfo
+	QuoteVersionContextInfo       = model.QuoteVersionContextInfo
+	QuoteConnectionInfo           = model.QuoteConnectionInfo
+	ForeignKeyInfo                = model.ForeignKeyInfo
+	UserInfo                      = model.UserInfo
+	ContactInfo                   = model.ContactInfo
+	PersonInfo                    = model.PersonInfo
+	ProjectInfo                   = model.ProjectInfo
+	SaleInfo                      = model.SaleInfo
+	CustomFields                  = model.CustomFields
 )
 
 // Outcomes.
 type (
-	PluginResponseInfo           = openapi.PluginResponseInfo
-	QuoteAlternativeResponseInfo = openapi.QuoteAlternativeResponseInfo
-	QuoteVersionResponseInfo     = openapi.QuoteVersionResponseInfo
-	QuoteResponseInfo            = openapi.QuoteResponseInfo
-	QuoteSentResponseInfo        = openapi.QuoteSentResponseInfo
-	OrderResponseInfo            = openapi.OrderResponseInfo
-	PlaceOrderResponseInfo       = openapi.PlaceOrderResponseInfo
+	PluginResponseInfo           = model.PluginResponseInfo
+	QuoteAlternativeResponseInfo = model.QuoteAlternativeResponseInfo
+	QuoteVersionResponseInfo     = model.QuoteVersionResponseInfo
+	QuoteResponseInfo            = model.QuoteResponseInfo
+	QuoteSentResponseInfo        = model.QuoteSentResponseInfo
+	OrderResponseInfo            = model.OrderResponseInfo
+	PlaceOrderResponseInfo       = model.PlaceOrderResponseInfo
 )
 
 // Enumerations (integers on the wire) and the .NET date type.
 type (
-	ResponseState          = openapi.ResponseState
-	QuoteStatusInfo        = openapi.QuoteStatusInfo
-	ValueOverrideInfo      = openapi.ValueOverrideInfo
-	QuoteVersionStateInfo  = openapi.QuoteVersionStateInfo
-	QuoteAction            = openapi.QuoteAction
-	FieldMetadataTypeInfo  = openapi.FieldMetadataTypeInfo
-	FieldAccessInfo        = openapi.FieldAccessInfo
-	ExtraDataFieldTypeInfo = openapi.ExtraDataFieldTypeInfo
-	DateTime               = openapi.DateTime
+	ResponseState          = model.ResponseState
+	QuoteStatusInfo        = model.QuoteStatusInfo
+	ValueOverrideInfo      = model.ValueOverrideInfo
+	QuoteVersionStateInfo  = model.QuoteVersionStateInfo
+	QuoteAction            = model.QuoteAction
+	FieldMetadataTypeInfo  = model.FieldMetadataTypeInfo
+	FieldAccessInfo        = model.FieldAccessInfo
+	ExtraDataFieldTypeInfo = model.ExtraDataFieldTypeInfo
+	DateTime               = model.DateTime
 )
 
 // The enumeration values, named as in SuperOffice's enums.
 const (
-	ResponseStateOk         = openapi.ResponseStateOk
-	ResponseStateOkWithInfo = openapi.ResponseStateOkWithInfo
-	ResponseStateWarning    = openapi.ResponseStateWarning
-	ResponseStateError      = openapi.ResponseStateError
+	ResponseStateOk         = model.ResponseStateOk
+	ResponseStateOkWithInfo = model.ResponseStateOkWithInfo
+	ResponseStateWarning    = model.ResponseStateWarning
+	ResponseStateError      = model.ResponseStateError
 
-	QuoteStatusInfoOk         = openapi.QuoteStatusInfoOk
-	QuoteStatusInfoOkWithInfo = openapi.QuoteStatusInfoOkWithInfo
-	QuoteStatusInfoWarning    = openapi.QuoteStatusInfoWarning
-	QuoteStatusInfoError      = openapi.QuoteStatusInfoError
+	QuoteStatusInfoOk         = model.QuoteStatusInfoOk
+	QuoteStatusInfoOkWithInfo = model.QuoteStatusInfoOkWithInfo
+	QuoteStatusInfoWarning    = model.QuoteStatusInfoWarning
+	QuoteStatusInfoError      = model.QuoteStatusInfoError
 
-	ValueOverrideInfoNone                    = openapi.ValueOverrideInfoNone
-	ValueOverrideInfoOverrideTotal           = openapi.ValueOverrideInfoOverrideTotal
-	ValueOverrideInfoOverrideDiscountPercent = openapi.ValueOverrideInfoOverrideDiscountPercent
-	ValueOverrideInfoOverrideDiscountAmount  = openapi.ValueOverrideInfoOverrideDiscountAmount
-	ValueOverrideInfoOverrideEarningPercent  = openapi.ValueOverrideInfoOverrideEarningPercent
-	ValueOverrideInfoOverrideEarningAmount   = openapi.ValueOverrideInfoOverrideEarningAmount
+	ValueOverrideInfoNone                    = model.ValueOverrideInfoNone
+	ValueOverrideInfoOverrideTotal           = model.ValueOverrideInfoOverrideTotal
+	ValueOverrideInfoOverrideDiscountPercent = model.ValueOverrideInfoOverrideDiscountPercent
+	ValueOverrideInfoOverrideDiscountAmount  = model.ValueOverrideInfoOverrideDiscountAmount
+	ValueOverrideInfoOverrideEarningPercent  = model.ValueOverrideInfoOverrideEarningPercent
+	ValueOverrideInfoOverrideEarningAmount   = model.ValueOverrideInfoOverrideEarningAmount
 
-	QuoteVersionStateInfoUnknown            = openapi.QuoteVersionStateInfoUnknown
-	QuoteVersionStateInfoDraft              = openapi.QuoteVersionStateInfoDraft
-	QuoteVersionStateInfoDraftNotCalculated = openapi.QuoteVersionStateInfoDraftNotCalculated
-	QuoteVersionStateInfoDraftNeedsApproval = openapi.QuoteVersionStateInfoDraftNeedsApproval
-	QuoteVersionStateInfoDraftApproved      = openapi.QuoteVersionStateInfoDraftApproved
-	QuoteVersionStateInfoDraftNotApproved   = openapi.QuoteVersionStateInfoDraftNotApproved
-	QuoteVersionStateInfoSent               = openapi.QuoteVersionStateInfoSent
-	QuoteVersionStateInfoArchived           = openapi.QuoteVersionStateInfoArchived
-	QuoteVersionStateInfoLost               = openapi.QuoteVersionStateInfoLost
-	QuoteVersionStateInfoSold               = openapi.QuoteVersionStateInfoSold
+	QuoteVersionStateInfoUnknown            = model.QuoteVersionStateInfoUnknown
+	QuoteVersionStateInfoDraft              = model.QuoteVersionStateInfoDraft
+	QuoteVersionStateInfoDraftNotCalculated = model.QuoteVersionStateInfoDraftNotCalculated
+	QuoteVersionStateInfoDraftNeedsApproval = model.QuoteVersionStateInfoDraftNeedsApproval
+	QuoteVersionStateInfoDraftApproved      = model.QuoteVersionStateInfoDraftApproved
+	QuoteVersionStateInfoDraftNotApproved   = model.QuoteVersionStateInfoDraftNotApproved
+	QuoteVersionStateInfoSent               = model.QuoteVersionStateInfoSent
+	QuoteVersionStateInfoArchived           = model.QuoteVersionStateInfoArchived
+	QuoteVersionStateInfoLost               = model.QuoteVersionStateInfoLost
+	QuoteVersionStateInfoSold               = model.QuoteVersionStateInfoSold
 
-	QuoteActionUnknown      = openapi.QuoteActionUnknown
-	QuoteActionValidate     = openapi.QuoteActionValidate
-	QuoteActionSendQuote    = openapi.QuoteActionSendQuote
-	QuoteActionPlaceOrder   = openapi.QuoteActionPlaceOrder
-	QuoteActionUpdatePrices = openapi.QuoteActionUpdatePrices
+	QuoteActionUnknown      = model.QuoteActionUnknown
+	QuoteActionValidate     = model.QuoteActionValidate
+	QuoteActionSendQuote    = model.QuoteActionSendQuote
+	QuoteActionPlaceOrder   = model.QuoteActionPlaceOrder
+	QuoteActionUpdatePrices = model.QuoteActionUpdatePrices
 
-	FieldMetadataTypeInfoCheckbox = openapi.FieldMetadataTypeInfoCheckbox
-	FieldMetadataTypeInfoText     = openapi.FieldMetadataTypeInfoText
-	FieldMetadataTypeInfoPassword = openapi.FieldMetadataTypeInfoPassword
-	FieldMetadataTypeInfoInteger  = openapi.FieldMetadataTypeInfoInteger
-	FieldMetadataTypeInfoDouble   = openapi.FieldMetadataTypeInfoDouble
-	FieldMetadataTypeInfoList     = openapi.FieldMetadataTypeInfoList
-	FieldMetadataTypeInfoDatetime = openapi.FieldMetadataTypeInfoDatetime
-	FieldMetadataTypeInfoLabel    = openapi.FieldMetadataTypeInfoLabel
+	FieldMetadataTypeInfoCheckbox = model.FieldMetadataTypeInfoCheckbox
+	FieldMetadataTypeInfoText     = model.FieldMetadataTypeInfoText
+	FieldMetadataTypeInfoPassword = model.FieldMetadataTypeInfoPassword
+	FieldMetadataTypeInfoInteger  = model.FieldMetadataTypeInfoInteger
+	FieldMetadataTypeInfoDouble   = model.FieldMetadataTypeInfoDouble
+	FieldMetadataTypeInfoList     = model.FieldMetadataTypeInfoList
+	FieldMetadataTypeInfoDatetime = model.FieldMetadataTypeInfoDatetime
+	FieldMetadataTypeInfoLabel    = model.FieldMetadataTypeInfoLabel
 
-	FieldAccessInfoNormal    = openapi.FieldAccessInfoNormal
-	FieldAccessInfoMandatory = openapi.FieldAccessInfoMandatory
-	FieldAccessInfoReadOnly  = openapi.FieldAccessInfoReadOnly
+	FieldAccessInfoNormal    = model.FieldAccessInfoNormal
+	FieldAccessInfoMandatory = model.FieldAccessInfoMandatory
+	FieldAccessInfoReadOnly  = model.FieldAccessInfoReadOnly
 
-	ExtraDataFieldTypeInfoString = openapi.ExtraDataFieldTypeInfoString
-	ExtraDataFieldTypeInfoUrl    = openapi.ExtraDataFieldTypeInfoUrl
-	ExtraDataFieldTypeInfoImage  = openapi.ExtraDataFieldTypeInfoImage
+	ExtraDataFieldTypeInfoString = model.ExtraDataFieldTypeInfoString
+	ExtraDataFieldTypeInfoUrl    = model.ExtraDataFieldTypeInfoUrl
+	ExtraDataFieldTypeInfoImage  = model.ExtraDataFieldTypeInfoImage
 )

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 var (
@@ -14,10 +16,10 @@ var (
 	specErr  error
 )
 
-// dotNetDates validates the contract's dotnet-date-time format with ParseDateTime.
+// dotNetDates validates the contract's dotnet-date-time format with model.ParseDateTime.
 var dotNetDates = openapi3.WithStringFormatValidator("dotnet-date-time",
 	openapi3.NewCallbackValidator(func(s string) error {
-		_, err := ParseDateTime(s)
+		_, err := model.ParseDateTime(s)
 		return err
 	}))
 

@@ -16,7 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/server/auth"
 )
 
@@ -25,7 +25,7 @@ type AdminAuthenticator interface {
 	// AuthenticateAdmin returns the admin key of the request if it carries scope need.
 	AuthenticateAdmin(r *http.Request, need auth.Scope) (auth.AdminKey, error)
 	// SupportToken issues a short-lived access token acting for a tenant, recording the key.
-	SupportToken(ctx context.Context, key auth.AdminKey, tenantID string, ttl time.Duration, remoteAddr string) (*openapi.AccessTokenResponse, error)
+	SupportToken(ctx context.Context, key auth.AdminKey, tenantID string, ttl time.Duration, remoteAddr string) (*model.AccessTokenResponse, error)
 }
 
 // NewAdmin returns the handler of the admin API under /admin/v1: tenants, user mappings,

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 // Authenticator verifies credentials for the server. Its errors are those of package
@@ -16,7 +16,7 @@ type Authenticator interface {
 	Authenticate(r *http.Request) (connector.Tenant, error)
 	// Token answers POST /Authenticate: it verifies the shared secret or SuperOffice JWT
 	// in the request and issues an access token.
-	Token(r *http.Request) (*openapi.AccessTokenResponse, error)
+	Token(r *http.Request) (*model.AccessTokenResponse, error)
 	// ClientCredentials answers POST /oauth/access_token (RFC 6749 §4.4).
-	ClientCredentials(r *http.Request) (*openapi.AccessTokenResponse, error)
+	ClientCredentials(r *http.Request) (*model.AccessTokenResponse, error)
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 // benchLines is the size of the largest carriers the benchmarks use: a quote version
@@ -37,7 +37,7 @@ func largeVersionBody(b *testing.B, n int) []byte {
 	}
 	alt := version["CRMAlternativeWithLines"].(map[string]any)
 	delete(version, "CRMAlternativeWithLines")
-	lines := make([]openapi.QuoteLineInfo, n)
+	lines := make([]model.QuoteLineInfo, n)
 	for i := range lines {
 		lines[i] = benchLine(i)
 	}
@@ -58,19 +58,19 @@ func largeVersionBody(b *testing.B, n int) []byte {
 }
 
 // benchLine is a quote line with the members an ERP fills in.
-func benchLine(i int) openapi.QuoteLineInfo {
+func benchLine(i int) model.QuoteLineInfo {
 	code := fmt.Sprintf("CP-%03d-SS", i)
-	return openapi.QuoteLineInfo{
+	return model.QuoteLineInfo{
 		QuoteLineId: int32(1000 + i), QuoteAlternativeId: 501, ERPQuoteLineKey: fmt.Sprintf("QL-%d", 1000+i),
 		ERPProductKey: code + "@NOK-STD", Code: code, Name: "Centrifugal pump CP 32-125 stainless",
 		Description: "End-suction centrifugal pump, DN32, 1.1 kW, stainless-steel casing (AISI 316)",
 		ItemNumber:  fmt.Sprintf("1.1.%d", i), ProductCategoryKey: "PUMP", ProductFamilyKey: "CP", ProductTypeKey: "GOODS",
 		QuantityUnit: "pcs", PriceUnit: "pcs", Supplier: "Vestland Pumpeteknikk AS", SupplierCode: "VPA-74937",
-		SubscriptionStart: openapi.NewDateTime(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
+		SubscriptionStart: model.NewDateTime(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
 		VAT:               25, VATInfo: "25 %", UnitCost: 15680, UnitMinimumPrice: 20384, UnitListPrice: 25480,
 		Quantity: float64(1 + i%7), ERPDiscountPercent: 5, DiscountPercent: 7.5, DiscountAmount: 1911,
 		SubTotal: 23569, TotalPrice: 23569 * float64(1+i%7), EarningAmount: 7889, EarningPercent: 33.47,
-		ExtraInfo: []openapi.ProductExtraDataFieldInfo{
+		ExtraInfo: []model.ProductExtraDataFieldInfo{
 			{Name: "Weight", Value: "28 kg"}, {Name: "Warranty", Value: "24 months"},
 		},
 		Rank: int32(i + 1),
@@ -88,7 +88,7 @@ func BenchmarkDecode(b *testing.B) {
 		for b.Loop() {
 			req := httptest.NewRequest(http.MethodPost, "/ValidateQuoteVersion", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
-			var v openapi.ValidateQuoteVersionJSONRequestBody
+			var v model.ValidateQuoteVersionJSONRequestBody
 			if err := (jsonBinder{}).Bind(&v, e.NewContext(req, nil)); err != nil {
 				b.Fatal(err)
 			}
@@ -100,11 +100,11 @@ func BenchmarkDecode(b *testing.B) {
 // operations write it: a validation result carrying the version's alternative with all
 // its lines.
 func BenchmarkEncode(b *testing.B) {
-	var req openapi.ValidateQuoteVersionJSONRequestBody
+	var req model.ValidateQuoteVersionJSONRequestBody
 	if err := json.Unmarshal(largeVersionBody(b, benchLines), &req); err != nil {
 		b.Fatal(err)
 	}
-	res := openapi.ValidateQuoteVersion200JSONResponse{
+	res := &connector.QuoteResponseInfo{
 		IsOk: true, CRMQuoteVersion: req.QuoteContext.CRMQuoteVersion,
 		CRMAlternativesWithLines: req.QuoteContext.CRMAlternativesWithLines,
 	}
@@ -113,7 +113,7 @@ func BenchmarkEncode(b *testing.B) {
 		var n int64
 		for b.Loop() {
 			rec := httptest.NewRecorder()
-			if err := (jsonResult{res}).VisitValidateQuoteVersionResponse(rec); err != nil {
+			if err := writeJSON(rec, res); err != nil {
 				b.Fatal(err)
 			}
 			n = int64(rec.Body.Len())
@@ -138,8 +138,8 @@ type acceptAll struct{}
 func (acceptAll) Authenticate(*http.Request) (connector.Tenant, error) {
 	return connector.Tenant{ID: "Cust12345", Environment: connector.EnvironmentTest}, nil
 }
-func (acceptAll) Token(*http.Request) (*openapi.AccessTokenResponse, error) { return nil, nil }
-func (acceptAll) ClientCredentials(*http.Request) (*openapi.AccessTokenResponse, error) {
+func (acceptAll) Token(*http.Request) (*model.AccessTokenResponse, error) { return nil, nil }
+func (acceptAll) ClientCredentials(*http.Request) (*model.AccessTokenResponse, error) {
 	return nil, nil
 }
 

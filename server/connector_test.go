@@ -93,7 +93,14 @@ func (s *shop) GetCapabilities(_ context.Context, req *connector.GetCapabilities
 	if err := s.seen(req); err != nil {
 		return nil, err
 	}
-	return map[string]bool{connector.CapProvideCost: true, connector.CapProvideStockData: true}, nil
+	// It claims what it serves: every operation-bound capability, cost and stock.
+	claims := map[string]bool{connector.CapProvideCost: true, connector.CapProvideStockData: true}
+	for _, op := range connector.Operations() {
+		for _, c := range op.Capabilities {
+			claims[c] = true
+		}
+	}
+	return claims, nil
 }
 
 func (s *shop) GetQuoteList(_ context.Context, req *connector.GetQuoteListRequest) ([]connector.ListItemInfo, error) {

@@ -10,40 +10,40 @@ import (
 	"testing"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/server"
 )
 
 // requestBodies makes an empty request body of each operation, of the generated type the
 // server decodes it into.
 var requestBodies = map[string]func() any{
-	"FindProduct":                    func() any { return new(openapi.FindProductJSONRequestBody) },
-	"GetActivePriceLists":            func() any { return new(openapi.GetActivePriceListsJSONRequestBody) },
-	"GetAddresses":                   func() any { return new(openapi.GetAddressesJSONRequestBody) },
-	"GetAllPriceLists":               func() any { return new(openapi.GetAllPriceListsJSONRequestBody) },
-	"GetCapabilities":                func() any { return new(openapi.GetCapabilitiesJSONRequestBody) },
-	"GetConfigurationFields":         func() any { return new(openapi.GetConfigurationFieldsJSONRequestBody) },
-	"GetNumberOfProductImages":       func() any { return new(openapi.GetNumberOfProductImagesJSONRequestBody) },
-	"GetOrderState":                  func() any { return new(openapi.GetOrderStateJSONRequestBody) },
-	"GetProduct":                     func() any { return new(openapi.GetProductJSONRequestBody) },
-	"GetProductImage":                func() any { return new(openapi.GetProductImageJSONRequestBody) },
-	"GetProducts":                    func() any { return new(openapi.GetProductsJSONRequestBody) },
-	"GetQuoteLinesFromProduct":       func() any { return new(openapi.GetQuoteLinesFromProductJSONRequestBody) },
-	"GetQuoteList":                   func() any { return new(openapi.GetQuoteListJSONRequestBody) },
-	"GetSearchResults":               func() any { return new(openapi.GetSearchResultsJSONRequestBody) },
-	"GetSearchableFields":            func() any { return new(openapi.GetSearchableFieldsJSONRequestBody) },
-	"OnAfterSaveQuote":               func() any { return new(openapi.OnAfterSaveQuoteJSONRequestBody) },
-	"OnAfterSentQuoteVersion":        func() any { return new(openapi.OnAfterSentQuoteVersionJSONRequestBody) },
-	"OnBeforeCreateQuote":            func() any { return new(openapi.OnBeforeCreateQuoteJSONRequestBody) },
-	"OnBeforeCreateQuoteAlternative": func() any { return new(openapi.OnBeforeCreateQuoteAlternativeJSONRequestBody) },
-	"OnBeforeCreateQuoteVersion":     func() any { return new(openapi.OnBeforeCreateQuoteVersionJSONRequestBody) },
-	"OnBeforeDeleteQuote":            func() any { return new(openapi.OnBeforeDeleteQuoteJSONRequestBody) },
-	"OnQuoteLineChanged":             func() any { return new(openapi.OnQuoteLineChangedJSONRequestBody) },
-	"PlaceOrder":                     func() any { return new(openapi.PlaceOrderJSONRequestBody) },
-	"RecalculateQuoteAlternative":    func() any { return new(openapi.RecalculateQuoteAlternativeJSONRequestBody) },
-	"TestConnection":                 func() any { return new(openapi.TestConnectionJSONRequestBody) },
-	"UpdateQuoteVersionPrices":       func() any { return new(openapi.UpdateQuoteVersionPricesJSONRequestBody) },
-	"ValidateQuoteVersion":           func() any { return new(openapi.ValidateQuoteVersionJSONRequestBody) },
+	"FindProduct":                    func() any { return new(model.FindProductJSONRequestBody) },
+	"GetActivePriceLists":            func() any { return new(model.GetActivePriceListsJSONRequestBody) },
+	"GetAddresses":                   func() any { return new(model.GetAddressesJSONRequestBody) },
+	"GetAllPriceLists":               func() any { return new(model.GetAllPriceListsJSONRequestBody) },
+	"GetCapabilities":                func() any { return new(model.GetCapabilitiesJSONRequestBody) },
+	"GetConfigurationFields":         func() any { return new(model.GetConfigurationFieldsJSONRequestBody) },
+	"GetNumberOfProductImages":       func() any { return new(model.GetNumberOfProductImagesJSONRequestBody) },
+	"GetOrderState":                  func() any { return new(model.GetOrderStateJSONRequestBody) },
+	"GetProduct":                     func() any { return new(model.GetProductJSONRequestBody) },
+	"GetProductImage":                func() any { return new(model.GetProductImageJSONRequestBody) },
+	"GetProducts":                    func() any { return new(model.GetProductsJSONRequestBody) },
+	"GetQuoteLinesFromProduct":       func() any { return new(model.GetQuoteLinesFromProductJSONRequestBody) },
+	"GetQuoteList":                   func() any { return new(model.GetQuoteListJSONRequestBody) },
+	"GetSearchResults":               func() any { return new(model.GetSearchResultsJSONRequestBody) },
+	"GetSearchableFields":            func() any { return new(model.GetSearchableFieldsJSONRequestBody) },
+	"OnAfterSaveQuote":               func() any { return new(model.OnAfterSaveQuoteJSONRequestBody) },
+	"OnAfterSentQuoteVersion":        func() any { return new(model.OnAfterSentQuoteVersionJSONRequestBody) },
+	"OnBeforeCreateQuote":            func() any { return new(model.OnBeforeCreateQuoteJSONRequestBody) },
+	"OnBeforeCreateQuoteAlternative": func() any { return new(model.OnBeforeCreateQuoteAlternativeJSONRequestBody) },
+	"OnBeforeCreateQuoteVersion":     func() any { return new(model.OnBeforeCreateQuoteVersionJSONRequestBody) },
+	"OnBeforeDeleteQuote":            func() any { return new(model.OnBeforeDeleteQuoteJSONRequestBody) },
+	"OnQuoteLineChanged":             func() any { return new(model.OnQuoteLineChangedJSONRequestBody) },
+	"PlaceOrder":                     func() any { return new(model.PlaceOrderJSONRequestBody) },
+	"RecalculateQuoteAlternative":    func() any { return new(model.RecalculateQuoteAlternativeJSONRequestBody) },
+	"TestConnection":                 func() any { return new(model.TestConnectionJSONRequestBody) },
+	"UpdateQuoteVersionPrices":       func() any { return new(model.UpdateQuoteVersionPricesJSONRequestBody) },
+	"ValidateQuoteVersion":           func() any { return new(model.ValidateQuoteVersionJSONRequestBody) },
 }
 
 // FuzzOperationRequest sends arbitrary bodies to the operations, the operation picked by

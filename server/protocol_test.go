@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 )
@@ -170,7 +170,7 @@ func TestAuthenticationFailures(t *testing.T) {
 		var got connector.Tenant
 		conn := &tenantProbe{seen: func(t connector.Tenant) { got = t }}
 		c := newClient(t, start(t, conn, &fakeAuth{}))
-		resp, err := c.FindProduct(context.Background(), openapi.FindProductJSONRequestBody{UserInput: "x"})
+		resp, err := c.post("FindProduct")(context.Background(), "application/json", strings.NewReader(`{"UserInput":"x"}`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +197,7 @@ func TestTokenEndpoints(t *testing.T) {
 		base := start(t, &shop{}, &fakeAuth{})
 		for _, path := range []string{"/Authenticate", "/oauth/access_token"} {
 			status, header, got := do(t, "POST", base+path, "", "Bearer qk_sk_test_x", nil)
-			var tok openapi.AccessTokenResponse
+			var tok model.AccessTokenResponse
 			if status != 200 || json.Unmarshal(got, &tok) != nil || tok.AccessToken == "" || tok.TokenType != "Bearer" {
 				t.Fatalf("%s: status %d: %s", path, status, got)
 			}
@@ -206,7 +206,7 @@ func TestTokenEndpoints(t *testing.T) {
 			}
 		}
 	})
-	refused := &fakeAuth{token: func(*http.Request) (*openapi.AccessTokenResponse, error) { return nil, auth.ErrInvalidCredential }}
+	refused := &fakeAuth{token: func(*http.Request) (*model.AccessTokenResponse, error) { return nil, auth.ErrInvalidCredential }}
 	base := start(t, &shop{}, refused)
 	tests := []struct {
 		name, path, authz, challenge string
@@ -224,7 +224,7 @@ func TestTokenEndpoints(t *testing.T) {
 			if header.Get("Content-Type") != "application/json" {
 				t.Errorf("Content-Type %q, want application/json (RFC 6749 §5.2)", header.Get("Content-Type"))
 			}
-			var e openapi.TokenError
+			var e model.TokenError
 			if err := json.Unmarshal(got, &e); err != nil || e.Error != "invalid_client" || e.RequestId == "" || e.Status != 401 {
 				t.Errorf("body %s", got)
 			}

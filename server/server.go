@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/openapi"
 )
 
@@ -59,6 +60,9 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if err := connector.Validate(conn); err != nil {
+		return nil, err
+	}
 	spec, err := specJSON()
 	if err != nil {
 		return nil, err
@@ -79,20 +83,14 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 	e.POST("/Authenticate", tokens.authenticate, tokenLimit)
 	e.POST("/oauth/access_token", tokens.clientCredentials, tokenLimit)
 
-	ops := openapi.NewStrictHandler(&operations{conn: conn, timeout: cfg.callTimeout}, nil)
-	openapi.RegisterHandlers(authenticatedRoutes{e, authenticate(authn)}, ops)
+	// The operations, one route each from the operation table, with authentication in
+	// front. (An echo Group would also catch unknown paths and wrong methods and answer
+	// them 401.)
+	ops := invoker{conn: conn, timeout: cfg.callTimeout}
+	for _, op := range connector.Operations() {
+		e.POST("/"+op.Name, ops.restOperation(op), authenticate(authn))
+	}
 	return e, nil
-}
-
-// authenticatedRoutes registers routes with the authentication middleware in front. (An
-// echo Group would also catch unknown paths and wrong methods and answer them 401.)
-type authenticatedRoutes struct {
-	*echo.Echo
-	authn echo.MiddlewareFunc
-}
-
-func (r authenticatedRoutes) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.Echo.POST(path, h, append([]echo.MiddlewareFunc{r.authn}, m...)...)
 }
 
 // newEcho returns an echo instance with what every handler of the package shares: the
@@ -147,7 +145,7 @@ func (t tokenEndpoints) clientCredentials(c echo.Context) error {
 	return t.answer(c, t.authn.ClientCredentials)
 }
 
-func (t tokenEndpoints) answer(c echo.Context, issue func(*http.Request) (*openapi.AccessTokenResponse, error)) error {
+func (t tokenEndpoints) answer(c echo.Context, issue func(*http.Request) (*model.AccessTokenResponse, error)) error {
 	tok, err := issue(c.Request())
 	if err != nil {
 		return err

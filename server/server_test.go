@@ -16,7 +16,8 @@ import (
 	"testing"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
+
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 )
@@ -27,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // script other outcomes. It stands in for server/auth, which has its own tests.
 type fakeAuth struct {
 	authenticate func(*http.Request) (connector.Tenant, error)
-	token        func(*http.Request) (*openapi.AccessTokenResponse, error)
+	token        func(*http.Request) (*model.AccessTokenResponse, error)
 }
 
 var tenant = connector.Tenant{ID: "Cust12345", Environment: connector.EnvironmentTest}
@@ -57,14 +58,14 @@ func (f *fakeAuth) Authenticate(r *http.Request) (connector.Tenant, error) {
 	return tenant, nil
 }
 
-func (f *fakeAuth) Token(r *http.Request) (*openapi.AccessTokenResponse, error) {
+func (f *fakeAuth) Token(r *http.Request) (*model.AccessTokenResponse, error) {
 	if f.token != nil {
 		return f.token(r)
 	}
-	return &openapi.AccessTokenResponse{AccessToken: "qk_at_example", TokenType: "Bearer", ExpiresIn: 3600, IssuedAt: 1795000000}, nil
+	return &model.AccessTokenResponse{AccessToken: "qk_at_example", TokenType: "Bearer", ExpiresIn: 3600, IssuedAt: 1795000000}, nil
 }
 
-func (f *fakeAuth) ClientCredentials(r *http.Request) (*openapi.AccessTokenResponse, error) {
+func (f *fakeAuth) ClientCredentials(r *http.Request) (*model.AccessTokenResponse, error) {
 	return f.Token(r)
 }
 
@@ -85,48 +86,38 @@ func withGoodToken(_ context.Context, req *http.Request) error {
 	return nil
 }
 
-func newClient(t testing.TB, base string) *openapi.Client {
+// client posts to a test server's operations with the good access token.
+type client struct{ base string }
+
+func newClient(t testing.TB, base string) *client {
 	t.Helper()
-	c, err := openapi.NewClient(base, openapi.WithRequestEditorFn(withGoodToken))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return &client{base: base}
 }
 
-type rawCall func(ctx context.Context, contentType string, body io.Reader, editors ...openapi.RequestEditorFn) (*http.Response, error)
+type rawCall func(ctx context.Context, contentType string, body io.Reader) (*http.Response, error)
 
-// calls lists every operation with the generated client's raw-body method.
-func calls(c *openapi.Client) map[string]rawCall {
-	return map[string]rawCall{
-		"GetConfigurationFields":         c.GetConfigurationFieldsWithBody,
-		"TestConnection":                 c.TestConnectionWithBody,
-		"GetCapabilities":                c.GetCapabilitiesWithBody,
-		"GetQuoteList":                   c.GetQuoteListWithBody,
-		"GetActivePriceLists":            c.GetActivePriceListsWithBody,
-		"GetAllPriceLists":               c.GetAllPriceListsWithBody,
-		"FindProduct":                    c.FindProductWithBody,
-		"GetProduct":                     c.GetProductWithBody,
-		"GetProducts":                    c.GetProductsWithBody,
-		"GetQuoteLinesFromProduct":       c.GetQuoteLinesFromProductWithBody,
-		"GetNumberOfProductImages":       c.GetNumberOfProductImagesWithBody,
-		"GetProductImage":                c.GetProductImageWithBody,
-		"GetSearchableFields":            c.GetSearchableFieldsWithBody,
-		"GetSearchResults":               c.GetSearchResultsWithBody,
-		"GetAddresses":                   c.GetAddressesWithBody,
-		"OnBeforeCreateQuote":            c.OnBeforeCreateQuoteWithBody,
-		"OnBeforeCreateQuoteVersion":     c.OnBeforeCreateQuoteVersionWithBody,
-		"OnBeforeCreateQuoteAlternative": c.OnBeforeCreateQuoteAlternativeWithBody,
-		"OnAfterSaveQuote":               c.OnAfterSaveQuoteWithBody,
-		"OnBeforeDeleteQuote":            c.OnBeforeDeleteQuoteWithBody,
-		"OnAfterSentQuoteVersion":        c.OnAfterSentQuoteVersionWithBody,
-		"OnQuoteLineChanged":             c.OnQuoteLineChangedWithBody,
-		"RecalculateQuoteAlternative":    c.RecalculateQuoteAlternativeWithBody,
-		"ValidateQuoteVersion":           c.ValidateQuoteVersionWithBody,
-		"UpdateQuoteVersionPrices":       c.UpdateQuoteVersionPricesWithBody,
-		"PlaceOrder":                     c.PlaceOrderWithBody,
-		"GetOrderState":                  c.GetOrderStateWithBody,
+// post returns the raw call of the operation op.
+func (c *client) post(op string) rawCall {
+	return func(ctx context.Context, contentType string, body io.Reader) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/"+op, body)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", contentType)
+		if err := withGoodToken(ctx, req); err != nil {
+			return nil, err
+		}
+		return http.DefaultClient.Do(req)
 	}
+}
+
+// calls lists every operation of the table with its raw call.
+func calls(c *client) map[string]rawCall {
+	m := make(map[string]rawCall, len(connector.Operations()))
+	for _, op := range connector.Operations() {
+		m[op.Name] = c.post(op.Name)
+	}
+	return m
 }
 
 // configValues is what NetServer sends: its own keys first, then the partner's fields.
@@ -212,9 +203,9 @@ func encode(t testing.TB, v any) []byte {
 	return b
 }
 
-func send(t testing.TB, call rawCall, body []byte, editors ...openapi.RequestEditorFn) (int, http.Header, []byte) {
+func send(t testing.TB, call rawCall, body []byte) (int, http.Header, []byte) {
 	t.Helper()
-	resp, err := call(context.Background(), "application/json", bytes.NewReader(body), editors...)
+	resp, err := call(context.Background(), "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/connector/netserver"
 	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 // listCapabilities are the quote lists NetServer shows in the quote dialog, by the
@@ -355,7 +356,7 @@ func (r *runner) step(id, name, op string, req, res any, judge func() []string) 
 	switch {
 	case missing || errors.Is(err, netserver.ErrNotImplemented):
 		c.Result, c.Why = Skip, op+" is not implemented (404): NetServer will not call it"
-		if netserverDefault[op] {
+		if netserverDefault(op) {
 			c.Why = op + " is not implemented (404): NetServer uses its own calculation"
 		}
 		r.add(c)
@@ -398,11 +399,11 @@ func (r *runner) step(id, name, op string, req, res any, judge func() []string) 
 	return true, useDefault
 }
 
-// netserverDefault are the operations for which NetServer falls back to its own
-// calculation when they are not implemented.
-var netserverDefault = map[string]bool{
-	"OnQuoteLineChanged": true, "RecalculateQuoteAlternative": true,
-	"ValidateQuoteVersion": true, "UpdateQuoteVersionPrices": true,
+// netserverDefault reports whether NetServer falls back to its own calculation when op
+// is not implemented: the operations whose nil result means "use the default".
+func netserverDefault(op string) bool {
+	o, ok := connector.Lookup(op)
+	return ok && o.Nil == connector.NilIsDefault
 }
 
 // noteStatus records whether op answered 404/410 on its last request, and reports it.
@@ -489,7 +490,33 @@ func (r *runner) capabilityClaims() {
 	}
 	if len(problems) > 0 {
 		c.Result, c.Why = Fail, strings.Join(problems, "; ")+": NetServer shows the feature and gets 404"
-		c.Fix = "claim a capability only when its operations are implemented (quotekit derives the claims from the connector when GetCapabilities is left to it)"
+		c.Fix = "claim a capability only when its operations are implemented"
+	}
+	r.add(c)
+	r.unclaimed()
+}
+
+// unclaimed checks the other direction: an operation that answers although none of the
+// capabilities needing it is claimed is never called by NetServer. Operations that may
+// change the ERP are not probed for this.
+func (r *runner) unclaimed() {
+	c := Check{ID: "capabilities.unclaimed", Name: "every implemented operation's capability is claimed", Result: Pass}
+	var problems, claims []string
+	for _, op := range connector.Operations() {
+		if len(op.Capabilities) == 0 || slices.ContainsFunc(op.Capabilities, func(name string) bool { return r.caps[name] }) {
+			continue
+		}
+		if !r.answered[op.Name] && !r.missing[op.Name] && !op.Writes {
+			r.probe(op.Name)
+		}
+		if r.answered[op.Name] {
+			problems = append(problems, fmt.Sprintf("%s answers but none of %s is claimed", op.Name, strings.Join(op.Capabilities, ", ")))
+			claims = append(claims, op.Capabilities[0])
+		}
+	}
+	if len(problems) > 0 {
+		c.Result, c.Why = Warn, strings.Join(problems, "; ")+": NetServer never calls it"
+		c.Fix = "claim it in GetCapabilities, e.g. " + strings.Join(claims, ": true, ") + ": true"
 	}
 	r.add(c)
 }
@@ -609,7 +636,7 @@ func validateToken(body []byte) error {
 	if err := openapi.ValidateResponse("/Authenticate", http.StatusOK, "application/json", body); err != nil {
 		return err
 	}
-	var token openapi.AccessTokenResponse
+	var token model.AccessTokenResponse
 	if err := json.Unmarshal(body, &token); err != nil || token.AccessToken == "" {
 		return errors.New("no access_token")
 	}

@@ -22,7 +22,7 @@ import (
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/connector/check"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/server"
 )
 
@@ -80,9 +80,9 @@ func Run(t *testing.T, c connector.Connector, cfg Config) {
 type admit struct{ tenant connector.Tenant }
 
 func (a admit) Authenticate(*http.Request) (connector.Tenant, error) { return a.tenant, nil }
-func (admit) Token(*http.Request) (*openapi.AccessTokenResponse, error) {
+func (admit) Token(*http.Request) (*model.AccessTokenResponse, error) {
 	return nil, fmt.Errorf("connectortest does not issue tokens")
 }
-func (admit) ClientCredentials(*http.Request) (*openapi.AccessTokenResponse, error) {
+func (admit) ClientCredentials(*http.Request) (*model.AccessTokenResponse, error) {
 	return nil, fmt.Errorf("connectortest does not issue tokens")
 }

@@ -21,7 +21,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 // User is the SuperOffice user on whose behalf NetServer calls. Access tokens and the
@@ -159,12 +160,11 @@ func newClient(baseURL string, opts []Option) *Client {
 	return c
 }
 
-// calculationOps answer "use the default calculation" when not implemented.
-var calculationOps = map[string]bool{
-	"OnQuoteLineChanged":          true,
-	"RecalculateQuoteAlternative": true,
-	"ValidateQuoteVersion":        true,
-	"UpdateQuoteVersionPrices":    true,
+// calculation reports whether op answers "use the default calculation" when not
+// implemented: the operations whose nil result means just that.
+func calculation(op string) bool {
+	o, ok := connector.Lookup(op)
+	return ok && o.Nil == connector.NilIsDefault
 }
 
 // Call calls op for u with req marshalled as the JSON body (no body when req is nil)
@@ -219,7 +219,7 @@ func (c *Client) call(ctx context.Context, u User, op string, req, res any, coun
 }
 
 func notImplemented(op string) (bool, error) {
-	if calculationOps[op] {
+	if calculation(op) {
 		return true, nil
 	}
 	return false, fmt.Errorf("%w: %s", ErrNotImplemented, op)
@@ -361,7 +361,7 @@ func (c *Client) authenticate(ctx context.Context, u User) (string, error) {
 	if len(raw) > 0 && raw[0] == '"' {
 		err = json.Unmarshal(raw, &token)
 	} else {
-		var obj openapi.AccessTokenResponse
+		var obj model.AccessTokenResponse
 		if err = json.Unmarshal(raw, &obj); err == nil {
 			token = obj.AccessToken
 			if obj.TokenType != "" && !strings.EqualFold(string(obj.TokenType), "Bearer") {

@@ -132,21 +132,32 @@ func configInt(c connector.Config, key string) (int64, error) {
 	return c.Int(key)
 }
 
-// GetCapabilities returns what this ERP adds to the capabilities the server derives from
-// the implemented operations: it knows cost, minimum prices, stock and extra product
-// data, has thumbnails and pictures, and its price lists change seldom enough to be
-// cached.
+// GetCapabilities claims what this ERP serves: cost, minimum prices, stock and extra
+// product data, thumbnails and pictures, all seven quote lists, complex search, addresses,
+// placing orders and reporting their state; its price lists change seldom enough to be
+// cached. Every name left out answers false.
 func (e *ERP) GetCapabilities(ctx context.Context, _ *connector.GetCapabilitiesRequest) (map[string]bool, error) {
 	if err := e.enter(ctx, "GetCapabilities"); err != nil {
 		return nil, err
 	}
 	return map[string]bool{
-		connector.CapProvideCost:         true,
-		connector.CapProvideMinimumPrice: true,
-		connector.CapProvideStockData:    true,
-		connector.CapProvideExtraData:    true,
-		connector.CapProvideThumbnails:   true,
-		connector.CapProvidePicture:      true,
-		connector.CapCachePriceLists:     true,
+		connector.CapProvideCost:          true,
+		connector.CapProvideMinimumPrice:  true,
+		connector.CapProvideStockData:     true,
+		connector.CapProvideExtraData:     true,
+		connector.CapProvideThumbnails:    true,
+		connector.CapProvidePicture:       true,
+		connector.CapCachePriceLists:      true,
+		connector.CapPlaceOrder:           true,
+		connector.CapProvideOrderState:    true,
+		connector.CapPerformComplexSearch: true,
+		connector.CapProvideAddresses:     true,
+		connector.CapProductCategoryList:  true,
+		connector.CapProductFamilyList:    true,
+		connector.CapProductTypeList:      true,
+		connector.CapPaymentTermsList:     true,
+		connector.CapPaymentTypeList:      true,
+		connector.CapDeliveryTermsList:    true,
+		connector.CapDeliveryTypeList:     true,
 	}, nil
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/examples/internal/quotetest"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 type syncBuffer struct {
@@ -111,7 +111,7 @@ func start(t *testing.T, dir string) (string, func()) {
 
 // clientAs authenticates at /Authenticate with a SuperOffice JWT for a CRM user and
 // returns a client that calls the operations with the access token it got.
-func clientAs(t *testing.T, base string, key *rsa.PrivateKey, associateID int) *openapi.ClientWithResponses {
+func clientAs(t *testing.T, base string, key *rsa.PrivateKey, associateID int) *quotetest.Client {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, base+"/Authenticate", nil)
 	req.Header.Set("Authorization", "Bearer "+superOfficeJWT(t, key, associateID))
@@ -120,17 +120,11 @@ func clientAs(t *testing.T, base string, key *rsa.PrivateKey, associateID int) *
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var tok openapi.AccessTokenResponse
+	var tok model.AccessTokenResponse
 	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("Authenticate as %d: %d %v", associateID, resp.StatusCode, err)
 	}
-	c, err := openapi.NewClientWithResponses(base, openapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-		r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		return nil
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := &quotetest.Client{Base: base, Token: tok.AccessToken}
 	return c
 }
 
@@ -166,7 +160,7 @@ func TestDiscountLimitFollowsTheUser(t *testing.T) {
 	validate := func(associateID int) connector.QuoteVersionStateInfo {
 		t.Helper()
 		c := clientAs(t, base, key, associateID)
-		found, err := c.FindProductWithResponse(ctx, openapi.FindProductJSONRequestBody{CurrencyCode: "NOK", UserInput: "drill"})
+		found, err := quotetest.Call[[]connector.ProductInfo](ctx, c, "FindProduct", connector.FindProductRequest{CurrencyCode: "NOK", UserInput: "drill"})
 		if err != nil || found.JSON200 == nil || len(*found.JSON200) == 0 {
 			t.Fatalf("FindProduct: %v %s", err, found.Body)
 		}
@@ -177,7 +171,7 @@ func TestDiscountLimitFollowsTheUser(t *testing.T) {
 			UserValueOverride: connector.ValueOverrideInfoOverrideDiscountPercent, DiscountPercent: 10,
 		}
 		connector.CalculateLine(&line)
-		v, err := c.ValidateQuoteVersionWithResponse(ctx, openapi.ValidateQuoteVersionJSONRequestBody{
+		v, err := quotetest.Call[connector.QuoteResponseInfo](ctx, c, "ValidateQuoteVersion", connector.ValidateQuoteVersionRequest{
 			Action: connector.QuoteActionSendQuote,
 			QuoteContext: &connector.QuoteVersionContextInfo{
 				CRMQuote:        &connector.QuoteInfo{QuoteId: 9},

@@ -14,7 +14,7 @@ import (
 
 	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/examples/internal/quotetest"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 type syncBuffer struct {
@@ -76,18 +76,12 @@ func TestWholeQuote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tok openapi.AccessTokenResponse
+	var tok model.AccessTokenResponse
 	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("Authenticate: %d %v", resp.StatusCode, err)
 	}
 	resp.Body.Close()
-	c, err := openapi.NewClientWithResponses(base, openapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-		r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		return nil
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := &quotetest.Client{Base: base, Token: tok.AccessToken}
 
 	res := quotetest.Lifecycle(t, c)
 	stop()

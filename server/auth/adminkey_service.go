@@ -12,7 +12,7 @@ import (
 	"unicode"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 // Admin key errors.
@@ -214,7 +214,7 @@ func (s *Service) verifyAdminKey(ctx context.Context, p Presented) (AdminKey, er
 // ttl 0 is MaxSupportTTL. Errors: ErrForbidden (the key lacks ScopeSupport, or was revoked
 // meanwhile), ErrBadTTL, ErrNotFound (no such tenant), ErrConflict (the tenant is
 // disabled), ErrUnavailable.
-func (s *Service) SupportToken(ctx context.Context, key AdminKey, tenantID string, ttl time.Duration, remoteAddr string) (*openapi.AccessTokenResponse, error) {
+func (s *Service) SupportToken(ctx context.Context, key AdminKey, tenantID string, ttl time.Duration, remoteAddr string) (*model.AccessTokenResponse, error) {
 	switch {
 	case !key.Has(ScopeSupport):
 		return nil, fmt.Errorf("admin key %s lacks scope %s: %w", key.Display, ScopeSupport, ErrForbidden)

@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 // Token request errors (RFC 6749 §5.2), answered 400 with their code.
@@ -157,8 +157,8 @@ func clientCredentials(r *http.Request) (Presented, error) {
 // ClientCredentials answers POST /oauth/access_token (RFC 6749 §4.4) for callers other
 // than NetServer: client_id is the tenant, client_secret one of its shared secrets. No
 // refresh token is issued.
-func (s *Service) ClientCredentials(r *http.Request) (*openapi.AccessTokenResponse, error) {
-	var out *openapi.AccessTokenResponse
+func (s *Service) ClientCredentials(r *http.Request) (*model.AccessTokenResponse, error) {
+	var out *model.AccessTokenResponse
 	_, err := s.guard(r, clientCredentials, func(ctx context.Context, p Presented) (connector.Tenant, string, error) {
 		var tenantID string
 		var err error

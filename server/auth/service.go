@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 // Defaults of the Service.
@@ -154,8 +154,8 @@ func (s *Service) Authenticate(r *http.Request) (connector.Tenant, error) {
 
 // Token answers POST /Authenticate: a shared secret (Bearer or Basic) or a SuperOffice
 // JWT (Bearer, or SignedToken in a JSON body) buys an access token.
-func (s *Service) Token(r *http.Request) (*openapi.AccessTokenResponse, error) {
-	var out *openapi.AccessTokenResponse
+func (s *Service) Token(r *http.Request) (*model.AccessTokenResponse, error) {
+	var out *model.AccessTokenResponse
 	_, err := s.guard(r, tokenCredential, func(ctx context.Context, p Presented) (connector.Tenant, string, error) {
 		switch {
 		case p.Scheme == "Basic":
@@ -184,7 +184,7 @@ func (s *Service) Token(r *http.Request) (*openapi.AccessTokenResponse, error) {
 
 // tokenForSecret verifies a shared secret (of tenantID, when named) and mints an access
 // token from it. It returns the tenant id for the audit of a refusal.
-func (s *Service) tokenForSecret(ctx context.Context, r *http.Request, secret, tenantID string, method Method) (*openapi.AccessTokenResponse, string, error) {
+func (s *Service) tokenForSecret(ctx context.Context, r *http.Request, secret, tenantID string, method Method) (*model.AccessTokenResponse, string, error) {
 	sec, t, err := s.verifySecret(ctx, secret, tenantID)
 	if err != nil {
 		return nil, t.ID, err
@@ -389,7 +389,7 @@ func (s *Service) tenantOf(t Tenant, u connector.User) connector.Tenant {
 }
 
 // mint issues an access token for the tenant and writes its audit event.
-func (s *Service) mint(ctx context.Context, r *http.Request, t connector.Tenant, user connector.User, method Method, secretID int64) (*openapi.AccessTokenResponse, error) {
+func (s *Service) mint(ctx context.Context, r *http.Request, t connector.Tenant, user connector.User, method Method, secretID int64) (*model.AccessTokenResponse, error) {
 	return s.issue(ctx, grant{
 		tenant: t, user: user, method: method, secretID: secretID, ttl: s.tokenTTL,
 		kind: "token.issued", remoteAddr: s.clientIP(r),
@@ -412,7 +412,7 @@ type grant struct {
 
 // issue stores a new access token for g and writes its audit event in the same
 // transaction, and returns the token, which exists nowhere else.
-func (s *Service) issue(ctx context.Context, g grant) (*openapi.AccessTokenResponse, error) {
+func (s *Service) issue(ctx context.Context, g grant) (*model.AccessTokenResponse, error) {
 	plain, err := NewCredential(KindAccessToken, g.tenant.Environment)
 	if err != nil {
 		return nil, err
@@ -442,8 +442,8 @@ func (s *Service) issue(ctx context.Context, g grant) (*openapi.AccessTokenRespo
 		return nil, storeErr(err)
 	}
 	s.metrics.tokenIssued(g.method)
-	return &openapi.AccessTokenResponse{
-		AccessToken: plain, TokenType: openapi.AccessTokenResponseTokenTypeBearer,
+	return &model.AccessTokenResponse{
+		AccessToken: plain, TokenType: model.AccessTokenResponseTokenTypeBearer,
 		ExpiresIn: int64(g.ttl / time.Second), IssuedAt: now.Unix(),
 	}, nil
 }
@@ -452,7 +452,7 @@ func (s *Service) issue(ctx context.Context, g grant) (*openapi.AccessTokenRespo
 // before (remembered in the token's own transaction: one commit, and a JWT is used up
 // only by a token actually issued), and adds the signed application token when the JWT
 // carried a nonce.
-func (s *Service) mintFromJWT(ctx context.Context, r *http.Request, t connector.Tenant, claims SuperOfficeClaims) (*openapi.AccessTokenResponse, error) {
+func (s *Service) mintFromJWT(ctx context.Context, r *http.Request, t connector.Tenant, claims SuperOfficeClaims) (*model.AccessTokenResponse, error) {
 	var user connector.User
 	if t.User != nil {
 		user = *t.User

@@ -26,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/openapi"
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
@@ -225,7 +226,7 @@ func (e *env) post(path, authz, contentType, body string) answer {
 func (e *env) token(authz string) string {
 	e.t.Helper()
 	a := e.post("/Authenticate", authz, "", "")
-	var tok openapi.AccessTokenResponse
+	var tok model.AccessTokenResponse
 	if a.status != http.StatusOK || json.Unmarshal(a.body, &tok) != nil {
 		e.t.Fatalf("/Authenticate: %d %s", a.status, a.body)
 	}
@@ -303,7 +304,7 @@ func TestAuthenticateWithSharedSecret(t *testing.T) {
 	e.tenant("Cust100", connector.EnvironmentTest)
 	secret, _ := e.secret("Cust100")
 	a := e.post("/Authenticate", "Bearer "+secret, "", "")
-	var tok openapi.AccessTokenResponse
+	var tok model.AccessTokenResponse
 	if a.status != 200 || json.Unmarshal(a.body, &tok) != nil {
 		t.Fatalf("%d %s", a.status, a.body)
 	}
@@ -464,7 +465,7 @@ func TestSuperOfficeJWT(t *testing.T) {
 
 	raw := e.soJWT(e.sod, "Cust100", nil)
 	a := e.post("/Authenticate", "Bearer "+raw, "", "")
-	var tok openapi.AccessTokenResponse
+	var tok model.AccessTokenResponse
 	if a.status != 200 || json.Unmarshal(a.body, &tok) != nil {
 		t.Fatalf("%d %s", a.status, a.body)
 	}
@@ -598,7 +599,7 @@ func TestRevokeRacesAuthenticate(t *testing.T) {
 				defer wg.Done()
 				a := e.post("/Authenticate", "Bearer "+secret, "", "")
 				if a.status == 200 {
-					var tok openapi.AccessTokenResponse
+					var tok model.AccessTokenResponse
 					_ = json.Unmarshal(a.body, &tok)
 					mu.Lock()
 					tokens = append(tokens, tok.AccessToken)

@@ -37,7 +37,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/server/app"
 )
 
@@ -97,8 +97,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 // carriers are the generated types of the operations the load benchmark calls: the
 // request body (nil when there is none) and the answer.
 var carriers = map[string]struct{ req, res func() any }{
-	"GetProduct":   {func() any { return new(openapi.GetProductJSONRequestBody) }, func() any { return new(openapi.GetProduct200JSONResponse) }},
-	"Authenticate": {nil, func() any { return new(openapi.AccessTokenResponse) }},
+	"GetProduct":   {func() any { return new(model.GetProductJSONRequestBody) }, func() any { return new(model.ProductInfo) }},
+	"Authenticate": {nil, func() any { return new(model.AccessTokenResponse) }},
 }
 
 // answer decodes the request body, verifies the bearer JWT when pub is set, and encodes

@@ -1,10 +1,10 @@
-package openapi_test
+package model_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 // FuzzNewDateTime goes the other way from FuzzDateTime: from a Go time (any instant of
@@ -31,12 +31,12 @@ func FuzzNewDateTime(f *testing.F) {
 		} else {
 			in = in.In(time.FixedZone("", int(offsetSeconds%(24*3600))))
 		}
-		d := openapi.NewDateTime(in)
+		d := model.NewDateTime(in)
 		text, err := d.MarshalText()
 		if err != nil {
 			t.Fatalf("NewDateTime(%v) cannot be written: %v", in, err)
 		}
-		back, err := openapi.ParseDateTime(string(text))
+		back, err := model.ParseDateTime(string(text))
 		if err != nil {
 			t.Fatalf("NewDateTime(%v) writes %q, which does not parse: %v", in, text, err)
 		}

@@ -1,4 +1,4 @@
-package openapi
+package model
 
 import (
 	"encoding/json"

@@ -1,0 +1,3 @@
+package connector
+
+//go:generate go run ./internal/genunsupported connector.go unsupported.go
