@@ -500,7 +500,7 @@ func (r *runner) capabilityClaims() {
 // capabilities needing it is claimed is never called by NetServer. Operations that may
 // change the ERP are not probed for this.
 func (r *runner) unclaimed() {
-	c := Check{ID: "capabilities.unclaimed", Name: "every implemented operation's capability is claimed", Result: Pass}
+	c := Check{ID: "capabilities.unclaimed", Name: "every implemented operation's capability is claimed", Required: true, Result: Pass}
 	var problems, claims []string
 	for _, op := range connector.Operations() {
 		if len(op.Capabilities) == 0 || slices.ContainsFunc(op.Capabilities, func(name string) bool { return r.caps[name] }) {
@@ -515,7 +515,7 @@ func (r *runner) unclaimed() {
 		}
 	}
 	if len(problems) > 0 {
-		c.Result, c.Why = Warn, strings.Join(problems, "; ")+": NetServer never calls it"
+		c.Result, c.Why = Fail, strings.Join(problems, "; ")+": NetServer never calls it"
 		c.Fix = "claim it in GetCapabilities, e.g. " + strings.Join(claims, ": true, ") + ": true"
 	}
 	r.add(c)

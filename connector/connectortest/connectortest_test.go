@@ -64,11 +64,16 @@ func (s *shelf) PlaceOrder(context.Context, *connector.PlaceOrderRequest) (*conn
 	return &connector.PlaceOrderResponseInfo{IsOk: true, CRMQuote: &connector.QuoteInfo{ERPOrderKey: "SO-1"}}, nil
 }
 
+func (s *shelf) GetOrderState(context.Context, *connector.GetOrderStateRequest) (*connector.OrderResponseInfo, error) {
+	return nil, nil // nothing changed
+}
+
 func (s *shelf) GetCapabilities(context.Context, *connector.GetCapabilitiesRequest) (map[string]bool, error) {
 	if s.broken {
-		return map[string]bool{connector.CapProvideAddresses: true}, nil // claims what it lacks
+		// Claims what it lacks, and leaves out what it has.
+		return map[string]bool{connector.CapProvideAddresses: true, connector.CapPlaceOrder: true}, nil
 	}
-	return nil, nil
+	return map[string]bool{connector.CapPlaceOrder: true, connector.CapProvideOrderState: true}, nil
 }
 
 func TestRunPassesAGoodConnector(t *testing.T) {
@@ -90,6 +95,7 @@ func TestRunCatchesABrokenConnector(t *testing.T) {
 	}
 	for _, want := range []string{
 		"capability iaddressprovider_provide_addresses is claimed but GetAddresses is not implemented",
+		"GetOrderState answers but none of iorderconsumer_provide_orderstate is claimed",
 		"an unknown product key answered 404",
 		"quote line 0 has no ERPProductKey",
 		`ValidateQuoteVersion UserExplanation "US:\"Checked\";NO:Sjekket" is not a well-formed multi-language text`,

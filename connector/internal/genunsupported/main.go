@@ -39,7 +39,7 @@ func main() {
 	})
 	root, ok := interfaces["Connector"]
 	if !ok {
-		log.Fatalf("%s: no Connector interface", src)
+		log.Fatal("no Connector interface in the source")
 	}
 
 	var b bytes.Buffer
@@ -79,7 +79,7 @@ func (Unsupported) mustEmbedUnsupported() {}
 	if err != nil {
 		log.Fatalf("format: %v\n%s", err, b.Bytes())
 	}
-	if err := os.WriteFile(out, code, 0o644); err != nil {
+	if err := os.WriteFile(out, code, 0o644); err != nil { //nolint:gosec // a source file of the repository, read by everyone
 		log.Fatal(err)
 	}
 }
@@ -114,19 +114,19 @@ func method(b *bytes.Buffer, fset *token.FileSet, name string, ft *ast.FuncType)
 }
 
 func zero(t ast.Expr) string {
-	switch t := t.(type) {
-	case *ast.Ident:
-		switch t.Name {
-		case "string":
-			return `""`
-		case "bool":
-			return "false"
-		case "int", "int32", "int64", "float64":
-			return "0"
-		}
-		return t.Name + "{}"
+	id, ok := t.(*ast.Ident)
+	if !ok {
+		return "nil" // pointers, slices, maps
 	}
-	return "nil"
+	switch id.Name {
+	case "string":
+		return `""`
+	case "bool":
+		return "false"
+	case "int", "int32", "int64", "float64":
+		return "0"
+	}
+	return id.Name + "{}"
 }
 
 func node(fset *token.FileSet, n ast.Node) string {
