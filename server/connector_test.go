@@ -1,12 +1,16 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server"
 )
 
 // shop is a small connector implementing every operation with fixed, realistic answers.
@@ -373,4 +377,47 @@ func mustDate(s string) connector.DateTime {
 		panic(err)
 	}
 	return d
+}
+
+// pointerBase embeds *connector.Unsupported, whose nil pointer panics on the first
+// operation left to it.
+type pointerBase struct{ *connector.Unsupported }
+
+// decorated is a partner's logging decorator around a connector.
+type decorated struct{ connector.Connector }
+
+// TestNewRefusesPointerUnsupported: server.New refuses a connector embedding
+// *Unsupported, also behind a decorator, and says what to do.
+func TestNewRefusesPointerUnsupported(t *testing.T) {
+	for name, c := range map[string]connector.Connector{
+		"embedded":         pointerBase{},
+		"behind a wrapper": decorated{pointerBase{}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := server.New(c, &fakeAuth{})
+			if err == nil || !strings.Contains(err.Error(), "embed connector.Unsupported by value") {
+				t.Fatalf("New = %v, want a refusal that says to embed by value", err)
+			}
+		})
+	}
+}
+
+// TestDecoratorKeepsCapabilities: GetCapabilities through a decorator answers what the
+// wrapped connector answers.
+func TestDecoratorKeepsCapabilities(t *testing.T) {
+	get := func(c connector.Connector) []byte {
+		t.Helper()
+		status, _, body := send(t, newClient(t, start(t, c, &fakeAuth{})).post("GetCapabilities"), []byte(`{}`))
+		if status != http.StatusOK {
+			t.Fatalf("status %d: %s", status, body)
+		}
+		return body
+	}
+	plain, wrapped := get(&shop{}), get(decorated{&shop{}})
+	if !bytes.Equal(plain, wrapped) {
+		t.Errorf("through a decorator:\n%s\nwant:\n%s", wrapped, plain)
+	}
+	if !bytes.Contains(wrapped, []byte(`"iorderconsumer_place_order":true`)) {
+		t.Errorf("the decorator lost the claims: %s", wrapped)
+	}
 }
