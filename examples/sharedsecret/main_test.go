@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/examples/internal/quotetest"
 	"github.com/quotekit/quotekit/openapi/model"
 )
@@ -62,12 +61,12 @@ func start(t *testing.T, dir string) (base, secret string, stop func()) {
 	return "", "", nil
 }
 
-// TestWholeQuote drives a quote from search to order through the generated client, as
-// NetServer would, and then checks the ERP's own records.
+// TestWholeQuote drives a quote from search to order over HTTP, as NetServer would: the
+// order reserves the product, so its stock goes down by the quantity ordered. (The
+// order's own records in the demo ERP are checked in examples/demoerp.)
 func TestWholeQuote(t *testing.T) {
-	dir := t.TempDir()
-	base, secret, stop := start(t, dir)
-	ctx := context.Background()
+	base, secret, stop := start(t, t.TempDir())
+	defer stop()
 
 	// NetServer's handshake: the shared secret buys an access token.
 	req, _ := http.NewRequest(http.MethodPost, base+"/Authenticate", nil)
@@ -84,23 +83,8 @@ func TestWholeQuote(t *testing.T) {
 	c := &quotetest.Client{Base: base, Token: tok.AccessToken}
 
 	res := quotetest.Lifecycle(t, c)
-	stop()
-
-	// The ERP's own records after the server stopped.
-	erp, err := demoerp.Open(ctx, filepath.Join(dir, "demoerp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer erp.Close()
-	order, err := erp.Order(ctx, "Cust12345", res.OrderKey)
-	if err != nil {
-		t.Fatalf("the order is not in the ERP: %v", err)
-	}
-	if len(order.Lines) != 1 || order.Lines[0].Quantity != res.Quantity || order.Total <= 0 {
-		t.Errorf("order %+v", order)
-	}
-	if stock, err := erp.Stock(ctx, res.ProductKey); err != nil || stock != res.StockBefore-res.Quantity {
-		t.Errorf("stock %v (err %v), want %v: the order should reserve %v", stock, err, res.StockBefore-res.Quantity, res.Quantity)
+	if res.StockAfter != res.StockBefore-res.Quantity {
+		t.Errorf("stock %v, want %v: the order should reserve %v", res.StockAfter, res.StockBefore-res.Quantity, res.Quantity)
 	}
 }
 
