@@ -76,7 +76,7 @@ func demoTenant(ctx context.Context, r app.Ready) error {
 	switch {
 	case err == nil:
 		fmt.Fprintf(r.Stdout, "Serving %s. Tenant %s exists; its secret was shown when it was created.\n"+
-			"Make a new one with: go run ./cmd/quotekit secret roll --tenant %s\n", r.BaseURL, demoTenantID, demoTenantID)
+			"Make a new one with: go run ./cmd/quotekit secret create %s --db %s\n", r.BaseURL, demoTenantID, demoTenantID, r.DB)
 		return nil
 	case !errors.Is(err, auth.ErrNotFound):
 		return err
