@@ -160,7 +160,7 @@ type quotekitProcess struct {
 // listener of its own, no connector) and waits until it listens.
 func startQuotekit(t *testing.T, bin string, env []string) *quotekitProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--connector", "none", "--dev", "--http", "--superoffice", "",
+	cmd := exec.Command(bin, "serve", "--dev", "--http", "--superoffice", "",
 		"--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0")
 	cmd.Env = env
 	stderr, err := cmd.StderrPipe()

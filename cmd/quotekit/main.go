@@ -56,7 +56,7 @@ var commands = map[string]command{
 	"adminkey": {"create, list and revoke admin API keys", group("adminkey", adminKeyCommands)},
 	"devjwt":   {"mint a SuperOffice-shaped JWT signed with a local test key (development)", leaf(devJWT)},
 	"check":    {"check a connector endpoint the way SuperOffice NetServer calls it", leaf(checkEndpoint)},
-	"serve":    {"run the connector server (the demo ERP, or none)", serve},
+	"serve":    {"run the server without a connector, to try authentication and the admin API", serve},
 }
 
 func main() {

@@ -4,8 +4,8 @@
 // for that CRM user. The sample maps CRM users to ERP salespeople, so each user's
 // discount limit applies to the quotes they make.
 //
-// Fork it by replacing demoerp.Open with your own connector; keep the rest, and register
-// your users with `quotekit tenant map-user`.
+// Fork it by replacing the body of openERP with your own connector; keep the rest, and
+// register your users with `quotekit tenant map-user`.
 package main
 
 import (
@@ -54,13 +54,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := os.MkdirAll(cfg.Dir(), 0o700); err != nil {
 		return err
 	}
-	// Replace this with your ERP.
-	erp, err := demoerp.Open(ctx, filepath.Join(cfg.Dir(), "demoerp.db"))
+	erp, closeERP, err := openERP(ctx, cfg.Dir())
 	if err != nil {
 		return err
 	}
-	defer erp.Close()
+	defer closeERP()
 	return app.Serve(ctx, erp, cfg, getenv, stdout, stderr, app.OnReady(demoTenant))
+}
+
+// openERP opens the connector the sample serves, with its data under dir, and returns it
+// with the function that closes it. The sample's tests reach the connector only through
+// this function.
+//
+// Replace this with your ERP: return your connector (a type embedding
+// connector.Unsupported by value) and what closes it.
+func openERP(ctx context.Context, dir string) (connector.Connector, func() error, error) {
+	erp, err := demoerp.Open(ctx, filepath.Join(dir, "demoerp.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return erp, erp.Close, nil
 }
 
 const (

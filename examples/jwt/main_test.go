@@ -20,7 +20,6 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwt"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/examples/internal/quotetest"
 	"github.com/quotekit/quotekit/openapi/model"
 )
@@ -128,25 +127,15 @@ func clientAs(t *testing.T, base string, key *rsa.PrivateKey, associateID int) *
 	return c
 }
 
-// TestWholeQuote drives a quote from search to order as CRM user 13 and checks the ERP's
-// records afterwards.
+// TestWholeQuote drives a quote from search to order as CRM user 13: the order reserves
+// the product, so its stock goes down by the quantity ordered. (The order's own records
+// in the demo ERP are checked in examples/demoerp.)
 func TestWholeQuote(t *testing.T) {
-	dir := t.TempDir()
-	base, stop := start(t, dir)
+	base, stop := start(t, t.TempDir())
+	defer stop()
 	res := quotetest.Lifecycle(t, clientAs(t, base, signingKey(t), 13))
-	stop()
-	ctx := context.Background()
-	erp, err := demoerp.Open(ctx, filepath.Join(dir, "demoerp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer erp.Close()
-	order, err := erp.Order(ctx, demoTenantID, res.OrderKey)
-	if err != nil || len(order.Lines) != 1 || order.Lines[0].Quantity != res.Quantity {
-		t.Fatalf("order %+v, err %v", order, err)
-	}
-	if stock, err := erp.Stock(ctx, res.ProductKey); err != nil || stock != res.StockBefore-res.Quantity {
-		t.Errorf("stock %v (err %v), want %v", stock, err, res.StockBefore-res.Quantity)
+	if res.StockAfter != res.StockBefore-res.Quantity {
+		t.Errorf("stock %v, want %v", res.StockAfter, res.StockBefore-res.Quantity)
 	}
 }
 

@@ -4,14 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/server"
 )
 
@@ -23,21 +21,32 @@ func (tenantAuth) Authenticate(*http.Request) (connector.Tenant, error) {
 	return connector.Tenant{ID: demoTenantID, Environment: connector.EnvironmentTest}, nil
 }
 
+// hungFindProduct is the sample's connector with a FindProduct that waits a minute before
+// it asks the ERP, as a hanging ERP would; the wait ends early when the call's context
+// ends.
+type hungFindProduct struct{ connector.Connector }
+
+func (h hungFindProduct) FindProduct(ctx context.Context, req *connector.FindProductRequest) ([]connector.ProductInfo, error) {
+	wait := time.NewTimer(time.Minute)
+	defer wait.Stop()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-wait.C:
+	}
+	return h.Connector.FindProduct(ctx, req)
+}
+
 // TestHungERPCall: an ERP call that would take a minute answers 504 at the server's
 // deadline, and every goroutine it started is gone afterwards.
 func TestHungERPCall(t *testing.T) {
 	ctx := context.Background()
-	erp, err := demoerp.Open(ctx, filepath.Join(t.TempDir(), "demoerp.db"), demoerp.WithLatency(func(op string) time.Duration {
-		if op == "FindProduct" {
-			return time.Minute
-		}
-		return 0
-	}))
+	erp, closeERP, err := openERP(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer erp.Close()
-	h, err := server.New(erp, tenantAuth{}, server.WithCallTimeout(200*time.Millisecond))
+	defer closeERP()
+	h, err := server.New(hungFindProduct{erp}, tenantAuth{}, server.WithCallTimeout(200*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

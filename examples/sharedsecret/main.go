@@ -2,7 +2,7 @@
 // authenticates with the connection's shared secret: NetServer sends the secret to
 // POST /Authenticate, gets an access token, and calls the operations with it.
 //
-// Fork it by replacing demoerp.Open with your own connector (a type embedding
+// Fork it by replacing the body of openERP with your own connector (a type embedding
 // connector.Unsupported); keep the rest.
 package main
 
@@ -44,13 +44,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := os.MkdirAll(cfg.Dir(), 0o700); err != nil {
 		return err
 	}
-	// Replace this with your ERP.
-	erp, err := demoerp.Open(ctx, filepath.Join(cfg.Dir(), "demoerp.db"))
+	erp, closeERP, err := openERP(ctx, cfg.Dir())
 	if err != nil {
 		return err
 	}
-	defer erp.Close()
+	defer closeERP()
 	return app.Serve(ctx, erp, cfg, getenv, stdout, stderr, app.OnReady(demoTenant))
+}
+
+// openERP opens the connector the sample serves, with its data under dir, and returns it
+// with the function that closes it. The sample's tests reach the connector only through
+// this function.
+//
+// Replace this with your ERP: return your connector (a type embedding
+// connector.Unsupported by value) and what closes it.
+func openERP(ctx context.Context, dir string) (connector.Connector, func() error, error) {
+	erp, err := demoerp.Open(ctx, filepath.Join(dir, "demoerp.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return erp, erp.Close, nil
 }
 
 // demoTenantID is the SuperOffice customer the sample creates on its first start.
@@ -63,7 +76,7 @@ func demoTenant(ctx context.Context, r app.Ready) error {
 	switch {
 	case err == nil:
 		fmt.Fprintf(r.Stdout, "Serving %s. Tenant %s exists; its secret was shown when it was created.\n"+
-			"Make a new one with: go run ./cmd/quotekit secret roll --tenant %s\n", r.BaseURL, demoTenantID, demoTenantID)
+			"Make a new one with: go run ./cmd/quotekit secret create %s --db %s\n", r.BaseURL, demoTenantID, demoTenantID, r.DB)
 		return nil
 	case !errors.Is(err, auth.ErrNotFound):
 		return err

@@ -13,14 +13,13 @@ import (
 	"testing"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
 )
 
 // benchStack is the sample's server wired as app.Serve wires it (store, authentication,
-// metrics, the JSON request log, the demo ERP), served in-process without a listener, so
+// metrics, the JSON request log, the connector openERP opens), served in-process without a listener, so
 // a CPU profile of these benchmarks shows the server's own work only.
 type benchStack struct {
 	h      http.Handler
@@ -40,11 +39,11 @@ func newBenchStack(b *testing.B) *benchStack {
 	if err != nil {
 		b.Fatal(err)
 	}
-	erp, err := demoerp.Open(ctx, filepath.Join(dir, "demoerp.db"))
+	erp, closeERP, err := openERP(ctx, dir)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { erp.Close() })
+	b.Cleanup(func() { closeERP() })
 	// The JSON handler, as in production, so its cost is in the figures; only the
 	// bytes are dropped.
 	log := slog.New(slog.NewJSONHandler(dropWriter{}, nil))
@@ -122,7 +121,7 @@ func operationBody(b *testing.B, members string) []byte {
 
 // BenchmarkSampleOperation is one operation call on the shared-secret sample, the load
 // benchmark's GetProduct and a product search, with a real access token: the token
-// check, decoding, the demo ERP, encoding, the request log and metrics.
+// check, decoding, the connector, encoding, the request log and metrics.
 func BenchmarkSampleOperation(b *testing.B) {
 	for _, op := range []struct{ path, members string }{
 		{"/GetProduct", `"ErpProductKey":"CP-32-GG@NOK-STD"`},

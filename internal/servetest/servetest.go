@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/server/app"
 	"github.com/quotekit/quotekit/server/auth"
 )
@@ -73,15 +72,3 @@ func Start(t testing.TB, conn connector.Connector, args ...string) *Server {
 }
 
 func noEnv(string) string { return "" }
-
-// DemoERP opens the demo ERP on a database in a temporary directory, closed when the
-// test ends.
-func DemoERP(t testing.TB) *demoerp.ERP {
-	t.Helper()
-	erp, err := demoerp.Open(context.Background(), filepath.Join(t.TempDir(), "demoerp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { erp.Close() })
-	return erp
-}

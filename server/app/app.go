@@ -45,6 +45,7 @@ type Ready struct {
 	BaseURL  string        // e.g. https://127.0.0.1:8443
 	AdminURL string        // the admin API's, "" when it is not served
 	Store    *sqlite.Store // the store, for seeding
+	DB       string        // the store's database file, as configured (Config.DB)
 	Admin    *auth.Admin   // credential management on that store
 	Stdout   io.Writer
 }
@@ -143,7 +144,7 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 	log.Info("listening", slog.String("url", baseURL), slog.String("admin_url", adminURL))
 
 	if o.onReady != nil {
-		if err := o.onReady(ctx, Ready{BaseURL: baseURL, AdminURL: adminURL, Store: store, Admin: admin, Stdout: stdout}); err != nil {
+		if err := o.onReady(ctx, Ready{BaseURL: baseURL, AdminURL: adminURL, Store: store, DB: cfg.DB, Admin: admin, Stdout: stdout}); err != nil {
 			for _, l := range listeners {
 				l.Close()
 			}

@@ -66,12 +66,13 @@ type Result struct {
 	OrderKey    string  // the ERP order PlaceOrder created
 	ProductKey  string  // the product on the single line
 	Quantity    float64 // its quantity
-	StockBefore float64 // the product's stock before the order
+	StockBefore float64 // the product's stock before the order (FindProduct's InStock)
+	StockAfter  float64 // the product's stock after the order (GetProduct's InStock)
 }
 
 // Lifecycle creates a quote, searches, adds a line, changes its quantity, recalculates,
-// validates for sending, reports it sent, validates for ordering, places the order and
-// asks for its state, failing t on any unexpected answer.
+// validates for sending, reports it sent, validates for ordering, places the order, asks
+// for its state and reads the product again, failing t on any unexpected answer.
 func Lifecycle(t *testing.T, c *Client) Result {
 	t.Helper()
 	ctx := context.Background()
@@ -161,5 +162,10 @@ func Lifecycle(t *testing.T, c *Client) Result {
 	if err != nil || state.StatusCode() != 200 {
 		t.Fatalf("GetOrderState: %v %s", err, state.Body)
 	}
-	return Result{OrderKey: orderKey, ProductKey: product.ERPProductKey, Quantity: 3, StockBefore: stockBefore}
+
+	after, err := Call[connector.ProductInfo](ctx, c, "GetProduct", connector.GetProductRequest{Context: altCtx(alt), ErpProductKey: product.ERPProductKey})
+	if err != nil || after.JSON200 == nil {
+		t.Fatalf("GetProduct: %v %s", err, after.Body)
+	}
+	return Result{OrderKey: orderKey, ProductKey: product.ERPProductKey, Quantity: 3, StockBefore: stockBefore, StockAfter: after.JSON200.InStock}
 }
