@@ -1,8 +1,9 @@
 // Package connector is what an ERP partner implements to serve SuperOffice's Quote
 // Connector API: the Connector interface, grouped by capability, the Unsupported base to
 // embed, the error kinds the server understands, the tenant in the request context, and
-// helpers for SuperOffice's conventions (CultureDataFormatter config values,
-// multi-language texts, the standard line and alternative maths).
+// helpers for SuperOffice's conventions (multi-language texts, the standard line and
+// alternative maths). CultureDataFormatter config values are read with package
+// connector/culture.
 //
 // A partner's connector starts as
 //
