@@ -51,9 +51,11 @@ type Configurer interface {
 	GetConfigurationFields(ctx context.Context, req *GetConfigurationFieldsRequest) (map[string]FieldMetadataInfo, error)
 	// TestConnection checks the values typed into the dialog (req.ConfigValues) against the ERP.
 	TestConnection(ctx context.Context, req *TestConnectionRequest) (*PluginResponseInfo, error)
-	// GetCapabilities returns the capability names the connector sets explicitly. The
-	// server merges them over the defaults derived from the implemented operations (see
-	// Capabilities), so a connector that leaves this to Unsupported still answers.
+	// GetCapabilities returns the capabilities the connector claims. The server answers
+	// every known name left out as false (see Capabilities), so a connector that leaves
+	// this to Unsupported claims nothing and still answers. Nothing is derived from the
+	// methods it implements: claim a capability only with its operations
+	// (CapabilityOperations), which connectortest and quotekit check verify.
 	GetCapabilities(ctx context.Context, req *GetCapabilitiesRequest) (map[string]bool, error)
 }
 
