@@ -62,7 +62,7 @@ func start(t *testing.T, dir string) (base, secret string, stop func()) {
 	return "", "", nil
 }
 
-// TestWholeQuote drives a quote from search to order through the generated client, as
+// TestWholeQuote drives a quote from search to order over HTTP (quotetest.Lifecycle), as
 // NetServer would, and then checks the ERP's own records.
 func TestWholeQuote(t *testing.T) {
 	dir := t.TempDir()
