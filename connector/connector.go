@@ -1,8 +1,9 @@
 // Package connector is what an ERP partner implements to serve SuperOffice's Quote
 // Connector API: the Connector interface, grouped by capability, the Unsupported base to
 // embed, the error kinds the server understands, the tenant in the request context, and
-// helpers for SuperOffice's conventions (CultureDataFormatter config values,
-// multi-language texts, the standard line and alternative maths).
+// helpers for SuperOffice's conventions (multi-language texts, the standard line and
+// alternative maths). CultureDataFormatter config values are read with package
+// connector/culture.
 //
 // A partner's connector starts as
 //
@@ -50,9 +51,11 @@ type Configurer interface {
 	GetConfigurationFields(ctx context.Context, req *GetConfigurationFieldsRequest) (map[string]FieldMetadataInfo, error)
 	// TestConnection checks the values typed into the dialog (req.ConfigValues) against the ERP.
 	TestConnection(ctx context.Context, req *TestConnectionRequest) (*PluginResponseInfo, error)
-	// GetCapabilities returns the capability names the connector sets explicitly. The
-	// server merges them over the defaults derived from the implemented operations (see
-	// Capabilities), so a connector that leaves this to Unsupported still answers.
+	// GetCapabilities returns the capabilities the connector claims. The server answers
+	// every known name left out as false (see Capabilities), so a connector that leaves
+	// this to Unsupported claims nothing and still answers. Nothing is derived from the
+	// methods it implements: claim a capability only with its operations
+	// (CapabilityOperations), which connectortest and quotekit check verify.
 	GetCapabilities(ctx context.Context, req *GetCapabilitiesRequest) (map[string]bool, error)
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 // Operation describes one quote operation: the only place it is defined. Every transport
-// (the REST routes, the SOAP actions), the default capabilities, Unsupported and the
+// (the REST routes, the SOAP actions), CapabilityOperations, Unsupported and the
 // conformance checks read the table Operations returns; adding an operation is one row
 // there and its method on Connector.
 type Operation struct {
@@ -53,8 +53,8 @@ func (op Operation) NewRequest() any { return reflect.New(op.Request).Interface(
 
 // Call calls the operation's method on c with req, which must be a non-nil pointer to the
 // operation's request carrier. It returns the method's result as it is (nil for an
-// operation without result) and its error, and merges GetCapabilities' answer over the
-// default capabilities (see Capabilities).
+// operation without result) and its error; GetCapabilities' answer is completed with
+// every known capability it leaves out, as false (see Capabilities).
 func (op Operation) Call(ctx context.Context, c Connector, req any) (any, error) {
 	return op.call(ctx, c, req)
 }
@@ -106,8 +106,9 @@ func writes(op Operation) Operation {
 	return op
 }
 
-// capabilities is the GetCapabilities row: the connector's answer, merged over the
-// defaults; a connector that leaves GetCapabilities unsupported claims nothing.
+// capabilities is the GetCapabilities row: the connector's claims, completed with false
+// for every known name they leave out; a connector that leaves GetCapabilities
+// unsupported claims nothing.
 func capabilities() Operation {
 	op := operation("GetCapabilities", Connector.GetCapabilities, NilRefused)
 	op.call = func(ctx context.Context, c Connector, req any) (any, error) {

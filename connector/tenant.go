@@ -1,6 +1,10 @@
 package connector
 
-import "context"
+import (
+	"context"
+
+	"github.com/quotekit/quotekit/connector/culture"
+)
 
 // Environment is the SuperOffice environment family a tenant belongs to.
 type Environment string
@@ -20,7 +24,7 @@ type Tenant struct {
 	// Environment says whether the tenant is a test or a live customer.
 	Environment Environment
 	// Config is the connector configuration stored for the tenant.
-	Config Config
+	Config culture.Config
 	// User is the calling CRM user; nil when the credential names no user (a shared secret).
 	User *User
 }

@@ -1,9 +1,9 @@
 // Package openapi holds the Quote Connector contract (quoteconnector.yaml), the embedded
 // spec served at /openapi.json and the response check built on it. The code generated
-// from the contract lives where it is used: the data carriers in openapi/model (standard
-// library only, aliased by package connector), the echo strict servers in
-// server/internal. Only validate.go and this file are written by hand here; the *.gen.go
-// files are regenerated with `make generate` and never edited.
+// from the contract is the data carriers in openapi/model (standard library only, aliased
+// by package connector) and the embedded spec here (spec.gen.go). Only validate.go and
+// this file are written by hand here; the *.gen.go files are regenerated with
+// `make generate` and never edited.
 package openapi
 
 //go:generate go tool oapi-codegen -config models.cfg.yaml quoteconnector.yaml

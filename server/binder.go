@@ -28,7 +28,7 @@ func (e *malformedError) Error() string { return e.msg }
 
 // jsonBinder replaces echo's binder, which also accepts XML and forms, tolerates trailing
 // data and reports decoder internals. It reads exactly one JSON value, answers io.EOF for
-// an empty body (the generated handlers treat that as "no body"), and strips SuperOffice's
+// an empty body (the operation routes treat that as "no body"), and strips SuperOffice's
 // own keys from ConfigValues before any connector sees them.
 type jsonBinder struct{}
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/connector/culture"
 	"github.com/quotekit/quotekit/server"
 )
 
@@ -82,7 +83,7 @@ func (s *shop) TestConnection(_ context.Context, req *connector.TestConnectionRe
 	if err := s.seen(req); err != nil {
 		return nil, err
 	}
-	if connector.Config(req.ConfigValues).String("erp-url") == "" {
+	if culture.Config(req.ConfigValues).String("erp-url") == "" {
 		// A business outcome: 200 with IsOk=false, shown to the admin.
 		return &connector.PluginResponseInfo{
 			IsOk: false, State: connector.ResponseStateError,

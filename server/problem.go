@@ -77,7 +77,7 @@ func classify(err error) (p problem, detail string, fault bool) {
 		return probInvalid, "The connector could not accept the request.", false
 	case errors.As(err, &malformed):
 		return probMalformed, malformed.msg, false
-	case errors.Is(err, io.EOF): // how the generated handlers report a missing required body
+	case errors.Is(err, io.EOF): // how the binder reports a missing required body
 		return probNoBody, probNoBody.detail, false
 	case errors.Is(err, errMediaType):
 		return probMediaType, probMediaType.detail, false

@@ -1,6 +1,29 @@
 // Package server serves a connector over HTTP: the 27 Quote Connector operations, the two
 // token endpoints and /openapi.json, with one error mapper that speaks the status codes
 // NetServer acts on.
+//
+// The life of an operation call, POST /{Operation}, as New wires it:
+//
+//  1. Middleware every route shares (newEcho): the request id, the request log and
+//     metrics (observe), panic recovery, the body limit (WithBodyLimit).
+//  2. Authentication: the Authenticator verifies the credential, and the tenant it names
+//     goes into the request context (connector.WithTenant); no body ever names a tenant.
+//  3. The route of the operation: one per row of connector.Operations(), built by
+//     invoker.restOperation.
+//  4. The JSON binder (binder.go): application/json only, exactly one JSON value, no
+//     body only where the row has OptionalBody; SuperOffice's own keys leave ConfigValues.
+//  5. invoker.invoke: the connector runs with the call timeout (WithCallTimeout) as its
+//     ctx deadline and a late answer is dropped; a panic becomes an error; a nil result
+//     follows the row's Nil rule (JSON null, or an error where nil is refused).
+//  6. The JSON encoder (writeJSON): 200 with the result, or with null for a nil result
+//     the row allows; no body for an operation without a result.
+//
+// Every error on the way returns to echo and reaches the one error mapper (problem.go),
+// which answers application/problem+json: ErrUnsupported and unknown paths 404, Invalid
+// and unreadable bodies 400, a wrong content type 415, a body over the limit 413,
+// credential failures 401 with WWW-Authenticate (403, 429 with Retry-After), a passed
+// deadline 504, an unavailable store 503, and anything else, panics included, 500 with
+// the detail only in the log under the request id.
 package server
 
 import (

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/connector/culture"
 	"github.com/quotekit/quotekit/examples/demoerp"
 )
 
@@ -62,7 +63,7 @@ func TestOnQuoteLineChanged(t *testing.T) {
 		}},
 		{name: "more than in stock", key: pump, edit: func(l *connector.QuoteLineInfo) { l.Quantity = 8 },
 			wantStatus: connector.QuoteStatusInfoWarning, wantReason: "Only 7 pcs in stock"},
-		{name: "more than in stock, warnings off", key: pump, ctx: connector.Tenant{ID: "Cust1", Config: connector.Config{demoerp.ConfigWarnLowStock: "[I:0]"}},
+		{name: "more than in stock, warnings off", key: pump, ctx: connector.Tenant{ID: "Cust1", Config: culture.Config{demoerp.ConfigWarnLowStock: "[I:0]"}},
 			edit: func(l *connector.QuoteLineInfo) { l.Quantity = 8 }},
 		{name: "volume discount on top of the agreed one", key: bolts, company: "C10002",
 			edit: func(l *connector.QuoteLineInfo) { l.Quantity = 10 },

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/connector/culture"
 	"github.com/quotekit/quotekit/examples/demoerp"
 )
 
@@ -279,7 +280,7 @@ func TestPriceLists(t *testing.T) {
 		{"active nok, any case", active(bg, "nok"), []string{"NOK-PARTNER", "NOK-STD"}},
 		{"active SEK: only an inactive list", active(bg, "SEK"), nil},
 		{"active, default list first", active(connector.WithTenant(bg, connector.Tenant{ID: "Cust1",
-			Config: connector.Config{demoerp.ConfigPriceList: "NOK-STD"}}), "NOK"), []string{"NOK-STD", "NOK-PARTNER"}},
+			Config: culture.Config{demoerp.ConfigPriceList: "NOK-STD"}}), "NOK"), []string{"NOK-STD", "NOK-PARTNER"}},
 		{"all NOK, expired included", all("NOK"), []string{"NOK-2024", "NOK-PARTNER", "NOK-STD"}},
 		{"all SEK, inactive included", all("SEK"), []string{"SEK-STD"}},
 		{"all", all(""), []string{"EUR-STD", "NOK-2024", "NOK-PARTNER", "NOK-STD", "SEK-STD", "USD-EXPORT"}},

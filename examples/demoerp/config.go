@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/connector/culture"
 )
 
 // GetConfigurationFields describes the connection dialog in SuperOffice's admin client:
@@ -77,7 +78,7 @@ func (e *ERP) TestConnection(ctx context.Context, req *connector.TestConnectionR
 
 	number, err := configInt(c, ConfigCompany)
 	switch {
-	case errors.Is(err, connector.ErrMissingConfig) || strings.TrimSpace(c.String(ConfigCompany)) == "":
+	case errors.Is(err, culture.ErrMissingConfig) || strings.TrimSpace(c.String(ConfigCompany)) == "":
 		return fail("COMPANY-MISSING", "company is not set",
 			"Enter the company number.", "Skriv inn firmanummeret.")
 	case err != nil:
@@ -119,12 +120,12 @@ func (e *ERP) TestConnection(ctx context.Context, req *connector.TestConnectionR
 
 // configInt reads an integer the dialog stored encoded ([I:1]) or, as some clients do,
 // as plain digits.
-func configInt(c connector.Config, key string) (int64, error) {
+func configInt(c culture.Config, key string) (int64, error) {
 	v, err := c.Value(key)
 	if err != nil {
 		return 0, err
 	}
-	if v.Kind == connector.CultureString {
+	if v.Kind == culture.String {
 		if n, err := strconv.ParseInt(strings.TrimSpace(v.Raw), 10, 64); err == nil {
 			return n, nil
 		}

@@ -14,6 +14,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/connector/culture"
 )
 
 // ERP is the demo ERP behind a quote connector. It is safe for concurrent use.
@@ -195,10 +196,10 @@ const (
 
 // config returns the tenant's configuration with the request's ConfigValues on top: what
 // SuperOffice sends with the call is what the admin typed into the connection dialog.
-func config(ctx context.Context, values map[string]string) connector.Config {
+func config(ctx context.Context, values map[string]string) culture.Config {
 	t, _ := connector.TenantFrom(ctx)
 	if len(t.Config) == 0 {
-		return connector.Config(values)
+		return culture.Config(values)
 	}
 	if len(values) == 0 {
 		return t.Config
@@ -208,7 +209,7 @@ func config(ctx context.Context, values map[string]string) connector.Config {
 	return c
 }
 
-func warnLowStock(c connector.Config) bool {
+func warnLowStock(c culture.Config) bool {
 	on, err := c.Bool(ConfigWarnLowStock)
 	return err != nil || on
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/connector/culture"
 	"github.com/quotekit/quotekit/examples/demoerp"
 )
 
@@ -63,7 +64,7 @@ func as(tenant, erpUser string) context.Context {
 	return connector.WithTenant(context.Background(), connector.Tenant{
 		ID:          tenant,
 		Environment: connector.EnvironmentTest,
-		Config:      connector.Config{demoerp.ConfigCompany: "[I:1]"},
+		Config:      culture.Config{demoerp.ConfigCompany: "[I:1]"},
 		User:        &connector.User{AssociateID: 7, Name: "Test User", ERPUser: erpUser},
 	})
 }

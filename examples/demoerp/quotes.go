@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/connector/culture"
 )
 
 // quoteValidity is how long a new quote is valid unless the user sets another date.
@@ -102,7 +103,7 @@ func fill(dst *string, v string) {
 
 // newCustomerTerms returns the terms the configured ERP company (or, when none is
 // configured, the first) offers a company that is no customer yet.
-func (e *ERP) newCustomerTerms(ctx context.Context, c connector.Config) (terms, error) {
+func (e *ERP) newCustomerTerms(ctx context.Context, c culture.Config) (terms, error) {
 	number, err := configInt(c, ConfigCompany)
 	if err != nil {
 		number = 0

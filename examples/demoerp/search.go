@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/connector/culture"
 )
 
 // fieldKind says how a searchable field compares and which operators it takes.
@@ -177,9 +178,9 @@ func (sf searchField) value(s, op string) (any, error) {
 		}
 		return s, nil
 	case numberField:
-		v, err := connector.DecodeCultureValue(s)
-		if err == nil && v.Kind == connector.CultureString {
-			v = connector.CultureValue{Kind: connector.CultureFloat, Raw: strings.TrimSpace(s)}
+		v, err := culture.Decode(s)
+		if err == nil && v.Kind == culture.String {
+			v = culture.Value{Kind: culture.Float, Raw: strings.TrimSpace(s)}
 		}
 		if err == nil {
 			var n float64
@@ -189,7 +190,7 @@ func (sf searchField) value(s, op string) (any, error) {
 		}
 		return nil, connector.Invalid("search on %s: %q is not a number", sf.FieldKey, s)
 	case boolField:
-		v, err := connector.DecodeCultureValue(s)
+		v, err := culture.Decode(s)
 		if err == nil {
 			var b bool
 			if b, err = v.Bool(); err == nil {

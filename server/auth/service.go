@@ -381,7 +381,7 @@ func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (c
 }
 
 func (s *Service) tenantOf(t Tenant, u connector.User) connector.Tenant {
-	out := connector.Tenant{ID: t.ID, Environment: t.Environment, Config: connector.Config(t.Config)}
+	out := connector.Tenant{ID: t.ID, Environment: t.Environment, Config: t.Config}
 	if u != (connector.User{}) {
 		out.User = &u
 	}

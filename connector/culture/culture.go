@@ -1,4 +1,17 @@
-package connector
+// Package culture reads and writes the values SuperOffice's CultureDataFormatter
+// encodes, as in the ConfigValues of every Quote Connector request: "[I:0]",
+// "[F:453.2]", "[DT:07/15/2022 00:00:00.0000000]", or plain text.
+//
+// A connector reads its configuration through Config:
+//
+//	t, _ := connector.TenantFrom(ctx)
+//	url := t.Config.String("erp-url")
+//	port, err := t.Config.Int("erp-port")
+//
+// or wraps a request's ConfigValues itself, culture.Config(req.ConfigValues). Decode
+// reads a single value, and the Encode functions write values the way SuperOffice does.
+// Errors name the key and the expected kind, never the value, which may be a password.
+package culture
 
 import (
 	"encoding/base64"
@@ -20,54 +33,54 @@ var ErrMissingConfig = errors.New("missing config value")
 // passwords and API keys that must not reach logs.
 var ErrBadConfigValue = errors.New("bad config value")
 
-// CultureKind is the moniker SuperOffice's CultureDataFormatter puts before
+// Kind is the moniker SuperOffice's CultureDataFormatter puts before
 // the colon of an encoded value, such as "I" in "[I:123]".
-type CultureKind string
+type Kind string
 
 // The kinds SuperOffice encodes. Any other moniker is not something
 // SuperOffice writes, so text such as "[X:1]" is read as plain text.
 const (
-	CultureString   CultureKind = ""   // plain text, not encoded
-	CultureInt      CultureKind = "I"  // [I:123]; booleans are [I:0] and [I:1]
-	CultureFloat    CultureKind = "F"  // [F:453.2], a double
-	CultureMoney    CultureKind = "M"  // [M:123.45], a decimal
-	CultureDateTime CultureKind = "DT" // [DT:07/15/2022 14:52:00.0000000]
-	CultureDate     CultureKind = "D"  // [D:07/15/2022]
-	CultureTime     CultureKind = "T"  // [T:14:52], a time of day
-	CultureTimeSpan CultureKind = "TS" // [TS:500], a number of seconds
-	CultureBinary   CultureKind = "B"  // [B:AQID], standard base64
-	CultureInts     CultureKind = "A"  // [A:3,4,5], an int array
+	String    Kind = ""   // plain text, not encoded
+	Int       Kind = "I"  // [I:123]; booleans are [I:0] and [I:1]
+	Float     Kind = "F"  // [F:453.2], a double
+	Money     Kind = "M"  // [M:123.45], a decimal
+	DateTime  Kind = "DT" // [DT:07/15/2022 14:52:00.0000000]
+	Date      Kind = "D"  // [D:07/15/2022]
+	TimeOfDay Kind = "T"  // [T:14:52], a time of day
+	TimeSpan  Kind = "TS" // [TS:500], a number of seconds
+	Binary    Kind = "B"  // [B:AQID], standard base64
+	Ints      Kind = "A"  // [A:3,4,5], an int array
 )
 
-// cultureKindNames describes the kinds in error messages.
-var cultureKindNames = map[CultureKind]string{
-	CultureString:   "plain text",
-	CultureInt:      "int [I:…]",
-	CultureFloat:    "double [F:…]",
-	CultureMoney:    "money [M:…]",
-	CultureDateTime: "datetime [DT:MM/dd/yyyy HH:mm:ss.fffffff]",
-	CultureDate:     "date [D:MM/dd/yyyy]",
-	CultureTime:     "time of day [T:HH:mm]",
-	CultureTimeSpan: "timespan [TS:seconds]",
-	CultureBinary:   "binary [B:base64]",
-	CultureInts:     "int array [A:n,n,…]",
+// kindNames describes the kinds in error messages.
+var kindNames = map[Kind]string{
+	String:    "plain text",
+	Int:       "int [I:…]",
+	Float:     "double [F:…]",
+	Money:     "money [M:…]",
+	DateTime:  "datetime [DT:MM/dd/yyyy HH:mm:ss.fffffff]",
+	Date:      "date [D:MM/dd/yyyy]",
+	TimeOfDay: "time of day [T:HH:mm]",
+	TimeSpan:  "timespan [TS:seconds]",
+	Binary:    "binary [B:base64]",
+	Ints:      "int array [A:n,n,…]",
 }
 
-// cultureEncoded is the shape of an encoded value; "." deliberately excludes
+// encoded is the shape of an encoded value; "." deliberately excludes
 // newlines, so multi-line text is always plain.
-var cultureEncoded = regexp.MustCompile(`^\[([A-Z]{1,2}):(.*)\]$`)
+var encoded = regexp.MustCompile(`^\[([A-Z]{1,2}):(.*)\]$`)
 
-// cultureError describes a bad config value by what was wanted and what was
+// valueError describes a bad config value by what was wanted and what was
 // found, never by the value itself, so it is safe to log.
-type cultureError struct {
+type valueError struct {
 	key  string // empty when the caller had no key
 	want string
 	have string
 }
 
-func (e *cultureError) Error() string {
+func (e *valueError) Error() string {
 	var b strings.Builder
-	b.WriteString("connector: ")
+	b.WriteString("culture: ")
 	if e.key != "" {
 		b.WriteString("config ")
 		b.WriteString(strconv.Quote(e.key))
@@ -81,107 +94,107 @@ func (e *cultureError) Error() string {
 	return b.String()
 }
 
-func (e *cultureError) Unwrap() error { return ErrBadConfigValue }
+func (e *valueError) Unwrap() error { return ErrBadConfigValue }
 
-func cultureWrongKind(want string, have CultureKind) error {
-	return &cultureError{want: want, have: cultureKindNames[have]}
+func wrongKind(want string, have Kind) error {
+	return &valueError{want: want, have: kindNames[have]}
 }
 
-func cultureMalformed(k CultureKind) error {
-	return &cultureError{want: cultureKindNames[k], have: "malformed payload"}
+func malformed(k Kind) error {
+	return &valueError{want: kindNames[k], have: "malformed payload"}
 }
 
-// CultureValue is one decoded config value. Raw is the payload between the
-// colon and the closing bracket, or the whole text for CultureString.
-type CultureValue struct {
-	Kind CultureKind
+// Value is one decoded config value. Raw is the payload between the
+// colon and the closing bracket, or the whole text for kind String.
+type Value struct {
+	Kind Kind
 	Raw  string
 }
 
-// splitCulture separates an encoded value into kind and payload without
+// split separates an encoded value into kind and payload without
 // validating the payload; ok is false for plain text.
-func splitCulture(s string) (kind CultureKind, payload string, ok bool) {
-	m := cultureEncoded.FindStringSubmatch(s)
+func split(s string) (kind Kind, payload string, ok bool) {
+	m := encoded.FindStringSubmatch(s)
 	if m == nil {
-		return CultureString, s, false
+		return String, s, false
 	}
-	kind = CultureKind(m[1])
-	if _, known := cultureKindNames[kind]; !known {
-		return CultureString, s, false
+	kind = Kind(m[1])
+	if _, known := kindNames[kind]; !known {
+		return String, s, false
 	}
 	return kind, m[2], true
 }
 
-// DecodeCultureValue decodes one CultureDataFormatter value. Text that does
-// not match ^\[[A-Z]{1,2}:.*\]$, or whose moniker is not one of the Culture
-// kinds, is plain text and decodes to CultureString with Raw set to s. For an
-// encoded value the payload is checked against its kind, so a CultureValue
+// Decode decodes one CultureDataFormatter value. Text that does
+// not match ^\[[A-Z]{1,2}:.*\]$, or whose moniker is not one of the
+// kinds, is plain text and decodes to kind String with Raw set to s. For an
+// encoded value the payload is checked against its kind, so a Value
 // returned without error always converts; a malformed payload yields an error
 // wrapping ErrBadConfigValue that names the kind but not the value.
-func DecodeCultureValue(s string) (CultureValue, error) {
-	kind, payload, ok := splitCulture(s)
+func Decode(s string) (Value, error) {
+	kind, payload, ok := split(s)
 	if !ok {
-		return CultureValue{Kind: CultureString, Raw: s}, nil
+		return Value{Kind: String, Raw: s}, nil
 	}
-	v := CultureValue{Kind: kind, Raw: payload}
+	v := Value{Kind: kind, Raw: payload}
 	var err error
 	switch kind {
-	case CultureInt:
+	case Int:
 		_, err = v.Int()
-	case CultureFloat, CultureMoney:
+	case Float, Money:
 		_, err = v.Float()
-	case CultureDateTime, CultureDate:
+	case DateTime, Date:
 		_, err = v.Time()
-	case CultureTime:
+	case TimeOfDay:
 		_, err = v.TimeOfDay()
-	case CultureTimeSpan:
+	case TimeSpan:
 		_, err = v.Duration()
-	case CultureBinary:
+	case Binary:
 		_, err = v.Bytes()
-	case CultureInts:
+	case Ints:
 		_, err = v.Ints()
 	}
 	if err != nil {
-		return CultureValue{}, err
+		return Value{}, err
 	}
 	return v, nil
 }
 
 // String returns v in encoded form, or Raw for plain text.
-func (v CultureValue) String() string {
-	if v.Kind == CultureString {
+func (v Value) String() string {
+	if v.Kind == String {
 		return v.Raw
 	}
 	return "[" + string(v.Kind) + ":" + v.Raw + "]"
 }
 
-// Int returns the value of a CultureInt. Other kinds, and payloads that are
+// Int returns the value of kind Int. Other kinds, and payloads that are
 // not an optional "-" followed by decimal digits within int64, yield an
 // error wrapping ErrBadConfigValue.
-func (v CultureValue) Int() (int64, error) {
-	if v.Kind != CultureInt {
-		return 0, cultureWrongKind(cultureKindNames[CultureInt], v.Kind)
+func (v Value) Int() (int64, error) {
+	if v.Kind != Int {
+		return 0, wrongKind(kindNames[Int], v.Kind)
 	}
-	n, ok := cultureParseInt(v.Raw)
+	n, ok := parseInt(v.Raw)
 	if !ok {
-		return 0, cultureMalformed(CultureInt)
+		return 0, malformed(Int)
 	}
 	return n, nil
 }
 
-// Float returns the value of a CultureFloat, CultureMoney or CultureInt.
+// Float returns the value of kind Float, Money or Int.
 // Payloads use the invariant culture: an optional "-", digits, an optional
-// "." with digits, and an optional exponent; a CultureFloat may also be
+// "." with digits, and an optional exponent; a Float may also be
 // "NaN", "Infinity" or "-Infinity", as .NET writes them. Other kinds,
 // other payloads and values beyond float64 yield an error wrapping
 // ErrBadConfigValue.
-func (v CultureValue) Float() (float64, error) {
+func (v Value) Float() (float64, error) {
 	const want = "number [F:…], [M:…] or [I:…]"
 	switch v.Kind {
-	case CultureInt:
+	case Int:
 		n, err := v.Int()
 		return float64(n), err
-	case CultureFloat:
+	case Float:
 		switch v.Raw {
 		case "NaN":
 			return math.NaN(), nil
@@ -190,16 +203,16 @@ func (v CultureValue) Float() (float64, error) {
 		case "-Infinity":
 			return math.Inf(-1), nil
 		}
-	case CultureMoney:
+	case Money:
 	default:
-		return 0, cultureWrongKind(want, v.Kind)
+		return 0, wrongKind(want, v.Kind)
 	}
-	if !cultureIsNumber(v.Raw) {
-		return 0, cultureMalformed(v.Kind)
+	if !isNumber(v.Raw) {
+		return 0, malformed(v.Kind)
 	}
 	f, err := strconv.ParseFloat(v.Raw, 64)
 	if err != nil {
-		return 0, cultureMalformed(v.Kind)
+		return 0, malformed(v.Kind)
 	}
 	return f, nil
 }
@@ -208,113 +221,113 @@ func (v CultureValue) Float() (float64, error) {
 // "1", "true" or "false", the last two in any case, because partners'
 // configuration pages store check boxes either way. Anything else yields an
 // error wrapping ErrBadConfigValue.
-func (v CultureValue) Bool() (bool, error) {
+func (v Value) Bool() (bool, error) {
 	const want = "boolean [I:0], [I:1], true or false"
 	switch v.Kind {
-	case CultureInt:
+	case Int:
 		switch v.Raw {
 		case "0":
 			return false, nil
 		case "1":
 			return true, nil
 		}
-		return false, &cultureError{want: want, have: "int other than 0 or 1"}
-	case CultureString:
+		return false, &valueError{want: want, have: "int other than 0 or 1"}
+	case String:
 		switch {
 		case v.Raw == "0" || strings.EqualFold(v.Raw, "false"):
 			return false, nil
 		case v.Raw == "1" || strings.EqualFold(v.Raw, "true"):
 			return true, nil
 		}
-		return false, &cultureError{want: want, have: "other plain text"}
+		return false, &valueError{want: want, have: "other plain text"}
 	}
-	return false, cultureWrongKind(want, v.Kind)
+	return false, wrongKind(want, v.Kind)
 }
 
-// Time returns the value of a CultureDateTime (MM/dd/yyyy HH:mm:ss with an
-// optional fraction of 1 to 7 digits) or a CultureDate (MM/dd/yyyy) as a
+// Time returns the value of kind DateTime (MM/dd/yyyy HH:mm:ss with an
+// optional fraction of 1 to 7 digits) or Date (MM/dd/yyyy) as a
 // wall-clock time in the location time.UTC, because SuperOffice sends no
 // zone. Other kinds, other layouts and out-of-range fields yield an error
 // wrapping ErrBadConfigValue.
-func (v CultureValue) Time() (time.Time, error) {
+func (v Value) Time() (time.Time, error) {
 	var t time.Time
 	var ok bool
 	switch v.Kind {
-	case CultureDateTime:
-		t, ok = cultureParseDateTime(v.Raw)
-	case CultureDate:
-		t, ok = cultureParseDate(v.Raw)
+	case DateTime:
+		t, ok = parseDateTime(v.Raw)
+	case Date:
+		t, ok = parseDate(v.Raw)
 	default:
-		return time.Time{}, cultureWrongKind("datetime [DT:…] or date [D:…]", v.Kind)
+		return time.Time{}, wrongKind("datetime [DT:…] or date [D:…]", v.Kind)
 	}
 	if !ok {
-		return time.Time{}, cultureMalformed(v.Kind)
+		return time.Time{}, malformed(v.Kind)
 	}
 	return t, nil
 }
 
-// TimeOfDay returns the value of a CultureTime, HH:mm or HH:mm:ss, as the
+// TimeOfDay returns the value of kind TimeOfDay, HH:mm or HH:mm:ss, as the
 // time since midnight. Other kinds, other layouts and out-of-range fields
 // yield an error wrapping ErrBadConfigValue.
-func (v CultureValue) TimeOfDay() (time.Duration, error) {
-	if v.Kind != CultureTime {
-		return 0, cultureWrongKind(cultureKindNames[CultureTime], v.Kind)
+func (v Value) TimeOfDay() (time.Duration, error) {
+	if v.Kind != TimeOfDay {
+		return 0, wrongKind(kindNames[TimeOfDay], v.Kind)
 	}
 	s := v.Raw
 	if (len(s) != len("HH:mm") && len(s) != len("HH:mm:ss")) || s[2] != ':' {
-		return 0, cultureMalformed(CultureTime)
+		return 0, malformed(TimeOfDay)
 	}
-	h, ok1 := cultureDigits(s[0:2])
-	m, ok2 := cultureDigits(s[3:5])
+	h, ok1 := digits(s[0:2])
+	m, ok2 := digits(s[3:5])
 	sec, ok3 := 0, true
 	if len(s) == len("HH:mm:ss") {
 		if s[5] != ':' {
-			return 0, cultureMalformed(CultureTime)
+			return 0, malformed(TimeOfDay)
 		}
-		sec, ok3 = cultureDigits(s[6:8])
+		sec, ok3 = digits(s[6:8])
 	}
 	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 59 {
-		return 0, cultureMalformed(CultureTime)
+		return 0, malformed(TimeOfDay)
 	}
 	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second, nil
 }
 
-// Duration returns the value of a CultureTimeSpan. The payload is read as a
+// Duration returns the value of kind TimeSpan. The payload is read as a
 // number of seconds: an optional "-", digits and an optional "." with 1 to 9
 // digits; SuperOffice's own examples are whole seconds such as [TS:500].
 // Other kinds, other payloads and values beyond time.Duration yield an
 // error wrapping ErrBadConfigValue.
-func (v CultureValue) Duration() (time.Duration, error) {
-	if v.Kind != CultureTimeSpan {
-		return 0, cultureWrongKind(cultureKindNames[CultureTimeSpan], v.Kind)
+func (v Value) Duration() (time.Duration, error) {
+	if v.Kind != TimeSpan {
+		return 0, wrongKind(kindNames[TimeSpan], v.Kind)
 	}
-	d, ok := cultureParseSeconds(v.Raw)
+	d, ok := parseSeconds(v.Raw)
 	if !ok {
-		return 0, cultureMalformed(CultureTimeSpan)
+		return 0, malformed(TimeSpan)
 	}
 	return d, nil
 }
 
-// Bytes returns the value of a CultureBinary, decoded from standard base64
+// Bytes returns the value of kind Binary, decoded from standard base64
 // with padding. [B:] is an empty, non-nil slice. Other kinds and invalid
 // base64 yield an error wrapping ErrBadConfigValue.
-func (v CultureValue) Bytes() ([]byte, error) {
-	if v.Kind != CultureBinary {
-		return nil, cultureWrongKind(cultureKindNames[CultureBinary], v.Kind)
+func (v Value) Bytes() ([]byte, error) {
+	if v.Kind != Binary {
+		return nil, wrongKind(kindNames[Binary], v.Kind)
 	}
 	b, err := base64.StdEncoding.DecodeString(v.Raw)
 	if err != nil {
-		return nil, cultureMalformed(CultureBinary)
+		return nil, malformed(Binary)
 	}
 	return b, nil
 }
 
-// Ints returns the value of a CultureInts: comma-separated integers without
+// Ints returns the value of kind Ints: comma-separated integers without
 // spaces. [A:] is an empty, non-nil slice. Other kinds and malformed
 // elements, including empty ones, yield an error wrapping ErrBadConfigValue.
-func (v CultureValue) Ints() ([]int64, error) {
-	if v.Kind != CultureInts {
-		return nil, cultureWrongKind(cultureKindNames[CultureInts], v.Kind)
+func (v Value) Ints() ([]int64, error) {
+	if v.Kind != Ints {
+		return nil, wrongKind(kindNames[Ints], v.Kind)
 	}
 	if v.Raw == "" {
 		return []int64{}, nil
@@ -322,9 +335,9 @@ func (v CultureValue) Ints() ([]int64, error) {
 	parts := strings.Split(v.Raw, ",")
 	out := make([]int64, len(parts))
 	for i, p := range parts {
-		n, ok := cultureParseInt(p)
+		n, ok := parseInt(p)
 		if !ok {
-			return nil, cultureMalformed(CultureInts)
+			return nil, malformed(Ints)
 		}
 		out[i] = n
 	}
@@ -367,7 +380,7 @@ func EncodeFloat(f float64) string {
 
 // EncodeMoney returns f as [M:…] in plain decimal notation, the shortest
 // that reads back as the same float64. .NET's decimal has no NaN or
-// infinity, so for those it returns text DecodeCultureValue rejects.
+// infinity, so for those it returns text Decode rejects.
 func EncodeMoney(f float64) string {
 	return "[M:" + strconv.FormatFloat(f, 'f', -1, 64) + "]"
 }
@@ -376,13 +389,13 @@ func EncodeMoney(f float64) string {
 // [DT:MM/dd/yyyy HH:mm:ss.fffffff]; SuperOffice's format has no zone, so
 // convert t first if it should be read in another one. Nanoseconds are
 // truncated to .NET's 100 ns. Years outside 1–9999 produce text
-// DecodeCultureValue rejects.
+// Decode rejects.
 func EncodeDateTime(t time.Time) string {
 	return "[DT:" + t.Format("01/02/2006 15:04:05.0000000") + "]"
 }
 
 // EncodeDate returns the date of t, in t's own location, as [D:MM/dd/yyyy].
-// Years outside 1–9999 produce text DecodeCultureValue rejects.
+// Years outside 1–9999 produce text Decode rejects.
 func EncodeDate(t time.Time) string {
 	return "[D:" + t.Format("01/02/2006") + "]"
 }
@@ -396,12 +409,12 @@ func EncodeTimeOfDay(d time.Duration) string {
 	}
 	secs := int(d / time.Second)
 	b := []byte("[T:")
-	b = cultureAppend2(b, secs/3600)
+	b = append2(b, secs/3600)
 	b = append(b, ':')
-	b = cultureAppend2(b, secs/60%60)
+	b = append2(b, secs/60%60)
 	if s := secs % 60; s != 0 {
 		b = append(b, ':')
-		b = cultureAppend2(b, s)
+		b = append2(b, s)
 	}
 	return string(append(b, ']'))
 }
@@ -464,57 +477,57 @@ func (c Config) Has(key string) bool {
 // encoded value, its payload ("123" for [I:123]) without checking it. An
 // absent key gives "".
 func (c Config) String(key string) string {
-	_, payload, _ := splitCulture(c[key])
+	_, payload, _ := split(c[key])
 	return payload
 }
 
 // Value returns the decoded value of key, for kinds the typed getters do not
-// cover, such as CultureTime and CultureTimeSpan.
-func (c Config) Value(key string) (CultureValue, error) {
+// cover, such as kinds TimeOfDay and TimeSpan.
+func (c Config) Value(key string) (Value, error) {
 	s, ok := c[key]
 	if !ok {
-		return CultureValue{}, &cultureMissingError{key: key}
+		return Value{}, &missingError{key: key}
 	}
-	v, err := DecodeCultureValue(s)
-	return v, cultureWithKey(err, key)
+	v, err := Decode(s)
+	return v, withKey(err, key)
 }
 
-// Int returns the value of key, which must be a CultureInt.
+// Int returns the value of key, which must be of kind Int.
 func (c Config) Int(key string) (int64, error) {
-	return cultureConfigGet(c, key, CultureValue.Int)
+	return configGet(c, key, Value.Int)
 }
 
-// Float returns the value of key, which must be a CultureFloat,
-// CultureMoney or CultureInt.
+// Float returns the value of key, which must be of kind Float,
+// Money or Int.
 func (c Config) Float(key string) (float64, error) {
-	return cultureConfigGet(c, key, CultureValue.Float)
+	return configGet(c, key, Value.Float)
 }
 
 // Bool returns the value of key, which must be [I:0], [I:1], or plain "0",
 // "1", "true" or "false" in any case.
 func (c Config) Bool(key string) (bool, error) {
-	return cultureConfigGet(c, key, CultureValue.Bool)
+	return configGet(c, key, Value.Bool)
 }
 
-// Time returns the value of key, which must be a CultureDateTime or
-// CultureDate, as a wall-clock time in the location time.UTC.
+// Time returns the value of key, which must be of kind DateTime
+// or Date, as a wall-clock time in the location time.UTC.
 func (c Config) Time(key string) (time.Time, error) {
-	return cultureConfigGet(c, key, CultureValue.Time)
+	return configGet(c, key, Value.Time)
 }
 
-// Bytes returns the value of key, which must be a CultureBinary.
+// Bytes returns the value of key, which must be of kind Binary.
 func (c Config) Bytes(key string) ([]byte, error) {
-	return cultureConfigGet(c, key, CultureValue.Bytes)
+	return configGet(c, key, Value.Bytes)
 }
 
-// Ints returns the value of key, which must be a CultureInts.
+// Ints returns the value of key, which must be of kind Ints.
 func (c Config) Ints(key string) ([]int64, error) {
-	return cultureConfigGet(c, key, CultureValue.Ints)
+	return configGet(c, key, Value.Ints)
 }
 
-// cultureConfigGet holds what every typed getter of Config shares: the
+// configGet holds what every typed getter of Config shares: the
 // lookup, the decoding and the naming of the key in errors.
-func cultureConfigGet[T any](c Config, key string, get func(CultureValue) (T, error)) (T, error) {
+func configGet[T any](c Config, key string, get func(Value) (T, error)) (T, error) {
 	var zero T
 	v, err := c.Value(key)
 	if err != nil {
@@ -522,23 +535,23 @@ func cultureConfigGet[T any](c Config, key string, get func(CultureValue) (T, er
 	}
 	x, err := get(v)
 	if err != nil {
-		return zero, cultureWithKey(err, key)
+		return zero, withKey(err, key)
 	}
 	return x, nil
 }
 
-type cultureMissingError struct{ key string }
+type missingError struct{ key string }
 
-func (e *cultureMissingError) Error() string {
-	return "connector: config " + strconv.Quote(e.key) + ": " + ErrMissingConfig.Error()
+func (e *missingError) Error() string {
+	return "culture: config " + strconv.Quote(e.key) + ": " + ErrMissingConfig.Error()
 }
 
-func (e *cultureMissingError) Unwrap() error { return ErrMissingConfig }
+func (e *missingError) Unwrap() error { return ErrMissingConfig }
 
-// cultureWithKey names key in an error from a CultureValue, which does not
+// withKey names key in an error from a Value, which does not
 // know its key; it copies so the error it was given stays as it was.
-func cultureWithKey(err error, key string) error {
-	var ce *cultureError
+func withKey(err error, key string) error {
+	var ce *valueError
 	if errors.As(err, &ce) {
 		keyed := *ce
 		keyed.key = key
@@ -547,38 +560,9 @@ func cultureWithKey(err error, key string) error {
 	return err
 }
 
-// SuperOfficeConfigKeys are the keys SuperOffice adds to the ConfigValues of
-// every request. StripSuperOfficeKeys removes them; changing this slice does
-// not change what it removes, so the shared secret cannot leak through a
-// careless append or reslice.
-var SuperOfficeConfigKeys = []string{"ApplicationId", "QuoteConnectorUrl", "SharedSecret"}
-
-var superOfficeConfigKeys = [...]string{"ApplicationId", "QuoteConnectorUrl", "SharedSecret"}
-
-// StripSuperOfficeKeys returns a copy of m without the SuperOfficeConfigKeys,
-// matched case-insensitively, so that a connector never sees SuperOffice's
-// own settings, among them the SharedSecret credential. It never modifies m;
-// a nil m gives nil.
-func StripSuperOfficeKeys(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-next:
-	for k, v := range m {
-		for _, so := range superOfficeConfigKeys {
-			if strings.EqualFold(k, so) {
-				continue next
-			}
-		}
-		out[k] = v
-	}
-	return out
-}
-
-// cultureParseInt accepts an optional "-" and decimal digits; strconv alone
+// parseInt accepts an optional "-" and decimal digits; strconv alone
 // would also take "+" and, in some bases, underscores.
-func cultureParseInt(s string) (int64, bool) {
+func parseInt(s string) (int64, bool) {
 	digits := strings.TrimPrefix(s, "-")
 	if digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
 		return 0, false
@@ -587,17 +571,17 @@ func cultureParseInt(s string) (int64, bool) {
 	return n, err == nil
 }
 
-// cultureIsNumber reports whether s is -?d+(.d+)?([eE][+-]?d+)?, the
+// isNumber reports whether s is -?d+(.d+)?([eE][+-]?d+)?, the
 // invariant-culture form; strconv.ParseFloat alone would also take hex,
 // underscores and "inf".
-func cultureIsNumber(s string) bool {
+func isNumber(s string) bool {
 	s = strings.TrimPrefix(s, "-")
-	s, ok := cultureSkipDigits(s)
+	s, ok := skipDigits(s)
 	if !ok {
 		return false
 	}
 	if rest, found := strings.CutPrefix(s, "."); found {
-		if s, ok = cultureSkipDigits(rest); !ok {
+		if s, ok = skipDigits(rest); !ok {
 			return false
 		}
 	}
@@ -611,24 +595,24 @@ func cultureIsNumber(s string) bool {
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		s = s[1:]
 	}
-	s, ok = cultureSkipDigits(s)
+	s, ok = skipDigits(s)
 	return ok && s == ""
 }
 
-// cultureSkipDigits strips a non-empty run of leading digits.
-func cultureSkipDigits(s string) (string, bool) {
+// skipDigits strips a non-empty run of leading digits.
+func skipDigits(s string) (string, bool) {
 	rest := strings.TrimLeft(s, "0123456789")
 	return rest, len(rest) < len(s)
 }
 
-// cultureParseDate reads MM/dd/yyyy.
-func cultureParseDate(s string) (time.Time, bool) {
+// parseDate reads MM/dd/yyyy.
+func parseDate(s string) (time.Time, bool) {
 	if len(s) != len("MM/dd/yyyy") || s[2] != '/' || s[5] != '/' {
 		return time.Time{}, false
 	}
-	mo, ok1 := cultureDigits(s[0:2])
-	d, ok2 := cultureDigits(s[3:5])
-	y, ok3 := cultureDigits(s[6:10])
+	mo, ok1 := digits(s[0:2])
+	d, ok2 := digits(s[3:5])
+	y, ok3 := digits(s[6:10])
 	if !ok1 || !ok2 || !ok3 || y < 1 || mo < 1 || mo > 12 || d < 1 ||
 		d > time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
 		return time.Time{}, false
@@ -636,17 +620,17 @@ func cultureParseDate(s string) (time.Time, bool) {
 	return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC), true
 }
 
-// cultureParseDateTime reads MM/dd/yyyy HH:mm:ss with an optional fraction
+// parseDateTime reads MM/dd/yyyy HH:mm:ss with an optional fraction
 // of 1 to 7 digits.
-func cultureParseDateTime(s string) (time.Time, bool) {
+func parseDateTime(s string) (time.Time, bool) {
 	const base = len("MM/dd/yyyy HH:mm:ss")
 	if len(s) < base || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	date, ok := cultureParseDate(s[:10])
-	h, ok1 := cultureDigits(s[11:13])
-	m, ok2 := cultureDigits(s[14:16])
-	sec, ok3 := cultureDigits(s[17:19])
+	date, ok := parseDate(s[:10])
+	h, ok1 := digits(s[11:13])
+	m, ok2 := digits(s[14:16])
+	sec, ok3 := digits(s[17:19])
 	if !ok || !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 59 {
 		return time.Time{}, false
 	}
@@ -655,7 +639,7 @@ func cultureParseDateTime(s string) (time.Time, bool) {
 		if frac[0] != '.' || len(frac) < 2 || len(frac) > 8 {
 			return time.Time{}, false
 		}
-		f, ok := cultureDigits(frac[1:])
+		f, ok := digits(frac[1:])
 		if !ok {
 			return time.Time{}, false
 		}
@@ -668,9 +652,9 @@ func cultureParseDateTime(s string) (time.Time, bool) {
 	return time.Date(y, mo, d, h, m, sec, ns, time.UTC), true
 }
 
-// cultureParseSeconds reads -?d+(.d{1,9})? seconds exactly, without the
+// parseSeconds reads -?d+(.d{1,9})? seconds exactly, without the
 // rounding a float64 would bring.
-func cultureParseSeconds(s string) (time.Duration, bool) {
+func parseSeconds(s string) (time.Duration, bool) {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, hasFrac := strings.Cut(s, ".")
@@ -704,8 +688,8 @@ func cultureParseSeconds(s string) (time.Duration, bool) {
 	return time.Duration(total), true
 }
 
-// cultureDigits parses a string of ASCII digits only.
-func cultureDigits(s string) (int, bool) {
+// digits parses a string of ASCII digits only.
+func digits(s string) (int, bool) {
 	if s == "" {
 		return 0, false
 	}
@@ -719,6 +703,6 @@ func cultureDigits(s string) (int, bool) {
 	return n, true
 }
 
-func cultureAppend2(b []byte, n int) []byte {
+func append2(b []byte, n int) []byte {
 	return append(b, byte('0'+n/10), byte('0'+n%10))
 }

@@ -1,10 +1,9 @@
-package connector
+package culture
 
 import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -12,96 +11,96 @@ import (
 	"time"
 )
 
-// cultureRoundTrip converts v to its Go value, encodes that value with the
+// roundTrip converts v to its Go value, encodes that value with the
 // encoder of v's kind, and returns the encoded text together with a
 // printable form of the Go value for comparisons.
-func cultureRoundTrip(v CultureValue) (encoded, repr string, err error) {
+func roundTrip(v Value) (encoded, repr string, err error) {
 	switch v.Kind {
-	case CultureString:
+	case String:
 		return v.Raw, v.Raw, nil
-	case CultureInt:
+	case Int:
 		n, err := v.Int()
 		return EncodeInt(n), strconv.FormatInt(n, 10), err
-	case CultureFloat:
+	case Float:
 		f, err := v.Float()
 		return EncodeFloat(f), strconv.FormatFloat(f, 'g', -1, 64), err
-	case CultureMoney:
+	case Money:
 		f, err := v.Float()
 		return EncodeMoney(f), strconv.FormatFloat(f, 'g', -1, 64), err
-	case CultureDateTime:
+	case DateTime:
 		t, err := v.Time()
 		return EncodeDateTime(t), t.Format(time.RFC3339Nano) + " " + t.Location().String(), err
-	case CultureDate:
+	case Date:
 		t, err := v.Time()
 		return EncodeDate(t), t.Format(time.RFC3339Nano) + " " + t.Location().String(), err
-	case CultureTime:
+	case TimeOfDay:
 		d, err := v.TimeOfDay()
 		return EncodeTimeOfDay(d), d.String(), err
-	case CultureTimeSpan:
+	case TimeSpan:
 		d, err := v.Duration()
 		return EncodeTimeSpan(d), d.String(), err
-	case CultureBinary:
+	case Binary:
 		b, err := v.Bytes()
 		return EncodeBytes(b), hex.EncodeToString(b), err
-	case CultureInts:
+	case Ints:
 		ns, err := v.Ints()
 		return EncodeInts(ns), fmt.Sprint(ns), err
 	}
 	return "", "", fmt.Errorf("unexpected kind %q", v.Kind)
 }
 
-func TestDecodeCultureValueRoundTrip(t *testing.T) {
+func TestDecodeRoundTrip(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
-		kind    CultureKind
+		kind    Kind
 		raw     string
 		reenc   string // what the kind's encoder writes for the decoded value
-		goValue string // the decoded value as cultureRoundTrip prints it
+		goValue string // the decoded value as roundTrip prints it
 	}{
-		{"int", "[I:123]", CultureInt, "123", "[I:123]", "123"},
-		{"negative int", "[I:-42]", CultureInt, "-42", "[I:-42]", "-42"},
-		{"int with leading zeros", "[I:007]", CultureInt, "007", "[I:7]", "7"},
-		{"double", "[F:453.2]", CultureFloat, "453.2", "[F:453.2]", "453.2"},
-		{"negative double with exponent", "[F:-1.5E-07]", CultureFloat, "-1.5E-07", "[F:-1.5E-07]", "-1.5e-07"},
-		{"large double", "[F:1e20]", CultureFloat, "1e20", "[F:1E+20]", "1e+20"},
-		{"double below 1e15", "[F:123456789012345]", CultureFloat, "123456789012345", "[F:123456789012345]", "1.23456789012345e+14"},
-		{"NaN", "[F:NaN]", CultureFloat, "NaN", "[F:NaN]", "NaN"},
-		{"negative infinity", "[F:-Infinity]", CultureFloat, "-Infinity", "[F:-Infinity]", "-Inf"},
-		{"money", "[M:123.45]", CultureMoney, "123.45", "[M:123.45]", "123.45"},
-		{"money with trailing zeros", "[M:10.50]", CultureMoney, "10.50", "[M:10.5]", "10.5"},
-		{"datetime", "[DT:07/15/2022 00:00:00.0000000]", CultureDateTime, "07/15/2022 00:00:00.0000000", "[DT:07/15/2022 00:00:00.0000000]", "2022-07-15T00:00:00Z UTC"},
-		{"datetime without fraction", "[DT:11/09/2017 14:53:18]", CultureDateTime, "11/09/2017 14:53:18", "[DT:11/09/2017 14:53:18.0000000]", "2017-11-09T14:53:18Z UTC"},
-		{"datetime with 3 digits", "[DT:11/09/2017 14:53:18.125]", CultureDateTime, "11/09/2017 14:53:18.125", "[DT:11/09/2017 14:53:18.1250000]", "2017-11-09T14:53:18.125Z UTC"},
-		{"datetime MaxValue", "[DT:12/31/9999 23:59:59.9999999]", CultureDateTime, "12/31/9999 23:59:59.9999999", "[DT:12/31/9999 23:59:59.9999999]", "9999-12-31T23:59:59.9999999Z UTC"},
-		{"date", "[D:07/15/2022]", CultureDate, "07/15/2022", "[D:07/15/2022]", "2022-07-15T00:00:00Z UTC"},
-		{"leap day", "[D:02/29/2024]", CultureDate, "02/29/2024", "[D:02/29/2024]", "2024-02-29T00:00:00Z UTC"},
-		{"time of day", "[T:14:52]", CultureTime, "14:52", "[T:14:52]", "14h52m0s"},
-		{"time of day with seconds", "[T:14:52:07]", CultureTime, "14:52:07", "[T:14:52:07]", "14h52m7s"},
-		{"time of day, zero seconds", "[T:14:52:00]", CultureTime, "14:52:00", "[T:14:52]", "14h52m0s"},
-		{"timespan", "[TS:500]", CultureTimeSpan, "500", "[TS:500]", "8m20s"},
-		{"fractional timespan", "[TS:-1.250]", CultureTimeSpan, "-1.250", "[TS:-1.25]", "-1.25s"},
-		{"smallest timespan", "[TS:0.000000001]", CultureTimeSpan, "0.000000001", "[TS:0.000000001]", "1ns"},
-		{"binary", "[B:AQID]", CultureBinary, "AQID", "[B:AQID]", "010203"},
-		{"padded binary", "[B:AQ==]", CultureBinary, "AQ==", "[B:AQ==]", "01"},
-		{"empty binary", "[B:]", CultureBinary, "", "[B:]", ""},
-		{"int array", "[A:3,4,5]", CultureInts, "3,4,5", "[A:3,4,5]", "[3 4 5]"},
-		{"one-element int array", "[A:-1]", CultureInts, "-1", "[A:-1]", "[-1]"},
-		{"empty int array", "[A:]", CultureInts, "", "[A:]", "[]"},
-		{"plain text", "hello", CultureString, "hello", "hello", "hello"},
-		{"empty text", "", CultureString, "", "", ""},
-		{"lower-case moniker", "[i:1]", CultureString, "[i:1]", "[i:1]", "[i:1]"},
-		{"three-letter moniker", "[INT:1]", CultureString, "[INT:1]", "[INT:1]", "[INT:1]"},
-		{"unknown moniker", "[Q:1]", CultureString, "[Q:1]", "[Q:1]", "[Q:1]"},
-		{"no closing bracket", "[I:1", CultureString, "[I:1", "[I:1", "[I:1"},
-		{"trailing newline", "[I:1]\n", CultureString, "[I:1]\n", "[I:1]\n", "[I:1]\n"},
-		{"newline in payload", "[I:1\n2]", CultureString, "[I:1\n2]", "[I:1\n2]", "[I:1\n2]"},
+		{"int", "[I:123]", Int, "123", "[I:123]", "123"},
+		{"negative int", "[I:-42]", Int, "-42", "[I:-42]", "-42"},
+		{"int with leading zeros", "[I:007]", Int, "007", "[I:7]", "7"},
+		{"double", "[F:453.2]", Float, "453.2", "[F:453.2]", "453.2"},
+		{"negative double with exponent", "[F:-1.5E-07]", Float, "-1.5E-07", "[F:-1.5E-07]", "-1.5e-07"},
+		{"large double", "[F:1e20]", Float, "1e20", "[F:1E+20]", "1e+20"},
+		{"double below 1e15", "[F:123456789012345]", Float, "123456789012345", "[F:123456789012345]", "1.23456789012345e+14"},
+		{"NaN", "[F:NaN]", Float, "NaN", "[F:NaN]", "NaN"},
+		{"negative infinity", "[F:-Infinity]", Float, "-Infinity", "[F:-Infinity]", "-Inf"},
+		{"money", "[M:123.45]", Money, "123.45", "[M:123.45]", "123.45"},
+		{"money with trailing zeros", "[M:10.50]", Money, "10.50", "[M:10.5]", "10.5"},
+		{"datetime", "[DT:07/15/2022 00:00:00.0000000]", DateTime, "07/15/2022 00:00:00.0000000", "[DT:07/15/2022 00:00:00.0000000]", "2022-07-15T00:00:00Z UTC"},
+		{"datetime without fraction", "[DT:11/09/2017 14:53:18]", DateTime, "11/09/2017 14:53:18", "[DT:11/09/2017 14:53:18.0000000]", "2017-11-09T14:53:18Z UTC"},
+		{"datetime with 3 digits", "[DT:11/09/2017 14:53:18.125]", DateTime, "11/09/2017 14:53:18.125", "[DT:11/09/2017 14:53:18.1250000]", "2017-11-09T14:53:18.125Z UTC"},
+		{"datetime MaxValue", "[DT:12/31/9999 23:59:59.9999999]", DateTime, "12/31/9999 23:59:59.9999999", "[DT:12/31/9999 23:59:59.9999999]", "9999-12-31T23:59:59.9999999Z UTC"},
+		{"date", "[D:07/15/2022]", Date, "07/15/2022", "[D:07/15/2022]", "2022-07-15T00:00:00Z UTC"},
+		{"leap day", "[D:02/29/2024]", Date, "02/29/2024", "[D:02/29/2024]", "2024-02-29T00:00:00Z UTC"},
+		{"time of day", "[T:14:52]", TimeOfDay, "14:52", "[T:14:52]", "14h52m0s"},
+		{"time of day with seconds", "[T:14:52:07]", TimeOfDay, "14:52:07", "[T:14:52:07]", "14h52m7s"},
+		{"time of day, zero seconds", "[T:14:52:00]", TimeOfDay, "14:52:00", "[T:14:52]", "14h52m0s"},
+		{"timespan", "[TS:500]", TimeSpan, "500", "[TS:500]", "8m20s"},
+		{"fractional timespan", "[TS:-1.250]", TimeSpan, "-1.250", "[TS:-1.25]", "-1.25s"},
+		{"smallest timespan", "[TS:0.000000001]", TimeSpan, "0.000000001", "[TS:0.000000001]", "1ns"},
+		{"binary", "[B:AQID]", Binary, "AQID", "[B:AQID]", "010203"},
+		{"padded binary", "[B:AQ==]", Binary, "AQ==", "[B:AQ==]", "01"},
+		{"empty binary", "[B:]", Binary, "", "[B:]", ""},
+		{"int array", "[A:3,4,5]", Ints, "3,4,5", "[A:3,4,5]", "[3 4 5]"},
+		{"one-element int array", "[A:-1]", Ints, "-1", "[A:-1]", "[-1]"},
+		{"empty int array", "[A:]", Ints, "", "[A:]", "[]"},
+		{"plain text", "hello", String, "hello", "hello", "hello"},
+		{"empty text", "", String, "", "", ""},
+		{"lower-case moniker", "[i:1]", String, "[i:1]", "[i:1]", "[i:1]"},
+		{"three-letter moniker", "[INT:1]", String, "[INT:1]", "[INT:1]", "[INT:1]"},
+		{"unknown moniker", "[Q:1]", String, "[Q:1]", "[Q:1]", "[Q:1]"},
+		{"no closing bracket", "[I:1", String, "[I:1", "[I:1", "[I:1"},
+		{"trailing newline", "[I:1]\n", String, "[I:1]\n", "[I:1]\n", "[I:1]\n"},
+		{"newline in payload", "[I:1\n2]", String, "[I:1\n2]", "[I:1\n2]", "[I:1\n2]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := DecodeCultureValue(tc.in)
+			v, err := Decode(tc.in)
 			if err != nil {
-				t.Fatalf("DecodeCultureValue(%q): %v", tc.in, err)
+				t.Fatalf("Decode(%q): %v", tc.in, err)
 			}
 			if v.Kind != tc.kind || v.Raw != tc.raw {
 				t.Errorf("decoded %#v, want kind %q raw %q", v, tc.kind, tc.raw)
@@ -109,7 +108,7 @@ func TestDecodeCultureValueRoundTrip(t *testing.T) {
 			if got := v.String(); got != tc.in {
 				t.Errorf("String() = %q, want the input %q", got, tc.in)
 			}
-			enc, repr, err := cultureRoundTrip(v)
+			enc, repr, err := roundTrip(v)
 			if err != nil {
 				t.Fatalf("converting %q: %v", tc.in, err)
 			}
@@ -123,7 +122,7 @@ func TestDecodeCultureValueRoundTrip(t *testing.T) {
 	}
 }
 
-func TestDecodeCultureValueMalformed(t *testing.T) {
+func TestDecodeMalformed(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
@@ -164,12 +163,12 @@ func TestDecodeCultureValueMalformed(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := DecodeCultureValue(tc.in)
+			v, err := Decode(tc.in)
 			if !errors.Is(err, ErrBadConfigValue) {
-				t.Fatalf("DecodeCultureValue(%q) = %#v, %v; want an error wrapping ErrBadConfigValue", tc.in, v, err)
+				t.Fatalf("Decode(%q) = %#v, %v; want an error wrapping ErrBadConfigValue", tc.in, v, err)
 			}
-			if v != (CultureValue{}) {
-				t.Errorf("failed decode returned %#v, want the zero CultureValue", v)
+			if v != (Value{}) {
+				t.Errorf("failed decode returned %#v, want the zero Value", v)
 			}
 		})
 	}
@@ -242,11 +241,11 @@ func TestConfigValueKinds(t *testing.T) {
 	tests := []struct {
 		name string
 		key  string
-		get  func(CultureValue) (time.Duration, error)
+		get  func(Value) (time.Duration, error)
 		want time.Duration
 	}{
-		{"time of day", "Opens", CultureValue.TimeOfDay, 8*time.Hour + 30*time.Minute},
-		{"timespan", "Timeout", CultureValue.Duration, 90 * time.Second},
+		{"time of day", "Opens", Value.TimeOfDay, 8*time.Hour + 30*time.Minute},
+		{"timespan", "Timeout", Value.Duration, 90 * time.Second},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -330,7 +329,7 @@ func TestConfigErrorsHideValue(t *testing.T) {
 	}
 }
 
-func TestCultureEncoders(t *testing.T) {
+func TestEncoders(t *testing.T) {
 	tests := []struct {
 		name string
 		got  string
@@ -368,66 +367,14 @@ func TestCultureEncoders(t *testing.T) {
 			if tc.got != tc.want {
 				t.Errorf("got %q, want %q", tc.got, tc.want)
 			}
-			if _, err := DecodeCultureValue(tc.got); err != nil {
-				t.Errorf("DecodeCultureValue(%q): %v", tc.got, err)
+			if _, err := Decode(tc.got); err != nil {
+				t.Errorf("Decode(%q): %v", tc.got, err)
 			}
 		})
 	}
 }
 
-func TestStripSuperOfficeKeys(t *testing.T) {
-	tests := []struct {
-		name string
-		in   map[string]string
-		want map[string]string
-	}{
-		{"nil", nil, nil},
-		{"empty", map[string]string{}, map[string]string{}},
-		{"prepended keys removed", map[string]string{
-			"ApplicationId":     "app",
-			"QuoteConnectorUrl": "https://erp.example/quote",
-			"SharedSecret":      "s3cr3t",
-			"ErpUser":           "sales",
-		}, map[string]string{"ErpUser": "sales"}},
-		{"any case", map[string]string{
-			"sharedsecret":      "s3cr3t",
-			"SHAREDSECRET":      "s3cr3t",
-			"applicationID":     "app",
-			"quoteconnectorurl": "u",
-			"SharedSecretHint":  "kept",
-		}, map[string]string{"SharedSecretHint": "kept"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			before := maps.Clone(tc.in)
-			got := StripSuperOfficeKeys(tc.in)
-			if (got == nil) != (tc.want == nil) || !maps.Equal(got, tc.want) {
-				t.Errorf("got %v, want %v", got, tc.want)
-			}
-			if !maps.Equal(tc.in, before) {
-				t.Errorf("input changed to %v, was %v", tc.in, before)
-			}
-			if got != nil {
-				got["Added"] = "x"
-				if _, ok := tc.in["Added"]; ok {
-					t.Errorf("result shares storage with the input")
-				}
-			}
-		})
-	}
-}
-
-func TestStripSuperOfficeKeysIgnoresChangedList(t *testing.T) {
-	saved := SuperOfficeConfigKeys
-	t.Cleanup(func() { SuperOfficeConfigKeys = saved })
-	SuperOfficeConfigKeys = nil
-	got := StripSuperOfficeKeys(map[string]string{"SharedSecret": "s3cr3t"})
-	if len(got) != 0 {
-		t.Errorf("got %v, want the SharedSecret removed", got)
-	}
-}
-
-func FuzzDecodeCultureValue(f *testing.F) {
+func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		"[I:123]", "[I:0]", "[I:1]", "[F:453.2]", "[F:-1.5E-07]", "[F:NaN]",
 		"[M:123.45]", "[DT:07/15/2022 00:00:00.0000000]", "[DT:07/15/2022 14:52:18]",
@@ -438,25 +385,25 @@ func FuzzDecodeCultureValue(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, err := DecodeCultureValue(s)
+		v, err := Decode(s)
 		if err != nil {
 			if !errors.Is(err, ErrBadConfigValue) {
-				t.Fatalf("DecodeCultureValue(%q): error %v does not wrap ErrBadConfigValue", s, err)
+				t.Fatalf("Decode(%q): error %v does not wrap ErrBadConfigValue", s, err)
 			}
 			return
 		}
-		enc, repr, err := cultureRoundTrip(v)
+		enc, repr, err := roundTrip(v)
 		if err != nil {
-			t.Fatalf("DecodeCultureValue(%q) = %#v, but converting it fails: %v", s, v, err)
+			t.Fatalf("Decode(%q) = %#v, but converting it fails: %v", s, v, err)
 		}
-		v2, err := DecodeCultureValue(enc)
+		v2, err := Decode(enc)
 		if err != nil {
 			t.Fatalf("re-encoded %q as %q, which does not decode: %v", s, enc, err)
 		}
 		if v2.Kind != v.Kind {
 			t.Fatalf("re-encoded %q as %q of kind %q, want kind %q", s, enc, v2.Kind, v.Kind)
 		}
-		_, repr2, err := cultureRoundTrip(v2)
+		_, repr2, err := roundTrip(v2)
 		if err != nil || repr2 != repr {
 			t.Fatalf("%q decodes to %s but its re-encoding %q decodes to %s (%v)", s, repr, enc, repr2, err)
 		}
