@@ -123,7 +123,7 @@ func secretsOf(ctx context.Context, s *sqlite.Store, tenantID string) ([]tenancy
 	return secrets, nil
 }
 
-// adminFailure turns an error of auth.Admin into a message for people.
+// adminFailure turns an error of the tenancy service into a message for people.
 func adminFailure(err error, tenantID string, old tenancy.Secret) error {
 	switch {
 	case errors.Is(err, tenancy.ErrBadOverlap):

@@ -51,7 +51,7 @@ const adminKeyByHashQuery = `SELECT ` + adminKeyCols + ` FROM admin_keys a WHERE
 // CreateAdminKey stores k and returns its id, together with its audit event (kind
 // adminkey.created, credential k.Display, no tenant, unless ev says otherwise). A zero
 // CreatedAt is the store's clock; ID, RevokedAt and LastUsed are ignored. The scopes are
-// stored as given: checking them is the caller's business (auth.Admin does), but a key
+// stored as given: checking them is the caller's business (tenancy.Service does), but a key
 // needs at least one. It fails with tenancy.ErrConflict when a key with the same hash
 // exists, with a plain error when k has no hash or no scopes.
 func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenancy.AuditEvent) (int64, error) {
