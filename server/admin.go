@@ -18,22 +18,24 @@ import (
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // AdminAuthenticator checks admin API keys and issues support tokens (server/auth's Service).
 type AdminAuthenticator interface {
 	// AuthenticateAdmin returns the admin key of the request if it carries scope need.
-	AuthenticateAdmin(r *http.Request, need auth.Scope) (auth.AdminKey, error)
+	AuthenticateAdmin(r *http.Request, need tenancy.Scope) (tenancy.AdminKey, error)
 	// SupportToken issues a short-lived access token acting for a tenant, recording the key.
-	SupportToken(ctx context.Context, key auth.AdminKey, tenantID string, ttl time.Duration, remoteAddr string) (*model.AccessTokenResponse, error)
+	SupportToken(ctx context.Context, key tenancy.AdminKey, tenantID string, ttl time.Duration, remoteAddr string) (*model.AccessTokenResponse, error)
 }
 
 // NewAdmin returns the handler of the admin API under /admin/v1: tenants, user mappings,
 // shared secrets, tokens, the audit log and support access, for operations people and
 // their tools. It is meant for its own listener (app's --admin-addr), away from the
 // address SuperOffice calls, and is protected by scoped admin API keys — never by tenant
-// credentials. It uses the same store and auth.Admin as the quotekit CLI.
-func NewAdmin(keys AdminAuthenticator, store auth.AdminStore, admin *auth.Admin, opts ...Option) http.Handler {
+// credentials. It reads the store and makes every change through the tenancy Service,
+// as the quotekit CLI does.
+func NewAdmin(keys AdminAuthenticator, store tenancy.AdminStore, admin *tenancy.Service, opts ...Option) http.Handler {
 	cfg := config{logger: slog.New(slog.DiscardHandler), bodyLimit: TokenBodyLimit}
 	for _, o := range opts {
 		o(&cfg)
@@ -42,7 +44,7 @@ func NewAdmin(keys AdminAuthenticator, store auth.AdminStore, admin *auth.Admin,
 
 	a := &adminAPI{keys: keys, store: store, admin: admin}
 	g := e.Group("/admin/v1")
-	route := func(method, path string, scope auth.Scope, h func(echo.Context, auth.AdminKey) error) {
+	route := func(method, path string, scope tenancy.Scope, h func(echo.Context, tenancy.AdminKey) error) {
 		g.Add(method, path, func(c echo.Context) error {
 			key, err := keys.AuthenticateAdmin(c.Request(), scope)
 			if err != nil {
@@ -51,29 +53,29 @@ func NewAdmin(keys AdminAuthenticator, store auth.AdminStore, admin *auth.Admin,
 			return h(c, key)
 		})
 	}
-	route(http.MethodGet, "/tenants", auth.ScopeTenantsRead, a.listTenants)
-	route(http.MethodPost, "/tenants", auth.ScopeTenantsWrite, a.addTenant)
-	route(http.MethodGet, "/tenants/:id", auth.ScopeTenantsRead, a.showTenant)
-	route(http.MethodPatch, "/tenants/:id", auth.ScopeTenantsWrite, a.updateTenant)
-	route(http.MethodPost, "/tenants/:id/disable", auth.ScopeTenantsWrite, a.setEnabled(false))
-	route(http.MethodPost, "/tenants/:id/enable", auth.ScopeTenantsWrite, a.setEnabled(true))
-	route(http.MethodPut, "/tenants/:id/users", auth.ScopeTenantsWrite, a.mapUser)
-	route(http.MethodDelete, "/tenants/:id/users", auth.ScopeTenantsWrite, a.unmapUser)
-	route(http.MethodGet, "/tenants/:id/secrets", auth.ScopeTenantsRead, a.listSecrets)
-	route(http.MethodPost, "/tenants/:id/secrets", auth.ScopeSecretsWrite, a.createSecret)
-	route(http.MethodPost, "/tenants/:id/secrets/:sid/roll", auth.ScopeSecretsWrite, a.rollSecret)
-	route(http.MethodPost, "/tenants/:id/secrets/:sid/revoke", auth.ScopeSecretsWrite, a.revokeSecret)
-	route(http.MethodGet, "/tenants/:id/tokens", auth.ScopeTenantsRead, a.listTokens)
-	route(http.MethodPost, "/tenants/:id/tokens/revoke", auth.ScopeTokensWrite, a.revokeTokens)
-	route(http.MethodGet, "/tenants/:id/audit", auth.ScopeAuditRead, a.audit)
-	route(http.MethodPost, "/tenants/:id/support-token", auth.ScopeSupport, a.supportToken)
+	route(http.MethodGet, "/tenants", tenancy.ScopeTenantsRead, a.listTenants)
+	route(http.MethodPost, "/tenants", tenancy.ScopeTenantsWrite, a.addTenant)
+	route(http.MethodGet, "/tenants/:id", tenancy.ScopeTenantsRead, a.showTenant)
+	route(http.MethodPatch, "/tenants/:id", tenancy.ScopeTenantsWrite, a.updateTenant)
+	route(http.MethodPost, "/tenants/:id/disable", tenancy.ScopeTenantsWrite, a.setEnabled(false))
+	route(http.MethodPost, "/tenants/:id/enable", tenancy.ScopeTenantsWrite, a.setEnabled(true))
+	route(http.MethodPut, "/tenants/:id/users", tenancy.ScopeTenantsWrite, a.mapUser)
+	route(http.MethodDelete, "/tenants/:id/users", tenancy.ScopeTenantsWrite, a.unmapUser)
+	route(http.MethodGet, "/tenants/:id/secrets", tenancy.ScopeTenantsRead, a.listSecrets)
+	route(http.MethodPost, "/tenants/:id/secrets", tenancy.ScopeSecretsWrite, a.createSecret)
+	route(http.MethodPost, "/tenants/:id/secrets/:sid/roll", tenancy.ScopeSecretsWrite, a.rollSecret)
+	route(http.MethodPost, "/tenants/:id/secrets/:sid/revoke", tenancy.ScopeSecretsWrite, a.revokeSecret)
+	route(http.MethodGet, "/tenants/:id/tokens", tenancy.ScopeTenantsRead, a.listTokens)
+	route(http.MethodPost, "/tenants/:id/tokens/revoke", tenancy.ScopeTokensWrite, a.revokeTokens)
+	route(http.MethodGet, "/tenants/:id/audit", tenancy.ScopeAuditRead, a.audit)
+	route(http.MethodPost, "/tenants/:id/support-token", tenancy.ScopeSupport, a.supportToken)
 	return e
 }
 
 type adminAPI struct {
 	keys  AdminAuthenticator
-	store auth.AdminStore
-	admin *auth.Admin
+	store tenancy.AdminStore
+	admin *tenancy.Service
 }
 
 // adminError is an admin API answer other than 2xx. Unlike the NetServer-facing routes,
@@ -94,24 +96,26 @@ func badRequest(format string, a ...any) error {
 // storeError turns the store's and auth's errors into admin answers.
 func storeError(err error, what string) error {
 	switch {
-	case errors.Is(err, auth.ErrNotFound):
+	case errors.Is(err, tenancy.ErrNotFound):
 		return &adminError{http.StatusNotFound, "not-found", what + " not found"}
-	case errors.Is(err, auth.ErrConflict):
+	case errors.Is(err, tenancy.ErrConflict):
 		return &adminError{http.StatusConflict, "conflict", what + " is in a state that does not allow this"}
-	case errors.Is(err, auth.ErrLimit):
+	case errors.Is(err, tenancy.ErrLimit):
 		return &adminError{http.StatusConflict, "limit", "the tenant has the most active secrets allowed: revoke or roll one"}
-	case errors.Is(err, auth.ErrBadOverlap):
-		return badRequest("%v", auth.ErrBadOverlap)
+	case errors.Is(err, tenancy.ErrBadOverlap):
+		return badRequest("%v", tenancy.ErrBadOverlap)
+	case errors.Is(err, tenancy.ErrInvalid):
+		return badRequest("%v", err)
 	}
 	return err
 }
 
-func actor(key auth.AdminKey) string { return auth.AdminKeyActor(key.ID) }
+func actor(key tenancy.AdminKey) string { return tenancy.AdminKeyActor(key.ID) }
 
 // tenantParam reads and checks the :id of the path.
 func tenantParam(c echo.Context) (string, error) {
 	id := c.Param("id")
-	if !auth.TenantPattern.MatchString(id) {
+	if !tenancy.TenantPattern.MatchString(id) {
 		return "", badRequest("a tenant id is Cust followed by 1 to 10 digits")
 	}
 	return id, nil
@@ -182,7 +186,7 @@ type tenantView struct {
 	UpdatedAt        time.Time         `json:"updated_at"`
 }
 
-func viewTenant(t auth.Tenant) tenantView {
+func viewTenant(t tenancy.Tenant) tenantView {
 	v := tenantView{ID: t.ID, Name: t.Name, Environment: string(t.Environment), AppIDs: t.AppIDs,
 		Enabled: t.Enabled, Config: t.Config, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 	if v.AppIDs == nil {
@@ -195,7 +199,7 @@ func viewTenant(t auth.Tenant) tenantView {
 	return v
 }
 
-func (a *adminAPI) listTenants(c echo.Context, _ auth.AdminKey) error {
+func (a *adminAPI) listTenants(c echo.Context, _ tenancy.AdminKey) error {
 	ts, err := a.store.ListTenants(c.Request().Context())
 	if err != nil {
 		return err
@@ -223,12 +227,12 @@ func environment(s string) (connector.Environment, error) {
 	return "", badRequest("environment is test or live")
 }
 
-func (a *adminAPI) addTenant(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) addTenant(c echo.Context, key tenancy.AdminKey) error {
 	var in tenantInput
 	if err := a.readJSON(c, &in); err != nil {
 		return err
 	}
-	if !auth.TenantPattern.MatchString(in.ID) {
+	if !tenancy.TenantPattern.MatchString(in.ID) {
 		return badRequest("a tenant id is Cust followed by 1 to 10 digits")
 	}
 	if in.Name == nil || strings.TrimSpace(*in.Name) == "" || in.Environment == nil {
@@ -238,22 +242,19 @@ func (a *adminAPI) addTenant(c echo.Context, key auth.AdminKey) error {
 	if err != nil {
 		return err
 	}
-	t := auth.Tenant{ID: in.ID, Name: *in.Name, Environment: env, Enabled: true, Config: in.Config}
+	t := tenancy.Tenant{ID: in.ID, Name: *in.Name, Environment: env, Enabled: true, Config: in.Config}
 	if in.AppIDs != nil {
 		t.AppIDs = *in.AppIDs
 	}
 	ctx := c.Request().Context()
-	if err := a.store.CreateTenant(ctx, t, auth.AuditEvent{TenantID: t.ID, Kind: "tenant.created", Actor: actor(key)}); err != nil {
-		return storeError(err, "tenant "+t.ID)
-	}
-	stored, err := a.store.Tenant(ctx, t.ID)
+	stored, err := a.admin.AddTenant(ctx, t, actor(key))
 	if err != nil {
-		return err
+		return storeError(err, "tenant "+t.ID)
 	}
 	return c.JSON(http.StatusCreated, viewTenant(stored))
 }
 
-func (a *adminAPI) showTenant(c echo.Context, _ auth.AdminKey) error {
+func (a *adminAPI) showTenant(c echo.Context, _ tenancy.AdminKey) error {
 	id, err := tenantParam(c)
 	if err != nil {
 		return err
@@ -277,7 +278,7 @@ func (a *adminAPI) showTenant(c echo.Context, _ auth.AdminKey) error {
 	}{viewTenant(t), users})
 }
 
-func (a *adminAPI) updateTenant(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) updateTenant(c echo.Context, key tenancy.AdminKey) error {
 	id, err := tenantParam(c)
 	if err != nil {
 		return err
@@ -289,51 +290,41 @@ func (a *adminAPI) updateTenant(c echo.Context, key auth.AdminKey) error {
 	if in.ID != "" && in.ID != id {
 		return badRequest("a tenant's id cannot change")
 	}
-	ctx := c.Request().Context()
-	t, err := a.store.Tenant(ctx, id)
-	if err != nil {
-		return storeError(err, "tenant "+id)
-	}
-	if in.Name != nil {
-		t.Name = *in.Name
-	}
+	var env connector.Environment
 	if in.Environment != nil {
-		if t.Environment, err = environment(*in.Environment); err != nil {
+		if env, err = environment(*in.Environment); err != nil {
 			return err
 		}
 	}
-	if in.AppIDs != nil {
-		t.AppIDs = *in.AppIDs
-	}
-	if in.Config != nil {
-		t.Config = in.Config
-	}
-	if err := a.store.UpdateTenant(ctx, t, auth.AuditEvent{TenantID: id, Kind: "tenant.updated", Actor: actor(key)}); err != nil {
+	t, _, err := a.admin.UpdateTenant(c.Request().Context(), id, func(t *tenancy.Tenant) {
+		if in.Name != nil {
+			t.Name = *in.Name
+		}
+		if in.Environment != nil {
+			t.Environment = env
+		}
+		if in.AppIDs != nil {
+			t.AppIDs = *in.AppIDs
+		}
+		if in.Config != nil {
+			t.Config = in.Config
+		}
+	}, actor(key))
+	if err != nil {
 		return storeError(err, "tenant "+id)
-	}
-	if t, err = a.store.Tenant(ctx, id); err != nil {
-		return err
 	}
 	return c.JSON(http.StatusOK, viewTenant(t))
 }
 
-func (a *adminAPI) setEnabled(enabled bool) func(echo.Context, auth.AdminKey) error {
-	kind := "tenant.disabled"
-	if enabled {
-		kind = "tenant.enabled"
-	}
-	return func(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) setEnabled(enabled bool) func(echo.Context, tenancy.AdminKey) error {
+	return func(c echo.Context, key tenancy.AdminKey) error {
 		id, err := tenantParam(c)
 		if err != nil {
 			return err
 		}
-		ctx := c.Request().Context()
-		if err := a.store.SetTenantEnabled(ctx, id, enabled, time.Now(), auth.AuditEvent{TenantID: id, Kind: kind, Actor: actor(key)}); err != nil {
-			return storeError(err, "tenant "+id)
-		}
-		t, err := a.store.Tenant(ctx, id)
+		t, err := a.admin.SetTenantEnabled(c.Request().Context(), id, enabled, "", actor(key))
 		if err != nil {
-			return err
+			return storeError(err, "tenant "+id)
 		}
 		return c.JSON(http.StatusOK, viewTenant(t))
 	}
@@ -345,7 +336,7 @@ type userMapping struct {
 	ERPUser     string `json:"erp_user"`
 }
 
-func (a *adminAPI) mapUser(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) mapUser(c echo.Context, key tenancy.AdminKey) error {
 	id, err := a.knownTenant(c)
 	if err != nil {
 		return err
@@ -357,17 +348,13 @@ func (a *adminAPI) mapUser(c echo.Context, key auth.AdminKey) error {
 	if (in.AssociateID == 0 && in.Email == "") || in.ERPUser == "" {
 		return badRequest("give associate_id or email, and erp_user")
 	}
-	ctx := c.Request().Context()
-	if err := a.store.SetUserMapping(ctx, auth.UserMapping{TenantID: id, AssociateID: in.AssociateID, Email: in.Email, ERPUser: in.ERPUser}); err != nil {
+	if _, err := a.admin.MapUser(c.Request().Context(), tenancy.UserMapping{TenantID: id, AssociateID: in.AssociateID, Email: in.Email, ERPUser: in.ERPUser}, actor(key)); err != nil {
 		return storeError(err, "tenant "+id)
-	}
-	if err := a.store.Audit(ctx, auth.AuditEvent{TenantID: id, Kind: "user.mapped", Actor: actor(key)}); err != nil {
-		return err
 	}
 	return c.JSON(http.StatusOK, in)
 }
 
-func (a *adminAPI) unmapUser(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) unmapUser(c echo.Context, key tenancy.AdminKey) error {
 	id, err := tenantParam(c)
 	if err != nil {
 		return err
@@ -382,12 +369,8 @@ func (a *adminAPI) unmapUser(c echo.Context, key auth.AdminKey) error {
 	if in.AssociateID == 0 && in.Email == "" {
 		return badRequest("give associate_id or email")
 	}
-	ctx := c.Request().Context()
-	if err := a.store.DeleteUserMapping(ctx, auth.UserMapping{TenantID: id, AssociateID: in.AssociateID, Email: in.Email}); err != nil {
+	if err := a.admin.UnmapUser(c.Request().Context(), tenancy.UserMapping{TenantID: id, AssociateID: in.AssociateID, Email: in.Email}, actor(key)); err != nil {
 		return storeError(err, "the mapping")
-	}
-	if err := a.store.Audit(ctx, auth.AuditEvent{TenantID: id, Kind: "user.unmapped", Actor: actor(key)}); err != nil {
-		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
@@ -414,7 +397,7 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func viewSecret(s auth.Secret) secretView {
+func viewSecret(s tenancy.Secret) secretView {
 	return secretView{ID: s.ID, Display: s.Display, Last4: s.Last4, Mode: string(s.Mode), CreatedAt: s.CreatedAt,
 		ExpiresAt: timePtr(s.ExpiresAt), RevokedAt: timePtr(s.RevokedAt), LastUsedAt: timePtr(s.LastUsedAt), RolledFrom: s.RolledFrom}
 }
@@ -425,7 +408,7 @@ func noStore(c echo.Context) {
 	c.Response().Header().Set("Pragma", "no-cache")
 }
 
-func (a *adminAPI) listSecrets(c echo.Context, _ auth.AdminKey) error {
+func (a *adminAPI) listSecrets(c echo.Context, _ tenancy.AdminKey) error {
 	id, err := a.knownTenant(c)
 	if err != nil {
 		return err
@@ -442,7 +425,7 @@ func (a *adminAPI) listSecrets(c echo.Context, _ auth.AdminKey) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func (a *adminAPI) createSecret(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) createSecret(c echo.Context, key tenancy.AdminKey) error {
 	id, err := tenantParam(c)
 	if err != nil {
 		return err
@@ -465,7 +448,7 @@ func secretParam(c echo.Context) (int64, error) {
 	return n, nil
 }
 
-func (a *adminAPI) rollSecret(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) rollSecret(c echo.Context, key tenancy.AdminKey) error {
 	id, err := tenantParam(c)
 	if err != nil {
 		return err
@@ -493,7 +476,7 @@ func (a *adminAPI) rollSecret(c echo.Context, key auth.AdminKey) error {
 	return c.JSON(http.StatusCreated, v)
 }
 
-func (a *adminAPI) revokeSecret(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) revokeSecret(c echo.Context, key tenancy.AdminKey) error {
 	id, err := tenantParam(c)
 	if err != nil {
 		return err
@@ -519,7 +502,7 @@ type tokenView struct {
 	ExpiresAt   time.Time `json:"expires_at"`
 }
 
-func (a *adminAPI) listTokens(c echo.Context, _ auth.AdminKey) error {
+func (a *adminAPI) listTokens(c echo.Context, _ tenancy.AdminKey) error {
 	id, err := a.knownTenant(c)
 	if err != nil {
 		return err
@@ -537,7 +520,7 @@ func (a *adminAPI) listTokens(c echo.Context, _ auth.AdminKey) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func (a *adminAPI) revokeTokens(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) revokeTokens(c echo.Context, key tenancy.AdminKey) error {
 	id, err := a.knownTenant(c)
 	if err != nil {
 		return err
@@ -548,8 +531,7 @@ func (a *adminAPI) revokeTokens(c echo.Context, key auth.AdminKey) error {
 	if err := a.readOptionalJSON(c, &in); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	n, err := a.store.RevokeTokens(ctx, id, in.AssociateID, time.Now(), auth.AuditEvent{TenantID: id, Kind: "tokens.revoked", Actor: actor(key)})
+	n, err := a.admin.RevokeTokens(c.Request().Context(), id, in.AssociateID, "", actor(key))
 	if err != nil {
 		return storeError(err, "tenant "+id)
 	}
@@ -567,12 +549,15 @@ type auditView struct {
 	RemoteAddr string    `json:"remote_addr,omitempty"`
 }
 
-func (a *adminAPI) audit(c echo.Context, _ auth.AdminKey) error {
+func (a *adminAPI) audit(c echo.Context, _ tenancy.AdminKey) error {
 	id, err := tenantParam(c)
 	if err != nil {
 		return err
 	}
-	f := auth.AuditFilter{TenantID: id, Kinds: c.QueryParams()["kind"]}
+	f := tenancy.AuditFilter{TenantID: id}
+	for _, k := range c.QueryParams()["kind"] {
+		f.Kinds = append(f.Kinds, tenancy.EventKind(k))
+	}
 	for name, dst := range map[string]*time.Time{"since": &f.Since, "until": &f.Until} {
 		if v := c.QueryParam(name); v != "" {
 			if *dst, err = time.Parse(time.RFC3339, v); err != nil {
@@ -591,12 +576,12 @@ func (a *adminAPI) audit(c echo.Context, _ auth.AdminKey) error {
 	}
 	out := make([]auditView, 0, len(events))
 	for _, ev := range events {
-		out = append(out, auditView{At: ev.At, Kind: ev.Kind, Reason: ev.Reason, Actor: ev.Actor, Credential: ev.Credential, RemoteAddr: ev.RemoteAddr})
+		out = append(out, auditView{At: ev.At, Kind: string(ev.Kind), Reason: ev.Reason, Actor: ev.Actor, Credential: ev.Credential, RemoteAddr: ev.RemoteAddr})
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-func (a *adminAPI) supportToken(c echo.Context, key auth.AdminKey) error {
+func (a *adminAPI) supportToken(c echo.Context, key tenancy.AdminKey) error {
 	id, err := tenantParam(c)
 	if err != nil {
 		return err

@@ -16,12 +16,13 @@ import (
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // adminEnv is the admin API on a real store, with one admin key per scope.
 type adminEnv struct {
 	base  string
-	keys  map[auth.Scope]string
+	keys  map[tenancy.Scope]string
 	store *sqlite.Store
 	svc   *auth.Service
 }
@@ -35,12 +36,12 @@ func newAdminEnv(t *testing.T) *adminEnv {
 	}
 	t.Cleanup(func() { store.Close() })
 	svc := auth.NewService(store, auth.WithAdminKeys(store))
-	admin := auth.NewAdmin(store, nil, nil)
+	admin := tenancy.NewService(store)
 	srv := httptest.NewServer(server.NewAdmin(svc, store, admin))
 	t.Cleanup(srv.Close)
-	e := &adminEnv{base: srv.URL + "/admin/v1", keys: map[auth.Scope]string{}, store: store, svc: svc}
-	for _, s := range auth.AllScopes {
-		plain, _, err := admin.CreateAdminKey(ctx, "key for "+string(s), []auth.Scope{s}, connector.EnvironmentTest, "test")
+	e := &adminEnv{base: srv.URL + "/admin/v1", keys: map[tenancy.Scope]string{}, store: store, svc: svc}
+	for _, s := range tenancy.AllScopes {
+		plain, _, err := admin.CreateAdminKey(ctx, "key for "+string(s), []tenancy.Scope{s}, connector.EnvironmentTest, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,40 +84,40 @@ func TestAdminRoutesAndScopes(t *testing.T) {
 	e := newAdminEnv(t)
 	ctx := context.Background()
 	for _, id := range []string{"Cust100", "Cust300"} {
-		if err := e.store.CreateTenant(ctx, auth.Tenant{ID: id, Name: id, Environment: connector.EnvironmentTest, Enabled: true},
-			auth.AuditEvent{TenantID: id, Kind: "tenant.created"}); err != nil {
+		if err := e.store.CreateTenant(ctx, tenancy.Tenant{ID: id, Name: id, Environment: connector.EnvironmentTest, Enabled: true},
+			tenancy.AuditEvent{TenantID: id, Kind: "tenant.created"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	admin := auth.NewAdmin(e.store, nil, nil)
+	admin := tenancy.NewService(e.store)
 	_, toRoll, _ := admin.CreateSecret(ctx, "Cust100", "test")
 	_, toRevoke, _ := admin.CreateSecret(ctx, "Cust100", "test")
 
 	routes := []struct {
 		method, path, body string
-		scope              auth.Scope
+		scope              tenancy.Scope
 		status             int
 	}{
-		{"GET", "/tenants", "", auth.ScopeTenantsRead, 200},
-		{"POST", "/tenants", `{"id":"Cust200","name":"Nord AS","environment":"live","app_ids":["app-1"]}`, auth.ScopeTenantsWrite, 201},
-		{"GET", "/tenants/Cust100", "", auth.ScopeTenantsRead, 200},
-		{"PATCH", "/tenants/Cust100", `{"name":"Fjord AS"}`, auth.ScopeTenantsWrite, 200},
-		{"POST", "/tenants/Cust300/disable", "", auth.ScopeTenantsWrite, 200},
-		{"POST", "/tenants/Cust300/enable", "", auth.ScopeTenantsWrite, 200},
-		{"PUT", "/tenants/Cust100/users", `{"associate_id":12,"erp_user":"ONY"}`, auth.ScopeTenantsWrite, 200},
-		{"DELETE", "/tenants/Cust100/users", `{"associate_id":12}`, auth.ScopeTenantsWrite, 204},
-		{"GET", "/tenants/Cust100/secrets", "", auth.ScopeTenantsRead, 200},
-		{"POST", "/tenants/Cust100/secrets/" + strconv.FormatInt(toRevoke.ID, 10) + "/revoke", "", auth.ScopeSecretsWrite, 204},
-		{"POST", "/tenants/Cust100/secrets", "", auth.ScopeSecretsWrite, 201},
-		{"POST", "/tenants/Cust100/secrets/" + strconv.FormatInt(toRoll.ID, 10) + "/roll", `{"expire_old_in_seconds":3600}`, auth.ScopeSecretsWrite, 201},
-		{"GET", "/tenants/Cust100/tokens", "", auth.ScopeTenantsRead, 200},
-		{"POST", "/tenants/Cust100/tokens/revoke", "", auth.ScopeTokensWrite, 200},
-		{"GET", "/tenants/Cust100/audit?kind=secret.created&limit=10", "", auth.ScopeAuditRead, 200},
-		{"POST", "/tenants/Cust100/support-token", `{"ttl_seconds":600}`, auth.ScopeSupport, 201},
+		{"GET", "/tenants", "", tenancy.ScopeTenantsRead, 200},
+		{"POST", "/tenants", `{"id":"Cust200","name":"Nord AS","environment":"live","app_ids":["app-1"]}`, tenancy.ScopeTenantsWrite, 201},
+		{"GET", "/tenants/Cust100", "", tenancy.ScopeTenantsRead, 200},
+		{"PATCH", "/tenants/Cust100", `{"name":"Fjord AS"}`, tenancy.ScopeTenantsWrite, 200},
+		{"POST", "/tenants/Cust300/disable", "", tenancy.ScopeTenantsWrite, 200},
+		{"POST", "/tenants/Cust300/enable", "", tenancy.ScopeTenantsWrite, 200},
+		{"PUT", "/tenants/Cust100/users", `{"associate_id":12,"erp_user":"ONY"}`, tenancy.ScopeTenantsWrite, 200},
+		{"DELETE", "/tenants/Cust100/users", `{"associate_id":12}`, tenancy.ScopeTenantsWrite, 204},
+		{"GET", "/tenants/Cust100/secrets", "", tenancy.ScopeTenantsRead, 200},
+		{"POST", "/tenants/Cust100/secrets/" + strconv.FormatInt(toRevoke.ID, 10) + "/revoke", "", tenancy.ScopeSecretsWrite, 204},
+		{"POST", "/tenants/Cust100/secrets", "", tenancy.ScopeSecretsWrite, 201},
+		{"POST", "/tenants/Cust100/secrets/" + strconv.FormatInt(toRoll.ID, 10) + "/roll", `{"expire_old_in_seconds":3600}`, tenancy.ScopeSecretsWrite, 201},
+		{"GET", "/tenants/Cust100/tokens", "", tenancy.ScopeTenantsRead, 200},
+		{"POST", "/tenants/Cust100/tokens/revoke", "", tenancy.ScopeTokensWrite, 200},
+		{"GET", "/tenants/Cust100/audit?kind=secret.created&limit=10", "", tenancy.ScopeAuditRead, 200},
+		{"POST", "/tenants/Cust100/support-token", `{"ttl_seconds":600}`, tenancy.ScopeSupport, 201},
 	}
 	for _, rt := range routes {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
-			for _, scope := range auth.AllScopes {
+			for _, scope := range tenancy.AllScopes {
 				if scope == rt.scope {
 					continue
 				}
@@ -136,11 +137,11 @@ func TestAdminRoutesAndScopes(t *testing.T) {
 func TestAdminRefusesTenantCredentials(t *testing.T) {
 	e := newAdminEnv(t)
 	ctx := context.Background()
-	if err := e.store.CreateTenant(ctx, auth.Tenant{ID: "Cust100", Name: "x", Environment: connector.EnvironmentTest, Enabled: true},
-		auth.AuditEvent{TenantID: "Cust100", Kind: "tenant.created"}); err != nil {
+	if err := e.store.CreateTenant(ctx, tenancy.Tenant{ID: "Cust100", Name: "x", Environment: connector.EnvironmentTest, Enabled: true},
+		tenancy.AuditEvent{TenantID: "Cust100", Kind: "tenant.created"}); err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := auth.NewAdmin(e.store, nil, nil).CreateSecret(ctx, "Cust100", "test")
+	secret, _, err := tenancy.NewService(e.store).CreateSecret(ctx, "Cust100", "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestAdminRefusesTenantCredentials(t *testing.T) {
 	}
 
 	// A support token works on operations as the tenant, and never opens the admin API.
-	status, _, body := e.call(t, "POST", "/tenants/Cust100/support-token", "", "Authorization", "Bearer "+e.keys[auth.ScopeSupport])
+	status, _, body := e.call(t, "POST", "/tenants/Cust100/support-token", "", "Authorization", "Bearer "+e.keys[tenancy.ScopeSupport])
 	var support struct {
 		AccessToken string `json:"access_token"`
 		ExpiresIn   int64  `json:"expires_in"`
@@ -183,7 +184,7 @@ func TestAdminRefusesTenantCredentials(t *testing.T) {
 	if status, _, _ := e.call(t, "GET", "/tenants", "", "Authorization", "Bearer "+support.AccessToken); status != 401 {
 		t.Errorf("support token on the admin API: %d", status)
 	}
-	events, _ := e.store.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust100", Kinds: []string{"support.token"}})
+	events, _ := e.store.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust100", Kinds: []tenancy.EventKind{tenancy.EventSupportToken}})
 	if len(events) != 1 || !strings.HasPrefix(events[0].Actor, "adminkey:") {
 		t.Errorf("support access not audited with its actor: %+v", events)
 	}
@@ -191,7 +192,7 @@ func TestAdminRefusesTenantCredentials(t *testing.T) {
 
 func TestAdminAnswers(t *testing.T) {
 	e := newAdminEnv(t)
-	write := e.keys[auth.ScopeTenantsWrite]
+	write := e.keys[tenancy.ScopeTenantsWrite]
 	tests := []struct {
 		name, method, path, body string
 		status                   int
@@ -217,14 +218,14 @@ func TestAdminAnswers(t *testing.T) {
 // either framing, and still refuses a malformed one.
 func TestAdminOptionalBodies(t *testing.T) {
 	e := newAdminEnv(t)
-	if err := e.store.CreateTenant(context.Background(), auth.Tenant{ID: "Cust100", Name: "x", Environment: connector.EnvironmentTest, Enabled: true},
-		auth.AuditEvent{TenantID: "Cust100", Kind: "tenant.created"}); err != nil {
+	if err := e.store.CreateTenant(context.Background(), tenancy.Tenant{ID: "Cust100", Name: "x", Environment: connector.EnvironmentTest, Enabled: true},
+		tenancy.AuditEvent{TenantID: "Cust100", Kind: "tenant.created"}); err != nil {
 		t.Fatal(err)
 	}
 	post := func(body io.Reader) int {
 		req, _ := http.NewRequest(http.MethodPost, e.base+"/tenants/Cust100/tokens/revoke", body)
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+e.keys[auth.ScopeTokensWrite])
+		req.Header.Set("Authorization", "Bearer "+e.keys[tenancy.ScopeTokensWrite])
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -251,13 +252,13 @@ func TestAdminOptionalBodies(t *testing.T) {
 func TestAdminBodyLimit(t *testing.T) {
 	e := newAdminEnv(t)
 	big := `{"id":"Cust700","name":"` + strings.Repeat("x", server.TokenBodyLimit) + `","environment":"test"}`
-	if status, _, body := e.call(t, "POST", "/tenants", big, "Authorization", "Bearer "+e.keys[auth.ScopeTenantsWrite]); status != 413 {
+	if status, _, body := e.call(t, "POST", "/tenants", big, "Authorization", "Bearer "+e.keys[tenancy.ScopeTenantsWrite]); status != 413 {
 		t.Errorf("%d, want 413: %.200s", status, body)
 	}
 	// The same body chunked: no Content-Length to refuse it early.
 	req, _ := http.NewRequest(http.MethodPost, e.base+"/tenants", io.MultiReader(strings.NewReader(big)))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+e.keys[auth.ScopeTenantsWrite])
+	req.Header.Set("Authorization", "Bearer "+e.keys[tenancy.ScopeTenantsWrite])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 var adminKeyCommands = map[string]command{
@@ -38,7 +38,7 @@ type issuedAdminKeyJSON struct {
 	Key string `json:"key"`
 }
 
-func adminKeyOut(k auth.AdminKey) adminKeyJSON {
+func adminKeyOut(k tenancy.AdminKey) adminKeyJSON {
 	scopes := make([]string, len(k.Scopes))
 	for i, s := range k.Scopes {
 		scopes[i] = string(s)
@@ -49,7 +49,7 @@ func adminKeyOut(k auth.AdminKey) adminKeyJSON {
 	}
 }
 
-func adminKeyState(k auth.AdminKey) string {
+func adminKeyState(k tenancy.AdminKey) string {
 	if !k.RevokedAt.IsZero() {
 		return "revoked"
 	}
@@ -58,19 +58,19 @@ func adminKeyState(k auth.AdminKey) string {
 
 // scopeNames lists the scopes for messages and help.
 func scopeNames() string {
-	names := make([]string, len(auth.AllScopes))
-	for i, s := range auth.AllScopes {
+	names := make([]string, len(tenancy.AllScopes))
+	for i, s := range tenancy.AllScopes {
 		names[i] = string(s)
 	}
 	return strings.Join(names, ", ")
 }
 
 // parseScopes reads the values of --scope, each one scope or several separated by commas.
-func parseScopes(path string, values []string) ([]auth.Scope, error) {
-	var scopes []auth.Scope
+func parseScopes(path string, values []string) ([]tenancy.Scope, error) {
+	var scopes []tenancy.Scope
 	for _, v := range values {
 		for name := range strings.SplitSeq(v, ",") {
-			s := auth.Scope(strings.TrimSpace(name))
+			s := tenancy.Scope(strings.TrimSpace(name))
 			if !s.Valid() {
 				return nil, usageError("%s: %s is not a scope; the scopes are %s", path, quoteArg(string(s)), scopeNames())
 			}
@@ -111,8 +111,8 @@ Each --scope grants one permission (repeat it, or separate scopes with commas):
 	switch {
 	case *name == "":
 		return usageError("%s: --name is required: say what the key is for", c.path)
-	case len(*name) > auth.MaxAdminKeyName || !printable(*name):
-		return usageError("%s: --name must be 1 to %d printable bytes", c.path, auth.MaxAdminKeyName)
+	case len(*name) > tenancy.MaxAdminKeyName || !printable(*name):
+		return usageError("%s: --name must be 1 to %d printable bytes", c.path, tenancy.MaxAdminKeyName)
 	case *mode != string(connector.EnvironmentTest) && *mode != string(connector.EnvironmentLive):
 		return usageError("%s: --mode must be test or live", c.path)
 	}
@@ -125,9 +125,9 @@ Each --scope grants one permission (repeat it, or separate scopes with commas):
 		return err
 	}
 	defer s.Close()
-	plain, k, err := auth.NewAdmin(s, nil, c.now).CreateAdminKey(ctx, *name, scopes, connector.Environment(*mode), c.actor)
+	plain, k, err := c.service(s, nil).CreateAdminKey(ctx, *name, scopes, connector.Environment(*mode), c.actor)
 	switch {
-	case errors.Is(err, auth.ErrBadScope), errors.Is(err, auth.ErrBadName):
+	case errors.Is(err, tenancy.ErrBadScope), errors.Is(err, tenancy.ErrBadName):
 		return usageError("%s: %v", c.path, err)
 	case err != nil:
 		return storeFailure(err, "")
@@ -172,7 +172,7 @@ last used. Keys are never shown.`)
 	return printAdminKeys(c.stdout, keys)
 }
 
-func printAdminKeys(w io.Writer, keys []auth.AdminKey) error {
+func printAdminKeys(w io.Writer, keys []tenancy.AdminKey) error {
 	tw := newTable(w)
 	row(tw, "ID", "NAME", "DISPLAY", "LAST4", "SCOPES", "STATE", "CREATED", "LAST USED")
 	for _, k := range keys {
@@ -209,7 +209,7 @@ every support token it obtained. Revoking a revoked key changes nothing.`)
 	}
 	already := !k.RevokedAt.IsZero()
 	if !already {
-		if err := auth.NewAdmin(s, nil, c.now).RevokeAdminKey(ctx, id, c.actor); err != nil {
+		if err := c.service(s, nil).RevokeAdminKey(ctx, id, c.actor); err != nil {
 			return storeFailure(err, "")
 		}
 		if after, err := adminKeyByID(ctx, s, id); err == nil {
@@ -220,7 +220,7 @@ every support token it obtained. Revoking a revoked key changes nothing.`)
 		if err := writeJSON(c.stdout, adminKeyOut(k)); err != nil {
 			return err
 		}
-	} else if err := printAdminKeys(c.stdout, []auth.AdminKey{k}); err != nil {
+	} else if err := printAdminKeys(c.stdout, []tenancy.AdminKey{k}); err != nil {
 		return err
 	}
 	if already {
@@ -232,15 +232,15 @@ every support token it obtained. Revoking a revoked key changes nothing.`)
 }
 
 // adminKeyByID finds an admin key by its id; an unknown id is exit status 3.
-func adminKeyByID(ctx context.Context, s *sqlite.Store, id int64) (auth.AdminKey, error) {
+func adminKeyByID(ctx context.Context, s *sqlite.Store, id int64) (tenancy.AdminKey, error) {
 	keys, err := s.ListAdminKeys(ctx)
 	if err != nil {
-		return auth.AdminKey{}, storeFailure(err, "")
+		return tenancy.AdminKey{}, storeFailure(err, "")
 	}
 	for _, k := range keys {
 		if k.ID == id {
 			return k, nil
 		}
 	}
-	return auth.AdminKey{}, fail(auth.ErrNotFound, "there is no admin key %d (see 'quotekit adminkey list')", id)
+	return tenancy.AdminKey{}, fail(tenancy.ErrNotFound, "there is no admin key %d (see 'quotekit adminkey list')", id)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 var adminKeyPattern = regexp.MustCompile(`qk_ak_(test|live)_[A-Za-z0-9_-]{49}`)
@@ -24,7 +25,7 @@ func (h *harness) adminService() *auth.Service {
 }
 
 // adminAuth presents key to the admin API, needing scope.
-func adminAuth(svc *auth.Service, key string, scope auth.Scope) (auth.AdminKey, error) {
+func adminAuth(svc *auth.Service, key string, scope tenancy.Scope) (tenancy.AdminKey, error) {
 	r := httptest.NewRequest(http.MethodGet, "/tenants", nil)
 	r.Header.Set("Authorization", "Bearer "+key)
 	return svc.AuthenticateAdmin(r, scope)
@@ -64,13 +65,13 @@ func TestAdminKeyCreatePrintedOnce(t *testing.T) {
 
 	// Both open the admin API of a server on the same database, for their scopes only.
 	svc := h.adminService()
-	if k, err := adminAuth(svc, created.Key, auth.ScopeSupport); err != nil || k.ID != created.ID {
+	if k, err := adminAuth(svc, created.Key, tenancy.ScopeSupport); err != nil || k.ID != created.ID {
 		t.Errorf("the printed key does not authenticate: %+v, %v", k, err)
 	}
-	if _, err := adminAuth(svc, created.Key, auth.ScopeTenantsWrite); !errors.Is(err, auth.ErrForbidden) {
+	if _, err := adminAuth(svc, created.Key, tenancy.ScopeTenantsWrite); !errors.Is(err, auth.ErrForbidden) {
 		t.Errorf("a scope the key lacks: %v", err)
 	}
-	if _, err := adminAuth(svc, human, auth.ScopeTenantsWrite); err != nil {
+	if _, err := adminAuth(svc, human, tenancy.ScopeTenantsWrite); err != nil {
 		t.Errorf("the key printed as a table does not authenticate: %v", err)
 	}
 
@@ -140,7 +141,7 @@ func TestAdminKeyRevoke(t *testing.T) {
 	h.json(&created, "adminkey", "create", "--name", "support desk", "--scope", "support")
 	h.json(&other, "adminkey", "create", "--name", "other", "--scope", "support")
 	svc := h.adminService()
-	key, err := adminAuth(svc, created.Key, auth.ScopeSupport)
+	key, err := adminAuth(svc, created.Key, tenancy.ScopeSupport)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,13 +164,13 @@ func TestAdminKeyRevoke(t *testing.T) {
 	if revoked.ID != created.ID || revoked.State != "revoked" || revoked.RevokedAt == nil || !strings.Contains(r.stderr, "revoked, with every support token") {
 		t.Errorf("adminkey revoke: %+v\n%s", revoked, r)
 	}
-	if _, err := adminAuth(svc, created.Key, auth.ScopeSupport); !errors.Is(err, auth.ErrInvalidCredential) {
+	if _, err := adminAuth(svc, created.Key, tenancy.ScopeSupport); !errors.Is(err, auth.ErrInvalidCredential) {
 		t.Errorf("the revoked key: %v", err)
 	}
 	if _, err := svc.Authenticate(bearer("/FindProduct", tok.AccessToken)); !errors.Is(err, auth.ErrInvalidCredential) {
 		t.Errorf("its support token: %v", err)
 	}
-	if _, err := adminAuth(svc, other.Key, auth.ScopeSupport); err != nil {
+	if _, err := adminAuth(svc, other.Key, tenancy.ScopeSupport); err != nil {
 		t.Errorf("another key: %v", err)
 	}
 	states := map[int64]string{}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // auditJSON is an audit event in --json output.
@@ -22,18 +22,21 @@ type auditJSON struct {
 	At         time.Time `json:"at"`
 }
 
-func auditOut(ev auth.AuditEvent) auditJSON {
-	return auditJSON{ID: ev.ID, Tenant: ev.TenantID, Kind: ev.Kind, Reason: ev.Reason, Actor: ev.Actor,
+func auditOut(ev tenancy.AuditEvent) auditJSON {
+	return auditJSON{ID: ev.ID, Tenant: ev.TenantID, Kind: string(ev.Kind), Reason: ev.Reason, Actor: ev.Actor,
 		Credential: ev.Credential, RemoteAddr: ev.RemoteAddr, At: ev.At.UTC()}
 }
 
-// knownKinds are the event kinds quotekit writes; --kind warns about others, which may
-// be a typo (or come from a newer server).
-var knownKinds = []string{
-	"auth.refused", "secret.created", "secret.revoked", "secret.rolled",
-	"tenant.created", "tenant.disabled", "tenant.enabled", "tenant.updated",
-	"token.issued", "tokens.revoked", "user.mapped", "user.unmapped",
-}
+// knownKinds are the event kinds quotekit writes (tenancy.EventKinds, sorted); --kind
+// warns about others, which may be a typo (or come from a newer server).
+var knownKinds = func() []string {
+	out := make([]string, len(tenancy.EventKinds))
+	for i, k := range tenancy.EventKinds {
+		out[i] = string(k)
+	}
+	slices.Sort(out)
+	return out
+}()
 
 // Bounds of --limit.
 const (
@@ -64,7 +67,7 @@ Kinds: `+strings.Join(knownKinds, ", ")+`.`)
 		return err
 	}
 	now := c.now()
-	f := auth.AuditFilter{TenantID: id, Limit: *limit}
+	f := tenancy.AuditFilter{TenantID: id, Limit: *limit}
 	for _, k := range kinds {
 		k = strings.TrimSpace(k)
 		if k == "" {
@@ -73,7 +76,7 @@ Kinds: `+strings.Join(knownKinds, ", ")+`.`)
 		if !slices.Contains(knownKinds, k) {
 			c.info("Note: %s is not a kind quotekit writes (known: %s).", quoteArg(k), strings.Join(knownKinds, ", "))
 		}
-		f.Kinds = append(f.Kinds, k)
+		f.Kinds = append(f.Kinds, tenancy.EventKind(k))
 	}
 	if *since != "" {
 		if f.Since, err = parseWhen(*since, now); err != nil {
@@ -98,7 +101,7 @@ Kinds: `+strings.Join(knownKinds, ", ")+`.`)
 	}
 	defer s.Close()
 	_, terr := s.Tenant(ctx, id)
-	if terr != nil && !errors.Is(terr, auth.ErrNotFound) {
+	if terr != nil && !errors.Is(terr, tenancy.ErrNotFound) {
 		return storeFailure(terr, id)
 	}
 	evs, err := s.AuditEvents(ctx, f)
@@ -108,12 +111,12 @@ Kinds: `+strings.Join(knownKinds, ", ")+`.`)
 	if terr != nil {
 		// Not a tenant. Its id may still have events (refused calls for a customer not
 		// onboarded yet); without any, the id is most likely mistyped.
-		some, err := s.AuditEvents(ctx, auth.AuditFilter{TenantID: id, Limit: 1})
+		some, err := s.AuditEvents(ctx, tenancy.AuditFilter{TenantID: id, Limit: 1})
 		if err != nil {
 			return storeFailure(err, id)
 		}
 		if len(some) == 0 {
-			return fail(auth.ErrNotFound, "tenant %s does not exist and no events are recorded under that id (see 'quotekit tenant list')", id)
+			return fail(tenancy.ErrNotFound, "tenant %s does not exist and no events are recorded under that id (see 'quotekit tenant list')", id)
 		}
 		c.info("Note: %s is not a tenant; these events were recorded under its id.", id)
 	}
@@ -131,7 +134,7 @@ Kinds: `+strings.Join(knownKinds, ", ")+`.`)
 	tw := newTable(c.stdout)
 	row(tw, "AT", "KIND", "REASON", "ACTOR", "CREDENTIAL", "REMOTE ADDRESS")
 	for _, ev := range evs {
-		row(tw, when(ev.At), ev.Kind, ev.Reason, ev.Actor, ev.Credential, ev.RemoteAddr)
+		row(tw, when(ev.At), string(ev.Kind), ev.Reason, ev.Actor, ev.Credential, ev.RemoteAddr)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func TestAudit(t *testing.T) {
@@ -20,10 +20,10 @@ func TestAudit(t *testing.T) {
 	// Older events, as a server would have written them.
 	s := h.store()
 	now := time.Now()
-	for _, ev := range []auth.AuditEvent{
-		{TenantID: "Cust1", Kind: "auth.refused", Reason: "expired", RemoteAddr: "192.0.2.1", At: now.Add(-3 * 24 * time.Hour)},
-		{TenantID: "Cust1", Kind: "auth.refused", Reason: "bad_checksum", RemoteAddr: "192.0.2.2", At: now.Add(-30 * time.Hour)},
-		{TenantID: "Cust1", Kind: "token.issued", Reason: "secret", Credential: "qk_at_test_abcd", At: now.Add(-2 * time.Hour)},
+	for _, ev := range []tenancy.AuditEvent{
+		{TenantID: "Cust1", Kind: tenancy.EventAuthRefused, Reason: "expired", RemoteAddr: "192.0.2.1", At: now.Add(-3 * 24 * time.Hour)},
+		{TenantID: "Cust1", Kind: tenancy.EventAuthRefused, Reason: "bad_checksum", RemoteAddr: "192.0.2.2", At: now.Add(-30 * time.Hour)},
+		{TenantID: "Cust1", Kind: tenancy.EventTokenIssued, Reason: "secret", Credential: "qk_at_test_abcd", At: now.Add(-2 * time.Hour)},
 	} {
 		if err := s.Audit(t.Context(), ev); err != nil {
 			t.Fatal(err)
@@ -98,7 +98,7 @@ func TestAudit(t *testing.T) {
 	})
 
 	t.Run("events under an id that is not a tenant", func(t *testing.T) {
-		if err := s.Audit(t.Context(), auth.AuditEvent{TenantID: "Cust77", Kind: "auth.refused", Reason: "unknown_tenant"}); err != nil {
+		if err := s.Audit(t.Context(), tenancy.AuditEvent{TenantID: "Cust77", Kind: tenancy.EventAuthRefused, Reason: "unknown_tenant"}); err != nil {
 			t.Fatal(err)
 		}
 		var evs []auditJSON

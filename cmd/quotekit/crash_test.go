@@ -24,6 +24,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // TestCrashSafety runs the real quotekit binary on a database in a temporary directory,
@@ -67,7 +68,7 @@ func TestCrashSafety(t *testing.T) {
 	db := filepath.Join(dir, "quotekit.db")
 	env := append(os.Environ(),
 		"QUOTEKIT_DB="+db,
-		auth.MasterKeyEnv+"="+base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32)))
+		tenancy.MasterKeyEnv+"="+base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32)))
 	m := &crashModel{t: t, tenants: map[string]*crashTenant{}}
 	for i := range tenants {
 		id := fmt.Sprintf("Cust%d", 100+i)
@@ -385,7 +386,7 @@ func (m *crashModel) adminWorker(tenant string, rng *rand.Rand, maxOps int) {
 		// 0-7 create, 8-15 roll, 16-18 revoke a secret, 19 revoke the tenant's tokens.
 		op := rng.IntN(20)
 		switch {
-		case op < 8 && len(active) >= auth.DefaultMaxActiveSecrets, op >= 8 && op < 16 && len(known) == 0:
+		case op < 8 && len(active) >= tenancy.DefaultMaxActiveSecrets, op >= 8 && op < 16 && len(known) == 0:
 			op = 16 // at the cap, or nothing to roll: revoke
 		}
 		if op >= 16 && op < 19 && len(active) == 0 {
@@ -399,7 +400,7 @@ func (m *crashModel) adminWorker(tenant string, rng *rand.Rand, maxOps int) {
 		case op < 16:
 			target = known[rng.IntN(len(known))]
 			p = crashPending{kind: "roll", tenant: tenant, secretID: target.id, overlap: 3600}
-			if rng.IntN(2) == 0 || len(active) >= auth.DefaultMaxActiveSecrets {
+			if rng.IntN(2) == 0 || len(active) >= tenancy.DefaultMaxActiveSecrets {
 				p.overlap = 0
 				target.endSent = true
 			}

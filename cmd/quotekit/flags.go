@@ -13,8 +13,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // defaultDB is the database when neither --db nor QUOTEKIT_DB is given; the server
@@ -85,7 +85,7 @@ func (c *cli) actorFlag() {
 // keyFlags adds --master-key-file and --dev.
 func (c *cli) keyFlags() {
 	c.fs.StringVar(&c.masterKeyFile, "master-key-file", c.env("MASTER_KEY_FILE", ""),
-		"master key `file` (default: master.key beside the database); "+auth.MasterKeyEnv+" takes precedence [QUOTEKIT_MASTER_KEY_FILE]")
+		"master key `file` (default: master.key beside the database); "+tenancy.MasterKeyEnv+" takes precedence [QUOTEKIT_MASTER_KEY_FILE]")
 	c.fs.BoolVar(&c.dev, "dev", c.env("DEV", "") == "true", "development: create the master key file (mode 0600) when it is missing [QUOTEKIT_DEV=true]")
 }
 
@@ -173,10 +173,10 @@ func (c *cli) openStore(ctx context.Context, create bool) (*sqlite.Store, error)
 	}
 	if _, err := os.Stat(c.db); errors.Is(err, os.ErrNotExist) {
 		if !create {
-			return nil, fail(auth.ErrUnavailable, "no database at %s: set --db or QUOTEKIT_DB ('quotekit tenant add' creates a new one)", c.db)
+			return nil, fail(tenancy.ErrUnavailable, "no database at %s: set --db or QUOTEKIT_DB ('quotekit tenant add' creates a new one)", c.db)
 		}
 		if err := os.MkdirAll(filepath.Dir(c.db), 0o750); err != nil {
-			return nil, fail(auth.ErrUnavailable, "create the database directory: %v", err)
+			return nil, fail(tenancy.ErrUnavailable, "create the database directory: %v", err)
 		}
 	}
 	s, err := sqlite.Open(ctx, c.db)
@@ -186,13 +186,19 @@ func (c *cli) openStore(ctx context.Context, create bool) (*sqlite.Store, error)
 	return s, nil
 }
 
+// service returns the tenancy service on s, with the command's clock; keys may be nil
+// for commands that make no shared secret.
+func (c *cli) service(s *sqlite.Store, keys *tenancy.Keyring) *tenancy.Service {
+	return tenancy.NewService(s, tenancy.WithKeyring(keys), tenancy.WithClock(c.now))
+}
+
 // keyring loads the master key that encrypts the copy of each secret HS256 needs.
-func (c *cli) keyring() (*auth.Keyring, error) {
+func (c *cli) keyring() (*tenancy.Keyring, error) {
 	path := c.masterKeyFile
 	if path == "" {
 		path = filepath.Join(filepath.Dir(c.db), "master.key")
 	}
-	k, err := auth.LoadMasterKey(c.getenv(auth.MasterKeyEnv), path, c.dev)
+	k, err := tenancy.LoadMasterKey(c.getenv(tenancy.MasterKeyEnv), path, c.dev)
 	if err != nil {
 		return nil, fail(nil, "master key: %v; for development, --dev creates the file", err)
 	}
@@ -203,10 +209,10 @@ func (c *cli) keyring() (*auth.Keyring, error) {
 // tenantID names the tenant a not-found error is about ("" when it is something else).
 func storeFailure(err error, tenantID string) error {
 	switch {
-	case errors.Is(err, auth.ErrNotFound) && tenantID != "":
-		return fail(auth.ErrNotFound, "tenant %s does not exist (see 'quotekit tenant list')", tenantID)
-	case errors.Is(err, auth.ErrUnavailable):
-		return fail(auth.ErrUnavailable, "the database is unavailable (locked by another process, read-only or full): %v", err)
+	case errors.Is(err, tenancy.ErrNotFound) && tenantID != "":
+		return fail(tenancy.ErrNotFound, "tenant %s does not exist (see 'quotekit tenant list')", tenantID)
+	case errors.Is(err, tenancy.ErrUnavailable):
+		return fail(tenancy.ErrUnavailable, "the database is unavailable (locked by another process, read-only or full): %v", err)
 	case errors.Is(err, sqlite.ErrSchemaTooNew):
 		return fail(sqlite.ErrSchemaTooNew, "%v: upgrade quotekit", err)
 	}
@@ -229,7 +235,7 @@ func (c *cli) parseTenant(args []string, more ...string) (id string, pos []strin
 
 // tenantArg checks a tenant id given on the command line.
 func tenantArg(cmd, id string) (string, error) {
-	if !auth.TenantPattern.MatchString(id) {
+	if !tenancy.TenantPattern.MatchString(id) {
 		return "", usageError("%s: %s is not a tenant id: a SuperOffice tenant id is Cust followed by 1 to 10 digits, e.g. Cust12345", cmd, quoteArg(id))
 	}
 	return id, nil

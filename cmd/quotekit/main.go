@@ -19,8 +19,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // Exit statuses. Scripts may rely on them.
@@ -46,7 +46,7 @@ type command struct {
 // commands are quotekit's top-level commands; a new one is a new entry here.
 //
 // Errors a command returns are printed by main and mapped to an exit status by exitCode:
-// wrap auth.ErrNotFound, auth.ErrConflict or auth.ErrUnavailable to pick 3, 4 or 5, and
+// wrap tenancy.ErrNotFound, tenancy.ErrConflict or tenancy.ErrUnavailable to pick 3, 4 or 5, and
 // use usageError for 2.
 var commands = map[string]command{
 	"tenant":   {"add, list, show, update, disable and enable tenants; map their users", group("tenant", tenantCommands)},
@@ -176,11 +176,11 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, errUsage):
 		return exitUsage
-	case errors.Is(err, auth.ErrNotFound):
+	case errors.Is(err, tenancy.ErrNotFound):
 		return exitNotFound
-	case errors.Is(err, auth.ErrConflict), errors.Is(err, auth.ErrLimit):
+	case errors.Is(err, tenancy.ErrConflict), errors.Is(err, tenancy.ErrLimit):
 		return exitConflict
-	case errors.Is(err, auth.ErrUnavailable), errors.Is(err, sqlite.ErrSchemaTooNew):
+	case errors.Is(err, tenancy.ErrUnavailable), errors.Is(err, sqlite.ErrSchemaTooNew):
 		return exitUnavailable
 	default:
 		return exitFailure

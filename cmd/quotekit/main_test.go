@@ -19,6 +19,7 @@ import (
 
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // harness runs the real program against a database in a temporary directory, with an
@@ -33,9 +34,9 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	return &harness{t: t, dir: dir, env: map[string]string{
-		"QUOTEKIT_DB":     filepath.Join(dir, "var", "quotekit.db"),
-		auth.MasterKeyEnv: base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
-		"USER":            "tester",
+		"QUOTEKIT_DB":        filepath.Join(dir, "var", "quotekit.db"),
+		tenancy.MasterKeyEnv: base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
+		"USER":               "tester",
 	}}
 }
 
@@ -125,7 +126,7 @@ func (h *harness) snapshot() string {
 		must(s.ListUserMappings(ctx, t.ID))
 		must(s.ListTokens(ctx, t.ID, time.Unix(0, 0)))
 	}
-	must(s.AuditEvents(ctx, auth.AuditFilter{Limit: 100000}))
+	must(s.AuditEvents(ctx, tenancy.AuditFilter{Limit: 100000}))
 	return b.String()
 }
 
@@ -326,12 +327,12 @@ func TestExitCodes(t *testing.T) {
 		{nil, exitOK},
 		{errors.New("boom"), exitFailure},
 		{usageError("bad"), exitUsage},
-		{fmt.Errorf("x: %w", auth.ErrNotFound), exitNotFound},
-		{fmt.Errorf("x: %w", auth.ErrConflict), exitConflict},
-		{fmt.Errorf("x: %w", auth.ErrLimit), exitConflict},
-		{fmt.Errorf("x: %w", auth.ErrUnavailable), exitUnavailable},
+		{fmt.Errorf("x: %w", tenancy.ErrNotFound), exitNotFound},
+		{fmt.Errorf("x: %w", tenancy.ErrConflict), exitConflict},
+		{fmt.Errorf("x: %w", tenancy.ErrLimit), exitConflict},
+		{fmt.Errorf("x: %w", tenancy.ErrUnavailable), exitUnavailable},
 		{fmt.Errorf("x: %w", sqlite.ErrSchemaTooNew), exitUnavailable},
-		{fail(auth.ErrNotFound, "gone"), exitNotFound},
+		{fail(tenancy.ErrNotFound, "gone"), exitNotFound},
 	}
 	for _, tt := range tests {
 		if got := exitCode(tt.err); got != tt.want {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 var secretCommands = map[string]command{
@@ -42,7 +42,7 @@ type issuedSecretJSON struct {
 	Replaced *secretJSON `json:"replaced,omitempty"` // roll: the old secret after the roll
 }
 
-func secretOut(s auth.Secret, now time.Time) secretJSON {
+func secretOut(s tenancy.Secret, now time.Time) secretJSON {
 	return secretJSON{
 		ID: s.ID, Tenant: s.TenantID, Display: s.Display, Last4: s.Last4, Mode: string(s.Mode),
 		State: secretState(s, now), CreatedAt: s.CreatedAt.UTC(), ExpiresAt: timePtr(s.ExpiresAt),
@@ -52,7 +52,7 @@ func secretOut(s auth.Secret, now time.Time) secretJSON {
 
 // secretState is revoked, expired, expiring (it stops working at ExpiresAt, after a
 // roll) or active.
-func secretState(s auth.Secret, now time.Time) string {
+func secretState(s tenancy.Secret, now time.Time) string {
 	switch {
 	case !s.RevokedAt.IsZero():
 		return "revoked"
@@ -98,8 +98,8 @@ func (r secretRef) String() string {
 }
 
 // find returns the secret ref names among the tenant's secrets.
-func (r secretRef) find(tenantID string, secrets []auth.Secret) (auth.Secret, error) {
-	var found []auth.Secret
+func (r secretRef) find(tenantID string, secrets []tenancy.Secret) (tenancy.Secret, error) {
+	var found []tenancy.Secret
 	for _, s := range secrets {
 		if (r.id != 0 && s.ID == r.id) || (r.display != "" && s.Display == r.display) {
 			found = append(found, s)
@@ -107,15 +107,15 @@ func (r secretRef) find(tenantID string, secrets []auth.Secret) (auth.Secret, er
 	}
 	switch len(found) {
 	case 0:
-		return auth.Secret{}, fail(auth.ErrNotFound, "%s has no secret %s (see 'quotekit secret list %s')", tenantID, r, tenantID)
+		return tenancy.Secret{}, fail(tenancy.ErrNotFound, "%s has no secret %s (see 'quotekit secret list %s')", tenantID, r, tenantID)
 	case 1:
 		return found[0], nil
 	}
-	return auth.Secret{}, usageError("several secrets of %s show as %s: name the one you mean by its id", tenantID, r)
+	return tenancy.Secret{}, usageError("several secrets of %s show as %s: name the one you mean by its id", tenantID, r)
 }
 
 // secretsOf loads the tenant's secrets; an unknown tenant is exit status 3.
-func secretsOf(ctx context.Context, s *sqlite.Store, tenantID string) ([]auth.Secret, error) {
+func secretsOf(ctx context.Context, s *sqlite.Store, tenantID string) ([]tenancy.Secret, error) {
 	secrets, err := s.SecretsOf(ctx, tenantID)
 	if err != nil {
 		return nil, storeFailure(err, tenantID)
@@ -123,15 +123,15 @@ func secretsOf(ctx context.Context, s *sqlite.Store, tenantID string) ([]auth.Se
 	return secrets, nil
 }
 
-// adminFailure turns an error of auth.Admin into a message for people.
-func adminFailure(err error, tenantID string, old auth.Secret) error {
+// adminFailure turns an error of the tenancy service into a message for people.
+func adminFailure(err error, tenantID string, old tenancy.Secret) error {
 	switch {
-	case errors.Is(err, auth.ErrBadOverlap):
+	case errors.Is(err, tenancy.ErrBadOverlap):
 		return usageError("%v", err)
-	case errors.Is(err, auth.ErrLimit):
-		return fail(auth.ErrLimit, "%s already has %d active secrets, the most allowed: revoke one ('quotekit secret revoke') or wait for a roll's overlap to end", tenantID, auth.DefaultMaxActiveSecrets)
-	case errors.Is(err, auth.ErrConflict):
-		return fail(auth.ErrConflict, "secret %d (%s) of %s is revoked or expired and cannot be rolled; make a new one with 'quotekit secret create %s'", old.ID, old.Display, tenantID, tenantID)
+	case errors.Is(err, tenancy.ErrLimit):
+		return fail(tenancy.ErrLimit, "%s already has %d active secrets, the most allowed: revoke one ('quotekit secret revoke') or wait for a roll's overlap to end", tenantID, tenancy.DefaultMaxActiveSecrets)
+	case errors.Is(err, tenancy.ErrConflict):
+		return fail(tenancy.ErrConflict, "secret %d (%s) of %s is revoked or expired and cannot be rolled; make a new one with 'quotekit secret create %s'", old.ID, old.Display, tenantID, tenantID)
 	}
 	return storeFailure(err, tenantID)
 }
@@ -166,9 +166,9 @@ master.key beside the database); --dev creates that file (mode 0600) when missin
 	if err != nil {
 		return err
 	}
-	plain, sec, err := auth.NewAdmin(s, keys, c.now).CreateSecret(ctx, id, c.actor)
+	plain, sec, err := c.service(s, keys).CreateSecret(ctx, id, c.actor)
 	if err != nil {
-		return adminFailure(err, id, auth.Secret{})
+		return adminFailure(err, id, tenancy.Secret{})
 	}
 	out := issuedSecretJSON{secretJSON: secretOut(sec, c.now()), Secret: plain}
 	if err := printIssued(c, out); err != nil {
@@ -212,7 +212,7 @@ A revoked or expired secret cannot be rolled (exit status 4): create a new one.`
 	if !overlap.set {
 		return usageError("%s: --expire-old-in is required: 0 stops the old secret now, e.g. 24h keeps it working for a day", c.path)
 	}
-	if overlap.d < 0 || overlap.d > auth.MaxRollOverlap {
+	if overlap.d < 0 || overlap.d > tenancy.MaxRollOverlap {
 		return usageError("%s: --expire-old-in must be between 0 and %s", c.path, maxOverlapText)
 	}
 
@@ -230,13 +230,13 @@ A revoked or expired secret cannot be rolled (exit status 4): create a new one.`
 		return err
 	}
 	if state := secretState(old, c.now()); state == "revoked" || state == "expired" {
-		return fail(auth.ErrConflict, "secret %d (%s) of %s is %s and cannot be rolled; make a new one with 'quotekit secret create %s'", old.ID, old.Display, id, state, id)
+		return fail(tenancy.ErrConflict, "secret %d (%s) of %s is %s and cannot be rolled; make a new one with 'quotekit secret create %s'", old.ID, old.Display, id, state, id)
 	}
 	keys, err := c.keyring()
 	if err != nil {
 		return err
 	}
-	plain, sec, err := auth.NewAdmin(s, keys, c.now).RollSecret(ctx, id, old.ID, overlap.d, c.actor)
+	plain, sec, err := c.service(s, keys).RollSecret(ctx, id, old.ID, overlap.d, c.actor)
 	if err != nil {
 		return adminFailure(err, id, old)
 	}
@@ -259,7 +259,7 @@ A revoked or expired secret cannot be rolled (exit status 4): create a new one.`
 	return nil
 }
 
-var maxOverlapText = fmt.Sprintf("%dd", auth.MaxRollOverlap/(24*time.Hour))
+var maxOverlapText = fmt.Sprintf("%dd", tenancy.MaxRollOverlap/(24*time.Hour))
 
 func secretRevoke(ctx context.Context, c *cli, args []string) error {
 	c.define("secret revoke", "<tenant-id> <secret> [flags]", `
@@ -291,7 +291,7 @@ was minted from it. Revoking a revoked secret changes nothing.`)
 	}
 	already := !sec.RevokedAt.IsZero()
 	if !already {
-		if err := auth.NewAdmin(s, nil, c.now).RevokeSecret(ctx, id, sec.ID, c.actor); err != nil {
+		if err := c.service(s, nil).RevokeSecret(ctx, id, sec.ID, c.actor); err != nil {
 			return adminFailure(err, id, sec)
 		}
 		if after, err := secretsOf(ctx, s, id); err == nil {
@@ -304,7 +304,7 @@ was minted from it. Revoking a revoked secret changes nothing.`)
 		if err := writeJSON(c.stdout, secretOut(sec, c.now())); err != nil {
 			return err
 		}
-	} else if err := printSecrets(c.stdout, []auth.Secret{sec}, c.now()); err != nil {
+	} else if err := printSecrets(c.stdout, []tenancy.Secret{sec}, c.now()); err != nil {
 		return err
 	}
 	if already {
@@ -350,7 +350,7 @@ and when each was created, expires and was last used. Secrets are never shown.`)
 	return printSecrets(c.stdout, secrets, now)
 }
 
-func printSecrets(w io.Writer, secrets []auth.Secret, now time.Time) error {
+func printSecrets(w io.Writer, secrets []tenancy.Secret, now time.Time) error {
 	tw := newTable(w)
 	row(tw, "ID", "DISPLAY", "LAST4", "STATE", "CREATED", "EXPIRES", "LAST USED", "ROLLED FROM")
 	for _, s := range secrets {

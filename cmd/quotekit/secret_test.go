@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 var secretPattern = regexp.MustCompile(`qk_sk_(test|live)_[A-Za-z0-9_-]{49}`)
@@ -89,7 +90,7 @@ func TestSecretCreatePrintedOnce(t *testing.T) {
 func TestSecretCreateLimit(t *testing.T) {
 	h := newHarness(t)
 	h.addTenant("Cust1")
-	for range auth.DefaultMaxActiveSecrets {
+	for range tenancy.DefaultMaxActiveSecrets {
 		h.createSecret("Cust1")
 	}
 	r := h.unchanged(exitConflict, "secret", "create", "Cust1")
@@ -101,7 +102,7 @@ func TestSecretCreateLimit(t *testing.T) {
 func TestSecretMasterKey(t *testing.T) {
 	h := newHarness(t)
 	h.addTenant("Cust1")
-	delete(h.env, auth.MasterKeyEnv)
+	delete(h.env, tenancy.MasterKeyEnv)
 	keyFile := filepath.Join(h.dir, "var", "master.key")
 
 	r := h.unchanged(exitFailure, "secret", "create", "Cust1")
@@ -247,7 +248,7 @@ func TestSecretRevoke(t *testing.T) {
 	if !strings.Contains(r.stderr, "already revoked") {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
-	evs, _ := h.store().AuditEvents(t.Context(), auth.AuditFilter{TenantID: "Cust1", Kinds: []string{"secret.revoked"}})
+	evs, _ := h.store().AuditEvents(t.Context(), tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventSecretRevoked}})
 	if len(evs) != 1 || evs[0].Actor != "cli:tester" {
 		t.Errorf("audit events %+v", evs)
 	}

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 var tenantCommands = map[string]command{
@@ -27,15 +27,6 @@ var tenantCommands = map[string]command{
 	"map-user":   {"map a SuperOffice user (associate id or e-mail) to an ERP user", leaf(tenantMapUser)},
 	"unmap-user": {"remove a user mapping", leaf(tenantUnmapUser)},
 }
-
-// Limits of what people type into a tenant record.
-const (
-	maxName        = 200
-	maxAppID       = 128
-	maxConfigKey   = 128
-	maxConfigValue = 4096
-	maxReason      = 200
-)
 
 // tenantJSON is a tenant in --json output.
 type tenantJSON struct {
@@ -50,7 +41,7 @@ type tenantJSON struct {
 	UpdatedAt        time.Time         `json:"updated_at"`
 }
 
-func tenantOut(t auth.Tenant, reveal bool) tenantJSON {
+func tenantOut(t tenancy.Tenant, reveal bool) tenantJSON {
 	out := tenantJSON{
 		ID: t.ID, Name: t.Name, Environment: string(t.Environment), Enabled: t.Enabled,
 		AppIDs: t.AppIDs, Config: map[string]string{}, TokensValidAfter: timePtr(t.TokensValidAfter),
@@ -82,7 +73,7 @@ func sensitiveKey(k string) bool {
 	return false
 }
 
-func stateOf(t auth.Tenant) string { return enabledText(t.Enabled) }
+func stateOf(t tenancy.Tenant) string { return enabledText(t.Enabled) }
 
 func enabledText(enabled bool) string {
 	if enabled {
@@ -137,45 +128,37 @@ func (f *tenantFields) define(c *cli, update bool) {
 	c.fs.Var(&f.config, "config", "a connector setting `key=value`; repeat for several")
 }
 
-func checkName(path, name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > maxName || !printable(name) {
-		return "", usageError("%s: --name must be 1 to %d printable characters", path, maxName)
+// flagError turns the tenancy service's verdict on a value into a usage error naming
+// the flag; other errors pass unchanged.
+func flagError(path, flag string, err error) error {
+	var ie *tenancy.InvalidError
+	if errors.As(err, &ie) {
+		return usageError("%s: --%s %s", path, flag, ie.Rule)
 	}
-	return name, nil
+	return err
+}
+
+func checkName(path, name string) (string, error) {
+	name, err := tenancy.CheckName(name)
+	return name, flagError(path, "name", err)
 }
 
 func checkEnv(path, env string) (connector.Environment, error) {
-	switch e := connector.Environment(env); e {
-	case connector.EnvironmentTest, connector.EnvironmentLive:
-		return e, nil
+	e := connector.Environment(env)
+	if err := tenancy.CheckEnvironment(e); err != nil {
+		return "", usageError("%s: --env must be test or live, not %s", path, quoteArg(env))
 	}
-	return "", usageError("%s: --env must be test or live, not %s", path, quoteArg(env))
+	return e, nil
 }
 
-// checkAppIDs trims the AppIds and drops repeats (compared as the server compares them,
-// ASCII case-insensitively).
+// checkAppIDs trims the AppIds and drops repeats (tenancy.CheckAppIDs).
 func checkAppIDs(path string, ids []string) ([]string, error) {
-	var out []string
-	for _, id := range ids {
-		id = strings.TrimSpace(id)
-		if id == "" || len(id) > maxAppID || strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == ',' }) || !printable(id) {
-			return nil, usageError("%s: --app-id must be 1 to %d printable characters without spaces or commas", path, maxAppID)
-		}
-		if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, id) }) {
-			out = append(out, id)
-		}
-	}
-	return out, nil
+	out, err := tenancy.CheckAppIDs(ids)
+	return out, flagError(path, "app-id", err)
 }
 
 func checkConfig(path string, m map[string]string) error {
-	for k, v := range m {
-		if len(k) > maxConfigKey || !printable(k) || len(v) > maxConfigValue {
-			return usageError("%s: --config keys must be printable and at most %d bytes, values at most %d bytes", path, maxConfigKey, maxConfigValue)
-		}
-	}
-	return nil
+	return flagError(path, "config", tenancy.CheckConfig(m))
 }
 
 func tenantAdd(ctx context.Context, c *cli, args []string) error {
@@ -195,7 +178,7 @@ database when it does not exist yet. Next step: 'quotekit secret create <tenant-
 	if !ok {
 		return err
 	}
-	t := auth.Tenant{Enabled: !*disabled, Config: f.config.m}
+	t := tenancy.Tenant{Enabled: !*disabled, Config: f.config.m}
 	if t.ID, err = tenantArg(c.path, pos[0]); err != nil {
 		return err
 	}
@@ -220,15 +203,14 @@ database when it does not exist yet. Next step: 'quotekit secret create <tenant-
 		return err
 	}
 	defer s.Close()
-	now := c.now()
-	t.CreatedAt, t.UpdatedAt = now, now
-	err = s.CreateTenant(ctx, t, auth.AuditEvent{TenantID: t.ID, Kind: "tenant.created", Actor: c.actor, At: now})
-	if errors.Is(err, auth.ErrConflict) {
-		return fail(auth.ErrConflict, "tenant %s already exists; change it with 'quotekit tenant update %s'", t.ID, t.ID)
+	stored, err := c.service(s, nil).AddTenant(ctx, t, c.actor)
+	if errors.Is(err, tenancy.ErrConflict) {
+		return fail(tenancy.ErrConflict, "tenant %s already exists; change it with 'quotekit tenant update %s'", t.ID, t.ID)
 	}
 	if err != nil {
 		return storeFailure(err, "")
 	}
+	t = stored
 	if c.json {
 		return writeJSON(c.stdout, tenantOut(t, false))
 	}
@@ -378,7 +360,7 @@ func gatherTenant(ctx context.Context, s *sqlite.Store, id string, now time.Time
 	for _, m := range ms {
 		out.UserMappings = append(out.UserMappings, mappingJSON{AssociateID: m.AssociateID, Email: m.Email, ERPUser: m.ERPUser})
 	}
-	evs, err := s.AuditEvents(ctx, auth.AuditFilter{TenantID: id, Kinds: []string{"auth.refused"}, Limit: recentRefusals})
+	evs, err := s.AuditEvents(ctx, tenancy.AuditFilter{TenantID: id, Kinds: []tenancy.EventKind{tenancy.EventAuthRefused}, Limit: recentRefusals})
 	if err != nil {
 		return tenantShowJSON{}, err
 	}
@@ -449,65 +431,44 @@ working (their prefix names the other environment): create new ones afterwards.`
 		return err
 	}
 	defer s.Close()
-	old, err := s.Tenant(ctx, id)
+	var oldEnv connector.Environment
+	t, changed, err := c.service(s, nil).UpdateTenant(ctx, id, func(t *tenancy.Tenant) {
+		oldEnv = t.Environment
+		if t.Config == nil {
+			t.Config = map[string]string{}
+		}
+		if c.set("name") {
+			t.Name = name
+		}
+		if c.set("env") {
+			t.Environment = env
+		}
+		if c.set("app-id") {
+			t.AppIDs = newIDs
+		}
+		for _, a := range added {
+			if !slices.ContainsFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, a) }) {
+				t.AppIDs = append(t.AppIDs, a)
+			}
+		}
+		for _, r := range removeApp {
+			r = strings.TrimSpace(r)
+			n := len(t.AppIDs)
+			t.AppIDs = slices.DeleteFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, r) })
+			if len(t.AppIDs) == n {
+				c.info("Note: %s has no AppId %s.", id, quoteArg(r))
+			}
+		}
+		maps.Copy(t.Config, f.config.m)
+		for _, k := range unset {
+			if _, ok := t.Config[k]; !ok {
+				c.info("Note: %s has no setting %s.", id, quoteArg(k))
+			}
+			delete(t.Config, k)
+		}
+	}, c.actor)
 	if err != nil {
 		return storeFailure(err, id)
-	}
-	t := old
-	t.AppIDs = slices.Clone(old.AppIDs)
-	t.Config = maps.Clone(old.Config)
-	if t.Config == nil {
-		t.Config = map[string]string{}
-	}
-	if c.set("name") {
-		t.Name = name
-	}
-	if c.set("env") {
-		t.Environment = env
-	}
-	if c.set("app-id") {
-		t.AppIDs = newIDs
-	}
-	for _, a := range added {
-		if !slices.ContainsFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, a) }) {
-			t.AppIDs = append(t.AppIDs, a)
-		}
-	}
-	for _, r := range removeApp {
-		r = strings.TrimSpace(r)
-		n := len(t.AppIDs)
-		t.AppIDs = slices.DeleteFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, r) })
-		if len(t.AppIDs) == n {
-			c.info("Note: %s has no AppId %s.", id, quoteArg(r))
-		}
-	}
-	maps.Copy(t.Config, f.config.m)
-	for _, k := range unset {
-		if _, ok := t.Config[k]; !ok {
-			c.info("Note: %s has no setting %s.", id, quoteArg(k))
-		}
-		delete(t.Config, k)
-	}
-
-	var changed []string
-	if t.Name != old.Name {
-		changed = append(changed, "name")
-	}
-	if t.Environment != old.Environment {
-		changed = append(changed, "environment")
-	}
-	if !slices.Equal(t.AppIDs, old.AppIDs) {
-		changed = append(changed, "app_ids")
-	}
-	if !maps.Equal(t.Config, old.Config) {
-		changed = append(changed, "config")
-	}
-	if len(changed) > 0 {
-		t.UpdatedAt = c.now()
-		err := s.UpdateTenant(ctx, t, auth.AuditEvent{TenantID: id, Kind: "tenant.updated", Reason: strings.Join(changed, ","), Actor: c.actor, At: t.UpdatedAt})
-		if err != nil {
-			return storeFailure(err, id)
-		}
 	}
 	if c.json {
 		return writeJSON(c.stdout, tenantOut(t, false))
@@ -518,8 +479,8 @@ working (their prefix names the other environment): create new ones afterwards.`
 		return nil
 	}
 	c.info("Tenant %s updated: %s.", id, strings.Join(changed, ", "))
-	if t.Environment != old.Environment {
-		c.info("The environment changed from %s to %s: the tenant's existing secrets are now refused; create new ones with 'quotekit secret create %s'.", old.Environment, t.Environment, id)
+	if t.Environment != oldEnv {
+		c.info("The environment changed from %s to %s: the tenant's existing secrets are now refused; create new ones with 'quotekit secret create %s'.", oldEnv, t.Environment, id)
 	}
 	return nil
 }
@@ -548,21 +509,15 @@ func setEnabled(ctx context.Context, c *cli, args []string, enabled bool, reason
 	if !ok {
 		return err
 	}
-	*reason = strings.TrimSpace(*reason)
-	if len(*reason) > maxReason || !printable(*reason) {
-		return usageError("%s: --reason must be at most %d printable characters", c.path, maxReason)
+	if *reason, err = tenancy.CheckReason(*reason); err != nil {
+		return flagError(c.path, "reason", err)
 	}
 	s, err := c.openStore(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	kind := "tenant." + enabledText(enabled)
-	now := c.now()
-	if err := s.SetTenantEnabled(ctx, id, enabled, now, auth.AuditEvent{TenantID: id, Kind: kind, Reason: *reason, Actor: c.actor, At: now}); err != nil {
-		return storeFailure(err, id)
-	}
-	t, err := s.Tenant(ctx, id)
+	t, err := c.service(s, nil).SetTenantEnabled(ctx, id, enabled, *reason, c.actor)
 	if err != nil {
 		return storeFailure(err, id)
 	}
@@ -590,33 +545,22 @@ func (u *userKey) define(c *cli) {
 }
 
 // check validates the key; at least one part is required.
-func (u *userKey) check(path string) (auth.UserMapping, error) {
-	var m auth.UserMapping
+func (u *userKey) check(path string) (tenancy.UserMapping, error) {
+	var m tenancy.UserMapping
 	if u.associateID < 0 || u.associateID > math.MaxInt32 {
 		return m, usageError("%s: --associate-id must be between 1 and %d", path, math.MaxInt32)
 	}
-	m.AssociateID = int32(u.associateID)
-	m.Email = strings.TrimSpace(u.email)
-	if m.Email != "" && (!strings.Contains(m.Email, "@") || len(m.Email) > 254 || !printable(m.Email) || strings.ContainsRune(m.Email, ' ')) {
-		return m, usageError("%s: --email must be an e-mail address", path)
-	}
-	if m.AssociateID == 0 && m.Email == "" {
+	m.AssociateID, m.Email = int32(u.associateID), u.email
+	m, err := tenancy.CheckUserKey(m)
+	var ie *tenancy.InvalidError
+	if errors.As(err, &ie) && ie.Field == tenancy.FieldUser {
 		return m, usageError("%s: give --associate-id or --email (or both)", path)
 	}
-	return m, nil
+	return m, flagError(path, "email", err)
 }
 
-// describe names the mapping's SuperOffice side for messages and the audit log.
-func describeUser(m auth.UserMapping) string {
-	var parts []string
-	if m.AssociateID != 0 {
-		parts = append(parts, fmt.Sprintf("associate:%d", m.AssociateID))
-	}
-	if m.Email != "" {
-		parts = append(parts, "email:"+strings.ToLower(m.Email))
-	}
-	return strings.Join(parts, ",")
-}
+// describeUser names the mapping's SuperOffice side for messages, as the audit log does.
+func describeUser(m tenancy.UserMapping) string { return tenancy.DescribeUser(m) }
 
 func tenantMapUser(ctx context.Context, c *cli, args []string) error {
 	c.define("tenant map-user", "<tenant-id> (--associate-id N | --email E) --erp-user USER [flags]", `
@@ -638,20 +582,17 @@ same e-mail.`)
 	if err != nil {
 		return err
 	}
-	m.TenantID, m.ERPUser = id, strings.TrimSpace(*erpUser)
-	if m.ERPUser == "" || len(m.ERPUser) > maxName || !printable(m.ERPUser) {
-		return usageError("%s: --erp-user must be 1 to %d printable characters", c.path, maxName)
+	m.TenantID, m.ERPUser = id, *erpUser
+	if m, err = tenancy.CheckUserMapping(m); err != nil {
+		return flagError(c.path, "erp-user", err)
 	}
 	s, err := c.openStore(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.SetUserMapping(ctx, m); err != nil {
+	if m, err = c.service(s, nil).MapUser(ctx, m, c.actor); err != nil {
 		return storeFailure(err, id)
-	}
-	if err := auditAfter(ctx, s, c, auth.AuditEvent{TenantID: id, Kind: "user.mapped", Reason: describeUser(m) + " erp:" + m.ERPUser}); err != nil {
-		return err
 	}
 	if c.json {
 		return writeJSON(c.stdout, mappingJSON{AssociateID: m.AssociateID, Email: strings.ToLower(m.Email), ERPUser: m.ERPUser})
@@ -690,28 +631,15 @@ mapping that has both). The user's calls then reach the connector without an ERP
 	if _, err := s.Tenant(ctx, id); err != nil {
 		return storeFailure(err, id)
 	}
-	if err := s.DeleteUserMapping(ctx, m); err != nil {
-		if errors.Is(err, auth.ErrNotFound) {
-			return fail(auth.ErrNotFound, "%s has no user mapping for %s (see 'quotekit tenant show %s')", id, describeUser(m), id)
+	if err := c.service(s, nil).UnmapUser(ctx, m, c.actor); err != nil {
+		if errors.Is(err, tenancy.ErrNotFound) {
+			return fail(tenancy.ErrNotFound, "%s has no user mapping for %s (see 'quotekit tenant show %s')", id, describeUser(m), id)
 		}
 		return storeFailure(err, id)
-	}
-	if err := auditAfter(ctx, s, c, auth.AuditEvent{TenantID: id, Kind: "user.unmapped", Reason: describeUser(m)}); err != nil {
-		return err
 	}
 	if c.json {
 		return writeJSON(c.stdout, map[string]any{"tenant": id, "associate_id": m.AssociateID, "email": strings.ToLower(m.Email), "removed": true})
 	}
 	c.info("Removed the mapping of %s of %s.", describeUser(m), id)
-	return nil
-}
-
-// auditAfter records a change that the store method made without its own audit event
-// (user mappings). The change is already saved, so a failure here must say so.
-func auditAfter(ctx context.Context, s *sqlite.Store, c *cli, ev auth.AuditEvent) error {
-	ev.Actor, ev.At = c.actor, c.now()
-	if err := s.Audit(ctx, ev); err != nil {
-		return fail(nil, "the change was saved, but writing its audit event (%s) failed: %v", ev.Kind, err)
-	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func TestTenantAdd(t *testing.T) {
@@ -37,7 +38,7 @@ func TestTenantAdd(t *testing.T) {
 	if err != nil || tn.Config["erp_password"] != "hunter2" || !tn.Enabled {
 		t.Errorf("stored tenant %+v, %v", tn, err)
 	}
-	evs, err := s.AuditEvents(t.Context(), auth.AuditFilter{TenantID: "Cust12345"})
+	evs, err := s.AuditEvents(t.Context(), tenancy.AuditFilter{TenantID: "Cust12345"})
 	if err != nil || len(evs) != 1 || evs[0].Kind != "tenant.created" || evs[0].Actor != "cli:tester" {
 		t.Errorf("audit events %+v, %v", evs, err)
 	}
@@ -52,7 +53,7 @@ func TestTenantAdd(t *testing.T) {
 		if !strings.Contains(r.stderr, "Tenant Cust2 added") || !strings.Contains(r.stderr, "accepts no SuperOffice JWT") {
 			t.Errorf("stderr:\n%s", r.stderr)
 		}
-		evs, _ := s.AuditEvents(t.Context(), auth.AuditFilter{TenantID: "Cust2"})
+		evs, _ := s.AuditEvents(t.Context(), tenancy.AuditFilter{TenantID: "Cust2"})
 		if len(evs) != 1 || evs[0].Actor != "ops-bob" {
 			t.Errorf("audit events %+v", evs)
 		}
@@ -178,7 +179,7 @@ func TestTenantUpdate(t *testing.T) {
 	if !slices.Equal(got.AppIDs, []string{"only"}) || got.Name != "Renamed" {
 		t.Errorf("--app-id did not replace the list: %+v", got)
 	}
-	evs, _ := h.store().AuditEvents(t.Context(), auth.AuditFilter{TenantID: "Cust1", Kinds: []string{"tenant.updated"}})
+	evs, _ := h.store().AuditEvents(t.Context(), tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventTenantUpdated}})
 	if len(evs) != 2 || evs[1].Reason != "name,app_ids,config" || evs[0].Reason != "app_ids" || evs[0].Actor != "cli:tester" {
 		t.Errorf("audit events %+v", evs)
 	}
@@ -268,7 +269,7 @@ func TestTenantDisableEnable(t *testing.T) {
 	if _, err := authenticate(t, svc, secret); err != nil {
 		t.Errorf("secret after enabling: %v", err)
 	}
-	evs, _ := h.store().AuditEvents(t.Context(), auth.AuditFilter{TenantID: "Cust1", Kinds: []string{"tenant.disabled", "tenant.enabled"}})
+	evs, _ := h.store().AuditEvents(t.Context(), tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventTenantDisabled, tenancy.EventTenantEnabled}})
 	if len(evs) != 2 || evs[0].Kind != "tenant.enabled" || evs[1].Reason != "contract ended" || evs[1].Actor != "cli:tester" {
 		t.Errorf("audit events %+v", evs)
 	}
@@ -316,10 +317,10 @@ func TestMapUser(t *testing.T) {
 	}
 	h.unchanged(exitUsage, "tenant", "unmap-user", "Cust1")
 
-	evs, _ := h.store().AuditEvents(t.Context(), auth.AuditFilter{TenantID: "Cust1", Kinds: []string{"user.mapped", "user.unmapped"}})
+	evs, _ := h.store().AuditEvents(t.Context(), tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventUserMapped, tenancy.EventUserUnmapped}})
 	var kinds []string
 	for _, ev := range evs {
-		kinds = append(kinds, ev.Kind+" "+ev.Reason+" "+ev.Actor)
+		kinds = append(kinds, string(ev.Kind)+" "+ev.Reason+" "+ev.Actor)
 	}
 	want := []string{
 		"user.unmapped associate:7 cli:tester",

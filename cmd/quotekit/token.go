@@ -6,8 +6,6 @@ import (
 	"math"
 	"strconv"
 	"time"
-
-	"github.com/quotekit/quotekit/server/auth"
 )
 
 var tokenCommands = map[string]command{
@@ -131,8 +129,7 @@ revoke'.`)
 	if aid != 0 {
 		reason = fmt.Sprintf("associate:%d", aid)
 	}
-	now := c.now()
-	n, err := s.RevokeTokens(ctx, id, aid, now, auth.AuditEvent{TenantID: id, Kind: "tokens.revoked", Reason: reason, Actor: c.actor, At: now})
+	n, err := c.service(s, nil).RevokeTokens(ctx, id, aid, reason, c.actor)
 	if err != nil {
 		return storeFailure(err, id)
 	}

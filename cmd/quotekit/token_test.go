@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func TestTokens(t *testing.T) {
@@ -41,9 +42,9 @@ func TestTokens(t *testing.T) {
 	var bySecret, byUser int
 	for _, k := range toks {
 		switch {
-		case k.Method == string(auth.MethodSecret) && k.SecretID == secretID:
+		case k.Method == string(tenancy.MethodSecret) && k.SecretID == secretID:
 			bySecret++
-		case k.Method == string(auth.MethodSuperOfficeJWT) && k.AssociateID == 7:
+		case k.Method == string(tenancy.MethodSuperOfficeJWT) && k.AssociateID == 7:
 			byUser++
 			if k.Email != "ann@example.com" || k.ERPUser != "jdoe" {
 				t.Errorf("token of associate 7: %+v", k)
@@ -109,7 +110,7 @@ func TestTokens(t *testing.T) {
 		t.Errorf("Cust2's tokens: %+v", toks)
 	}
 
-	evs, _ := h.store().AuditEvents(t.Context(), auth.AuditFilter{TenantID: "Cust1", Kinds: []string{"tokens.revoked"}})
+	evs, _ := h.store().AuditEvents(t.Context(), tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventTokensRevoked}})
 	if len(evs) != 2 || evs[0].Reason != "all" || evs[1].Reason != "associate:7" || evs[0].Actor != "cli:tester" {
 		t.Errorf("audit events %+v", evs)
 	}

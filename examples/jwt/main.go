@@ -22,7 +22,7 @@ import (
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/server/app"
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func main() {
@@ -84,7 +84,7 @@ const (
 )
 
 // demoUsers maps two CRM users to ERP salespeople with different discount limits.
-var demoUsers = []auth.UserMapping{
+var demoUsers = []tenancy.UserMapping{
 	{TenantID: demoTenantID, AssociateID: 12, ERPUser: "ONY"}, // Ola Nygård, at most 3 %
 	{TenantID: demoTenantID, AssociateID: 13, ERPUser: "KDA"}, // Kari Dahl, at most 30 %
 }
@@ -94,16 +94,16 @@ var demoUsers = []auth.UserMapping{
 func demoTenant(ctx context.Context, r app.Ready) error {
 	_, err := r.Store.Tenant(ctx, demoTenantID)
 	switch {
-	case errors.Is(err, auth.ErrNotFound):
-		err = r.Store.CreateTenant(ctx, auth.Tenant{
+	case errors.Is(err, tenancy.ErrNotFound):
+		_, err = r.Admin.AddTenant(ctx, tenancy.Tenant{
 			ID: demoTenantID, Name: "Demo customer", Environment: connector.EnvironmentTest,
 			AppIDs: []string{demoAppID}, Enabled: true, Config: map[string]string{"company": "[I:1]"},
-		}, auth.AuditEvent{TenantID: demoTenantID, Kind: "tenant.created", Actor: "jwt sample"})
+		}, "jwt sample")
 		if err != nil {
 			return err
 		}
 		for _, m := range demoUsers {
-			if err := r.Store.SetUserMapping(ctx, m); err != nil {
+			if _, err := r.Admin.MapUser(ctx, m, "jwt sample"); err != nil {
 				return err
 			}
 		}

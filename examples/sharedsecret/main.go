@@ -20,7 +20,7 @@ import (
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/server/app"
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func main() {
@@ -78,13 +78,13 @@ func demoTenant(ctx context.Context, r app.Ready) error {
 		fmt.Fprintf(r.Stdout, "Serving %s. Tenant %s exists; its secret was shown when it was created.\n"+
 			"Make a new one with: go run ./cmd/quotekit secret create %s --db %s\n", r.BaseURL, demoTenantID, demoTenantID, r.DB)
 		return nil
-	case !errors.Is(err, auth.ErrNotFound):
+	case !errors.Is(err, tenancy.ErrNotFound):
 		return err
 	}
-	err = r.Store.CreateTenant(ctx, auth.Tenant{
+	_, err = r.Admin.AddTenant(ctx, tenancy.Tenant{
 		ID: demoTenantID, Name: "Demo customer", Environment: connector.EnvironmentTest, Enabled: true,
 		Config: map[string]string{"company": "[I:1]"},
-	}, auth.AuditEvent{TenantID: demoTenantID, Kind: "tenant.created", Actor: "sharedsecret sample"})
+	}, "sharedsecret sample")
 	if err != nil {
 		return err
 	}

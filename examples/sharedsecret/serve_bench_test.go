@@ -16,6 +16,7 @@ import (
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // benchStack is the sample's server wired as app.Serve wires it (store, authentication,
@@ -35,7 +36,7 @@ func newBenchStack(b *testing.B) *benchStack {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
-	keys, err := auth.LoadMasterKey("", filepath.Join(dir, "master.key"), true)
+	keys, err := tenancy.LoadMasterKey("", filepath.Join(dir, "master.key"), true)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -53,14 +54,14 @@ func newBenchStack(b *testing.B) *benchStack {
 	if err != nil {
 		b.Fatal(err)
 	}
-	err = store.CreateTenant(ctx, auth.Tenant{
+	admin := tenancy.NewService(store, tenancy.WithKeyring(keys))
+	if _, err := admin.AddTenant(ctx, tenancy.Tenant{
 		ID: demoTenantID, Name: "Demo customer", Environment: connector.EnvironmentTest, Enabled: true,
 		Config: map[string]string{"company": "[I:1]"},
-	}, auth.AuditEvent{TenantID: demoTenantID, Kind: "tenant.created"})
-	if err != nil {
+	}, "benchmark"); err != nil {
 		b.Fatal(err)
 	}
-	secret, _, err := auth.NewAdmin(store, keys, nil).CreateSecret(ctx, demoTenantID, "benchmark")
+	secret, _, err := admin.CreateSecret(ctx, demoTenantID, "benchmark")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/server/app"
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // TenantID is the tenant Start creates.
@@ -42,9 +42,8 @@ func Start(t testing.TB, conn connector.Connector, args ...string) *Server {
 		errc <- app.Serve(ctx, conn, cfg, noEnv, io.Discard, io.Discard, app.OnReady(func(ctx context.Context, r app.Ready) error {
 			defer close(ready)
 			s.URL, s.Ready = r.BaseURL, r
-			err := r.Store.CreateTenant(ctx, auth.Tenant{ID: TenantID, Name: "Test customer", Environment: connector.EnvironmentTest,
-				Enabled: true, AppIDs: []string{"quotekit-test"}, Config: map[string]string{"company": "[I:1]"}},
-				auth.AuditEvent{TenantID: TenantID, Kind: "tenant.created", Actor: "servetest"})
+			_, err := r.Admin.AddTenant(ctx, tenancy.Tenant{ID: TenantID, Name: "Test customer", Environment: connector.EnvironmentTest,
+				Enabled: true, AppIDs: []string{"quotekit-test"}, Config: map[string]string{"company": "[I:1]"}}, "servetest")
 			if err != nil {
 				return err
 			}

@@ -28,6 +28,7 @@ import (
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // Server timeouts. The write timeout leaves the connector its whole call timeout.
@@ -42,11 +43,11 @@ const (
 
 // Ready is what a program learns once the server listens.
 type Ready struct {
-	BaseURL  string        // e.g. https://127.0.0.1:8443
-	AdminURL string        // the admin API's, "" when it is not served
-	Store    *sqlite.Store // the store, for seeding
-	DB       string        // the store's database file, as configured (Config.DB)
-	Admin    *auth.Admin   // credential management on that store
+	BaseURL  string           // e.g. https://127.0.0.1:8443
+	AdminURL string           // the admin API's, "" when it is not served
+	Store    *sqlite.Store    // the store, for seeding
+	DB       string           // the store's database file, as configured (Config.DB)
+	Admin    *tenancy.Service // every change of tenants and credentials on that store
 	Stdout   io.Writer
 }
 
@@ -82,7 +83,7 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer store.Close()
-	keys, err := auth.LoadMasterKey(getenv(auth.MasterKeyEnv), cfg.MasterKeyFile, cfg.Dev)
+	keys, err := tenancy.LoadMasterKey(getenv(tenancy.MasterKeyEnv), cfg.MasterKeyFile, cfg.Dev)
 	if err != nil {
 		return err
 	}
@@ -117,7 +118,7 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 		authOpts = append(authOpts, auth.WithPartnerKey(key))
 	}
 	svc := auth.NewService(store, append(authOpts, auth.WithAdminKeys(store))...)
-	admin := auth.NewAdmin(store, keys, nil)
+	admin := tenancy.NewService(store, tenancy.WithKeyring(keys))
 	handler, err := server.New(conn, svc, srvOpts...)
 	if err != nil {
 		return err

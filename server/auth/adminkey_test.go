@@ -18,6 +18,7 @@ import (
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // adminEnv is env with a Service that also checks admin keys, through a store wrapper
@@ -30,11 +31,11 @@ type adminEnv struct {
 
 // countingKeys counts the lookups of admin keys by hash.
 type countingKeys struct {
-	auth.AdminKeyStore
+	tenancy.AdminKeyStore
 	n atomic.Int64
 }
 
-func (c *countingKeys) AdminKeyByHash(ctx context.Context, hash [32]byte) (auth.AdminKey, error) {
+func (c *countingKeys) AdminKeyByHash(ctx context.Context, hash [32]byte) (tenancy.AdminKey, error) {
 	c.n.Add(1)
 	return c.AdminKeyStore.AdminKeyByHash(ctx, hash)
 }
@@ -52,7 +53,7 @@ func newAdminEnv(t *testing.T, opts ...auth.Option) *adminEnv {
 }
 
 // adminKey creates a test-mode admin key with the scopes.
-func (e *adminEnv) adminKey(scopes ...auth.Scope) (string, auth.AdminKey) {
+func (e *adminEnv) adminKey(scopes ...tenancy.Scope) (string, tenancy.AdminKey) {
 	e.t.Helper()
 	plain, k, err := e.admin.CreateAdminKey(context.Background(), "key for "+e.t.Name(), scopes, connector.EnvironmentTest, "test")
 	if err != nil {
@@ -75,23 +76,23 @@ func TestCreateAdminKey(t *testing.T) {
 	e := newAdminEnv(t)
 	ctx := context.Background()
 	plain, k, err := e.admin.CreateAdminKey(ctx, "ops dashboard",
-		[]auth.Scope{auth.ScopeSupport, auth.ScopeTenantsRead, auth.ScopeSupport}, connector.EnvironmentLive, "cli:ann")
+		[]tenancy.Scope{tenancy.ScopeSupport, tenancy.ScopeTenantsRead, tenancy.ScopeSupport}, connector.EnvironmentLive, "cli:ann")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, err := auth.ParseCredential(plain)
-	if err != nil || c.Kind != auth.KindAdminKey || c.Mode != connector.EnvironmentLive || !strings.HasPrefix(plain, "qk_ak_live_") {
+	if err != nil || c.Kind != tenancy.KindAdminKey || c.Mode != connector.EnvironmentLive || !strings.HasPrefix(plain, "qk_ak_live_") {
 		t.Fatalf("key %.14s…: %+v, %v", plain, c, err)
 	}
 	if k.ID == 0 || k.Hash != c.Hash() || k.Display != c.Display() || k.Last4 != c.Last4() || k.Name != "ops dashboard" ||
-		!reflect.DeepEqual(k.Scopes, []auth.Scope{auth.ScopeTenantsRead, auth.ScopeSupport}) || !k.CreatedAt.Equal(e.clock.Now()) {
+		!reflect.DeepEqual(k.Scopes, []tenancy.Scope{tenancy.ScopeTenantsRead, tenancy.ScopeSupport}) || !k.CreatedAt.Equal(e.clock.Now()) {
 		t.Errorf("key %+v", k)
 	}
 	stored, err := e.store.AdminKeyByHash(ctx, c.Hash())
 	if err != nil || !reflect.DeepEqual(stored, k) {
 		t.Errorf("stored %+v, %v\nwant   %+v", stored, err, k)
 	}
-	evs, _ := e.store.AuditEvents(ctx, auth.AuditFilter{Kinds: []string{"adminkey.created"}})
+	evs, _ := e.store.AuditEvents(ctx, tenancy.AuditFilter{Kinds: []tenancy.EventKind{tenancy.EventAdminKeyCreated}})
 	if len(evs) != 1 || evs[0].Actor != "cli:ann" || evs[0].Credential != k.Display || evs[0].TenantID != "" || evs[0].Reason != "scopes=tenants:read,support" {
 		t.Errorf("audit %+v", evs)
 	}
@@ -99,17 +100,17 @@ func TestCreateAdminKey(t *testing.T) {
 	bad := []struct {
 		name   string
 		key    string
-		scopes []auth.Scope
+		scopes []tenancy.Scope
 		mode   connector.Environment
 		want   error
 	}{
-		{"no scope", "x", nil, connector.EnvironmentTest, auth.ErrBadScope},
-		{"an unknown scope", "x", []auth.Scope{auth.ScopeSupport, "tenants:*"}, connector.EnvironmentTest, auth.ErrBadScope},
-		{"a scope in capitals", "x", []auth.Scope{"SUPPORT"}, connector.EnvironmentTest, auth.ErrBadScope},
-		{"no name", "", []auth.Scope{auth.ScopeSupport}, connector.EnvironmentTest, auth.ErrBadName},
-		{"a name with a line break", "ops\nroot", []auth.Scope{auth.ScopeSupport}, connector.EnvironmentTest, auth.ErrBadName},
-		{"a long name", strings.Repeat("x", auth.MaxAdminKeyName+1), []auth.Scope{auth.ScopeSupport}, connector.EnvironmentTest, auth.ErrBadName},
-		{"an unknown mode", "x", []auth.Scope{auth.ScopeSupport}, "prod", nil},
+		{"no scope", "x", nil, connector.EnvironmentTest, tenancy.ErrBadScope},
+		{"an unknown scope", "x", []tenancy.Scope{tenancy.ScopeSupport, "tenants:*"}, connector.EnvironmentTest, tenancy.ErrBadScope},
+		{"a scope in capitals", "x", []tenancy.Scope{"SUPPORT"}, connector.EnvironmentTest, tenancy.ErrBadScope},
+		{"no name", "", []tenancy.Scope{tenancy.ScopeSupport}, connector.EnvironmentTest, tenancy.ErrBadName},
+		{"a name with a line break", "ops\nroot", []tenancy.Scope{tenancy.ScopeSupport}, connector.EnvironmentTest, tenancy.ErrBadName},
+		{"a long name", strings.Repeat("x", tenancy.MaxAdminKeyName+1), []tenancy.Scope{tenancy.ScopeSupport}, connector.EnvironmentTest, tenancy.ErrBadName},
+		{"an unknown mode", "x", []tenancy.Scope{tenancy.ScopeSupport}, "prod", nil},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,13 +128,13 @@ func TestCreateAdminKey(t *testing.T) {
 
 func TestAuthenticateAdminScopes(t *testing.T) {
 	e := newAdminEnv(t)
-	for _, has := range auth.AllScopes {
+	for _, has := range tenancy.AllScopes {
 		plain, k := e.adminKey(has)
 		for _, how := range []struct{ name, header, value string }{
 			{"Bearer", "Authorization", "Bearer " + plain},
 			{"api_key", "api_key", plain},
 		} {
-			for _, need := range auth.AllScopes {
+			for _, need := range tenancy.AllScopes {
 				got, err := e.svc.AuthenticateAdmin(adminRequest(how.header, how.value), need)
 				switch {
 				case need == has && (err != nil || got.ID != k.ID || !got.Has(has)):
@@ -145,11 +146,11 @@ func TestAuthenticateAdminScopes(t *testing.T) {
 		}
 	}
 	keys, err := e.store.ListAdminKeys(context.Background())
-	if err != nil || len(keys) != len(auth.AllScopes) || !keys[0].LastUsed.Equal(e.clock.Now()) {
+	if err != nil || len(keys) != len(tenancy.AllScopes) || !keys[0].LastUsed.Equal(e.clock.Now()) {
 		t.Errorf("a successful use was not recorded on the key: %+v, %v", keys, err)
 	}
-	evs, _ := e.store.AuditEvents(context.Background(), auth.AuditFilter{Kinds: []string{"auth.refused"}, Limit: 1000})
-	if want := 2 * len(auth.AllScopes) * (len(auth.AllScopes) - 1); len(evs) != want {
+	evs, _ := e.store.AuditEvents(context.Background(), tenancy.AuditFilter{Kinds: []tenancy.EventKind{tenancy.EventAuthRefused}, Limit: 1000})
+	if want := 2 * len(tenancy.AllScopes) * (len(tenancy.AllScopes) - 1); len(evs) != want {
 		t.Fatalf("%d refusals audited, want %d (one per missing scope)", len(evs), want)
 	}
 	if ev := evs[0]; ev.Reason != "insufficient_scope" || ev.TenantID != "" || !strings.HasPrefix(ev.Actor, "adminkey:") ||
@@ -161,14 +162,14 @@ func TestAuthenticateAdminScopes(t *testing.T) {
 func TestAuthenticateAdminRefusals(t *testing.T) {
 	e := newAdminEnv(t)
 	ctx := context.Background()
-	key, _ := e.adminKey(auth.AllScopes...)
+	key, _ := e.adminKey(tenancy.AllScopes...)
 	secret, _ := e.secret("Cust100")
 	access := e.token("Bearer " + secret)
-	revoked, rk := e.adminKey(auth.AllScopes...)
+	revoked, rk := e.adminKey(tenancy.AllScopes...)
 	if err := e.admin.RevokeAdminKey(ctx, rk.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
-	unknown, _ := auth.NewCredential(auth.KindAdminKey, connector.EnvironmentTest)
+	unknown, _ := tenancy.NewCredential(tenancy.KindAdminKey, connector.EnvironmentTest)
 	last := key[len(key)-1:]
 	forged := key[:len(key)-1] + map[bool]string{true: "A", false: "B"}[last != "A"]
 
@@ -200,8 +201,8 @@ func TestAuthenticateAdminRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.lookups.n.Load()
-			audits, _ := e.store.AuditEvents(ctx, auth.AuditFilter{Kinds: []string{"auth.refused"}, Limit: 1000})
-			got, err := e.svc.AuthenticateAdmin(adminRequest(tt.headers...), auth.ScopeTenantsRead)
+			audits, _ := e.store.AuditEvents(ctx, tenancy.AuditFilter{Kinds: []tenancy.EventKind{tenancy.EventAuthRefused}, Limit: 1000})
+			got, err := e.svc.AuthenticateAdmin(adminRequest(tt.headers...), tenancy.ScopeTenantsRead)
 			if !errors.Is(err, tt.want) || got.ID != 0 {
 				t.Fatalf("AuthenticateAdmin = %+v, %v; want %v", got, err, tt.want)
 			}
@@ -214,7 +215,7 @@ func TestAuthenticateAdminRefusals(t *testing.T) {
 			if looked := e.lookups.n.Load() - before; looked != 0 && tt.reason != "revoked" && tt.reason != "unknown_key" {
 				t.Errorf("%d admin key lookups for a credential that is no admin key or fails its checksum", looked)
 			}
-			after, _ := e.store.AuditEvents(ctx, auth.AuditFilter{Kinds: []string{"auth.refused"}, Limit: 1000})
+			after, _ := e.store.AuditEvents(ctx, tenancy.AuditFilter{Kinds: []tenancy.EventKind{tenancy.EventAuthRefused}, Limit: 1000})
 			switch {
 			case tt.reason == "" && len(after) != len(audits):
 				t.Errorf("a missing credential was audited: %+v", after[0])
@@ -228,28 +229,28 @@ func TestAuthenticateAdminRefusals(t *testing.T) {
 
 func TestAuthenticateAdminUnconfigured(t *testing.T) {
 	e := newAdminEnv(t)
-	key, _ := e.adminKey(auth.ScopeTenantsRead)
+	key, _ := e.adminKey(tenancy.ScopeTenantsRead)
 	svc := auth.NewService(e.store)
-	if _, err := svc.AuthenticateAdmin(adminRequest("Authorization", "Bearer "+key), auth.ScopeTenantsRead); !errors.Is(err, auth.ErrUnavailable) {
+	if _, err := svc.AuthenticateAdmin(adminRequest("Authorization", "Bearer "+key), tenancy.ScopeTenantsRead); !errors.Is(err, auth.ErrUnavailable) {
 		t.Errorf("without WithAdminKeys: %v, want ErrUnavailable", err)
 	}
 }
 
 func TestAuthenticateAdminRateLimit(t *testing.T) {
 	e := newAdminEnv(t, auth.WithRateLimits(auth.Limit{Burst: 2, Every: time.Minute}, auth.Limit{Burst: 100, Every: time.Second}))
-	key, _ := e.adminKey(auth.ScopeTenantsRead)
-	bad, _ := auth.NewCredential(auth.KindAdminKey, connector.EnvironmentTest)
+	key, _ := e.adminKey(tenancy.ScopeTenantsRead)
+	bad, _ := tenancy.NewCredential(tenancy.KindAdminKey, connector.EnvironmentTest)
 	for range 2 {
-		if _, err := e.svc.AuthenticateAdmin(adminRequest("api_key", bad), auth.ScopeTenantsRead); !errors.Is(err, auth.ErrInvalidCredential) {
+		if _, err := e.svc.AuthenticateAdmin(adminRequest("api_key", bad), tenancy.ScopeTenantsRead); !errors.Is(err, auth.ErrInvalidCredential) {
 			t.Fatalf("error %v", err)
 		}
 	}
 	var limited *auth.RateLimitedError
-	if _, err := e.svc.AuthenticateAdmin(adminRequest("api_key", bad), auth.ScopeTenantsRead); !errors.As(err, &limited) || limited.RetryAfter <= 0 {
+	if _, err := e.svc.AuthenticateAdmin(adminRequest("api_key", bad), tenancy.ScopeTenantsRead); !errors.As(err, &limited) || limited.RetryAfter <= 0 {
 		t.Errorf("third failure: %v, want a RateLimitedError", err)
 	}
 	// Successes are never throttled.
-	if _, err := e.svc.AuthenticateAdmin(adminRequest("api_key", key), auth.ScopeTenantsRead); err != nil {
+	if _, err := e.svc.AuthenticateAdmin(adminRequest("api_key", key), tenancy.ScopeTenantsRead); err != nil {
 		t.Errorf("a valid key from a throttled address: %v", err)
 	}
 }
@@ -267,15 +268,15 @@ func TestSupportToken(t *testing.T) {
 	ctx := context.Background()
 	e.tenant("Cust200", connector.EnvironmentLive)
 	e.tenant("Cust300", connector.EnvironmentTest)
-	if err := e.store.SetTenantEnabled(ctx, "Cust300", false, e.clock.Now(), auth.AuditEvent{Kind: "tenant.disabled"}); err != nil {
+	if err := e.store.SetTenantEnabled(ctx, "Cust300", false, e.clock.Now(), tenancy.AuditEvent{Kind: "tenant.disabled"}); err != nil {
 		t.Fatal(err)
 	}
-	plainKey, key := e.adminKey(auth.ScopeSupport)
-	_, readOnly := e.adminKey(auth.AllScopes[:len(auth.AllScopes)-1]...)
+	plainKey, key := e.adminKey(tenancy.ScopeSupport)
+	_, readOnly := e.adminKey(tenancy.AllScopes[:len(tenancy.AllScopes)-1]...)
 
 	refusals := []struct {
 		name   string
-		key    auth.AdminKey
+		key    tenancy.AdminKey
 		tenant string
 		ttl    time.Duration
 		want   error
@@ -283,18 +284,18 @@ func TestSupportToken(t *testing.T) {
 		{"a key without support", readOnly, "Cust100", 0, auth.ErrForbidden},
 		{"a negative ttl", key, "Cust100", -time.Second, auth.ErrBadTTL},
 		{"a ttl above the maximum", key, "Cust100", auth.MaxSupportTTL + time.Nanosecond, auth.ErrBadTTL},
-		{"an unknown tenant", key, "Cust999", 0, auth.ErrNotFound},
-		{"a malformed tenant", key, "Cust1' OR '1'='1", 0, auth.ErrNotFound},
-		{"a disabled tenant", key, "Cust300", 0, auth.ErrConflict},
+		{"an unknown tenant", key, "Cust999", 0, tenancy.ErrNotFound},
+		{"a malformed tenant", key, "Cust1' OR '1'='1", 0, tenancy.ErrNotFound},
+		{"a disabled tenant", key, "Cust300", 0, tenancy.ErrConflict},
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			before, _ := e.store.AuditEvents(ctx, auth.AuditFilter{Limit: 1000})
+			before, _ := e.store.AuditEvents(ctx, tenancy.AuditFilter{Limit: 1000})
 			tok, err := e.svc.SupportToken(ctx, tt.key, tt.tenant, tt.ttl, "192.0.2.7")
 			if !errors.Is(err, tt.want) || tok != nil {
 				t.Errorf("SupportToken = %v, %v; want %v", tok, err, tt.want)
 			}
-			if after, _ := e.store.AuditEvents(ctx, auth.AuditFilter{Limit: 1000}); len(after) != len(before) {
+			if after, _ := e.store.AuditEvents(ctx, tenancy.AuditFilter{Limit: 1000}); len(after) != len(before) {
 				t.Errorf("a refused support token was audited or issued: %+v", after[0])
 			}
 		})
@@ -335,7 +336,7 @@ func TestSupportToken(t *testing.T) {
 		}
 	})
 	t.Run("it is no admin key", func(t *testing.T) {
-		if _, err := e.svc.AuthenticateAdmin(adminRequest("Authorization", "Bearer "+tok.AccessToken), auth.ScopeSupport); !errors.Is(err, auth.ErrInvalidCredential) {
+		if _, err := e.svc.AuthenticateAdmin(adminRequest("Authorization", "Bearer "+tok.AccessToken), tenancy.ScopeSupport); !errors.Is(err, auth.ErrInvalidCredential) {
 			t.Errorf("AuthenticateAdmin = %v", err)
 		}
 	})
@@ -345,13 +346,13 @@ func TestSupportToken(t *testing.T) {
 			t.Fatalf("%+v, %v", toks, err)
 		}
 		for _, k := range toks {
-			if k.Method != auth.MethodSupport || k.Actor != auth.AdminKeyActor(key.ID) || k.SecretID != 0 || k.User != (connector.User{}) {
+			if k.Method != tenancy.MethodSupport || k.Actor != tenancy.AdminKeyActor(key.ID) || k.SecretID != 0 || k.User != (connector.User{}) {
 				t.Errorf("stored token %+v", k)
 			}
 		}
 	})
 	t.Run("audited and logged", func(t *testing.T) {
-		evs, _ := e.store.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust100", Kinds: []string{"support.token"}})
+		evs, _ := e.store.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust100", Kinds: []tenancy.EventKind{tenancy.EventSupportToken}})
 		if len(evs) != 2 {
 			t.Fatalf("audit %+v", evs)
 		}
@@ -383,14 +384,14 @@ func TestSupportToken(t *testing.T) {
 		if _, err := e.svc.Authenticate(operation(tok.AccessToken)); !errors.Is(err, auth.ErrInvalidCredential) || auth.ReasonOf(err) != "revoked" {
 			t.Errorf("after revoking the key: %v", err)
 		}
-		if _, err := e.svc.AuthenticateAdmin(adminRequest("api_key", plainKey), auth.ScopeSupport); !errors.Is(err, auth.ErrInvalidCredential) {
+		if _, err := e.svc.AuthenticateAdmin(adminRequest("api_key", plainKey), tenancy.ScopeSupport); !errors.Is(err, auth.ErrInvalidCredential) {
 			t.Errorf("the revoked key: %v", err)
 		}
 		// A caller still holding the key it authenticated earlier gets no token.
 		if out, err := e.svc.SupportToken(ctx, key, "Cust100", 0, "192.0.2.7"); !errors.Is(err, auth.ErrForbidden) || out != nil {
 			t.Errorf("SupportToken with a revoked key = %v, %v", out, err)
 		}
-		evs, _ := e.store.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust100", Kinds: []string{"tokens.revoked"}})
+		evs, _ := e.store.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust100", Kinds: []tenancy.EventKind{tenancy.EventTokensRevoked}})
 		if len(evs) != 1 || evs[0].Actor != "cli:ann" || evs[0].Credential != key.Display {
 			t.Errorf("the tenant's audit does not show the end of the support access: %+v", evs)
 		}
@@ -421,7 +422,7 @@ func TestRevokeAdminKeyRacesSupportToken(t *testing.T) {
 	e := newAdminEnv(t)
 	ctx := context.Background()
 	for round := range 5 {
-		_, key := e.adminKey(auth.ScopeSupport)
+		_, key := e.adminKey(tenancy.ScopeSupport)
 		var (
 			mu     sync.Mutex
 			tokens []string

@@ -7,12 +7,13 @@ import (
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func TestCredentialFormat(t *testing.T) {
-	for _, kind := range []string{auth.KindSecret, auth.KindAccessToken, auth.KindAdminKey} {
+	for _, kind := range []string{tenancy.KindSecret, tenancy.KindAccessToken, tenancy.KindAdminKey} {
 		for _, mode := range []connector.Environment{connector.EnvironmentTest, connector.EnvironmentLive} {
-			s, err := auth.NewCredential(kind, mode)
+			s, err := tenancy.NewCredential(kind, mode)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -29,15 +30,15 @@ func TestCredentialFormat(t *testing.T) {
 			}
 		}
 	}
-	a, _ := auth.NewCredential(auth.KindSecret, connector.EnvironmentTest)
-	b, _ := auth.NewCredential(auth.KindSecret, connector.EnvironmentTest)
+	a, _ := tenancy.NewCredential(tenancy.KindSecret, connector.EnvironmentTest)
+	b, _ := tenancy.NewCredential(tenancy.KindSecret, connector.EnvironmentTest)
 	if a == b {
 		t.Error("two fresh credentials are equal")
 	}
 }
 
 func TestParseCredentialRefuses(t *testing.T) {
-	good, _ := auth.NewCredential(auth.KindSecret, connector.EnvironmentLive)
+	good, _ := tenancy.NewCredential(tenancy.KindSecret, connector.EnvironmentLive)
 	flip := func(s string, i int) string {
 		b := []byte(s)
 		if b[i] == 'A' {
@@ -72,7 +73,7 @@ func TestParseCredentialRefuses(t *testing.T) {
 }
 
 func FuzzParseCredential(f *testing.F) {
-	good, _ := auth.NewCredential(auth.KindAccessToken, connector.EnvironmentTest)
+	good, _ := tenancy.NewCredential(tenancy.KindAccessToken, connector.EnvironmentTest)
 	for _, seed := range []string{good, "", "qk_", "qk_at_test_", good[:40], good + good} {
 		f.Add(seed)
 	}

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // Outcomes of verifying a credential. Only the server's error mapper turns them into HTTP.
@@ -20,8 +22,9 @@ var (
 	ErrMalformed = errors.New("malformed credential")
 	// ErrForbidden: a valid credential that may not do this (403).
 	ErrForbidden = errors.New("forbidden")
-	// ErrUnavailable: the store or a key set needed to decide is unavailable (503).
-	ErrUnavailable = errors.New("authentication unavailable")
+	// ErrUnavailable: the store or a key set needed to decide is unavailable (503). It is
+	// tenancy.ErrUnavailable, the store's own error, so one errors.Is covers both.
+	ErrUnavailable = tenancy.ErrUnavailable
 )
 
 // RateLimitedError says a caller is throttled (429) and when to try again.
@@ -56,4 +59,16 @@ func ReasonOf(err error) string {
 		return r.Reason
 	}
 	return ""
+}
+
+// ParseCredential checks the shape and checksum of s (tenancy.ParseCredential). It fails
+// with a Refusal ("malformed" or "bad_checksum") wrapping ErrInvalidCredential; it does
+// no lookup.
+func ParseCredential(s string) (tenancy.Credential, error) {
+	c, err := tenancy.ParseCredential(s)
+	var ce *tenancy.CredentialError
+	if errors.As(err, &ce) {
+		return tenancy.Credential{}, refuse(ce.Reason)
+	}
+	return c, err
 }

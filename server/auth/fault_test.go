@@ -26,6 +26,7 @@ import (
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // faultServer serves the operations, the token endpoints and the admin API on store, the
@@ -42,7 +43,7 @@ func faultServer(t *testing.T, e *env, store *sqlite.Store, opts ...auth.Option)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	adm := httptest.NewServer(server.NewAdmin(svc, store, auth.NewAdmin(store, nil, e.clock.Now)))
+	adm := httptest.NewServer(server.NewAdmin(svc, store, tenancy.NewService(store, tenancy.WithKeyring(nil), tenancy.WithClock(e.clock.Now))))
 	t.Cleanup(adm.Close)
 	return srv.URL, adm.URL + "/admin/v1/tenants/"
 }
@@ -123,7 +124,7 @@ func TestStoreFaultsOverHTTP(t *testing.T) {
 			ctx := context.Background()
 			e.tenant("Cust100", connector.EnvironmentTest)
 			secret, sec := e.secret("Cust100")
-			key, _, err := e.admin.CreateAdminKey(ctx, "ops", []auth.Scope{auth.ScopeTenantsRead, auth.ScopeSecretsWrite, auth.ScopeTokensWrite}, connector.EnvironmentTest, "test")
+			key, _, err := e.admin.CreateAdminKey(ctx, "ops", []tenancy.Scope{tenancy.ScopeTenantsRead, tenancy.ScopeSecretsWrite, tenancy.ScopeTokensWrite}, connector.EnvironmentTest, "test")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -164,7 +165,7 @@ func TestStoreFaultsOverHTTP(t *testing.T) {
 					t.Errorf("%s: status %d: %s", what, a.status, a.body)
 				}
 			}
-			unknown, err := auth.NewCredential(auth.KindSecret, connector.EnvironmentTest)
+			unknown, err := tenancy.NewCredential(tenancy.KindSecret, connector.EnvironmentTest)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -244,7 +245,7 @@ func snapshot(t *testing.T, e *env) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, err := e.store.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust100", Limit: 10000})
+	events, err := e.store.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust100", Limit: 10000})
 	if err != nil {
 		t.Fatal(err)
 	}

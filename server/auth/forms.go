@@ -15,6 +15,7 @@ import (
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi/model"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // Token request errors (RFC 6749 §5.2), answered 400 with their code.
@@ -30,7 +31,7 @@ const maxTokenBody = 64 << 10
 
 // isCredential reports whether s has the prefix of a quotekit credential of kind.
 func isCredential(s, kind string) bool {
-	return strings.HasPrefix(s, credentialPrefix+kind+"_")
+	return tenancy.HasCredentialPrefix(s, kind)
 }
 
 // isJWT reports whether s has the three segments of a compact JWS.
@@ -162,7 +163,7 @@ func (s *Service) ClientCredentials(r *http.Request) (*model.AccessTokenResponse
 	_, err := s.guard(r, clientCredentials, func(ctx context.Context, p Presented) (connector.Tenant, string, error) {
 		var tenantID string
 		var err error
-		out, tenantID, err = s.tokenForSecret(ctx, r, p.Pass, p.User, MethodClientCredentials)
+		out, tenantID, err = s.tokenForSecret(ctx, r, p.Pass, p.User, tenancy.MethodClientCredentials)
 		return connector.Tenant{}, tenantID, err
 	})
 	return out, err

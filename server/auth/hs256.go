@@ -12,6 +12,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwt"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // hs256TenantClaims are where an HS256 JWT may name its tenant: SuperOffice's context
@@ -36,12 +37,12 @@ func (s *Service) verifyHS256(ctx context.Context, raw string) (connector.Tenant
 	}
 	pedanticDates.Do(func() { jwt.Settings(jwt.WithNumericDateParsePedantic(true)) })
 	tenantID := unverifiedTenant(raw)
-	if !TenantPattern.MatchString(tenantID) {
+	if !tenancy.TenantPattern.MatchString(tenantID) {
 		return connector.Tenant{}, refuse("no_tenant")
 	}
 	t, err := s.store.Tenant(ctx, tenantID)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, tenancy.ErrNotFound):
 		return connector.Tenant{ID: tenantID}, refuse("unknown_tenant")
 	case err != nil:
 		return connector.Tenant{}, storeErr(err)

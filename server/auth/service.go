@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi/model"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // Defaults of the Service.
@@ -24,9 +24,6 @@ const (
 	replaySlack = 2 * time.Minute
 )
 
-// TenantPattern is the form of a SuperOffice tenant id (context identifier).
-var TenantPattern = regexp.MustCompile(`^Cust[0-9]{1,10}$`)
-
 // Service verifies credentials and issues access tokens. It implements the server's
 // Authenticator: operations accept a quotekit access token, Basic tenant:secret, an HS256
 // JWT signed with a shared secret, or a SuperOffice RS256 JWT; POST /Authenticate takes a
@@ -35,9 +32,9 @@ var TenantPattern = regexp.MustCompile(`^Cust[0-9]{1,10}$`)
 // admin API's keys (AuthenticateAdmin), which are never tenant credentials, and issues
 // support tokens for them (SupportToken).
 type Service struct {
-	store      Store
+	store      tenancy.Store
 	so         *SuperOfficeVerifier
-	keys       *Keyring
+	keys       *tenancy.Keyring
 	partnerKey *rsa.PrivateKey
 	now        func() time.Time
 	tokenTTL   time.Duration
@@ -45,7 +42,7 @@ type Service struct {
 	clientIP   func(*http.Request) string
 	log        *slog.Logger
 	metrics    *authMetrics
-	adminKeys  AdminKeyStore // nil: the admin API is off (see AuthenticateAdmin)
+	adminKeys  tenancy.AdminKeyStore // nil: the admin API is off (see AuthenticateAdmin)
 }
 
 // Option sets an optional part of the Service.
@@ -55,7 +52,7 @@ type Option func(*Service)
 func WithSuperOffice(v *SuperOfficeVerifier) Option { return func(s *Service) { s.so = v } }
 
 // WithKeyring enables HS256 JWTs signed with a shared secret; k decrypts the secrets' copies.
-func WithKeyring(k *Keyring) Option { return func(s *Service) { s.keys = k } }
+func WithKeyring(k *tenancy.Keyring) Option { return func(s *Service) { s.keys = k } }
 
 // WithPartnerKey signs the application token returned to SuperOffice when its JWT has a nonce.
 func WithPartnerKey(k *rsa.PrivateKey) Option { return func(s *Service) { s.partnerKey = k } }
@@ -111,14 +108,14 @@ func (m *authMetrics) outcome(outcome, reason string) {
 	}
 }
 
-func (m *authMetrics) tokenIssued(method Method) {
+func (m *authMetrics) tokenIssued(method tenancy.Method) {
 	if m != nil {
 		m.issued.WithLabelValues(string(method)).Inc()
 	}
 }
 
 // NewService returns a Service on store.
-func NewService(store Store, opts ...Option) *Service {
+func NewService(store tenancy.Store, opts ...Option) *Service {
 	s := &Service{
 		store:    store,
 		now:      time.Now,
@@ -140,7 +137,7 @@ func (s *Service) Authenticate(r *http.Request) (connector.Tenant, error) {
 		case p.Scheme == "Basic":
 			sec, t, err := s.verifySecret(ctx, p.Pass, p.User)
 			return s.tenantOf(t, connector.User{}), t.ID, s.touch(ctx, sec, err)
-		case isCredential(p.Token, KindAccessToken):
+		case isCredential(p.Token, tenancy.KindAccessToken):
 			return s.verifyAccessToken(ctx, p.Token)
 		case isJWT(p.Token):
 			t, _, err := s.verifyJWT(ctx, p.Token, false)
@@ -161,12 +158,12 @@ func (s *Service) Token(r *http.Request) (*model.AccessTokenResponse, error) {
 		case p.Scheme == "Basic":
 			var tenantID string
 			var err error
-			out, tenantID, err = s.tokenForSecret(ctx, r, p.Pass, p.User, MethodSecret)
+			out, tenantID, err = s.tokenForSecret(ctx, r, p.Pass, p.User, tenancy.MethodSecret)
 			return connector.Tenant{}, tenantID, err
-		case isCredential(p.Token, KindSecret):
+		case isCredential(p.Token, tenancy.KindSecret):
 			var tenantID string
 			var err error
-			out, tenantID, err = s.tokenForSecret(ctx, r, p.Token, "", MethodSecret)
+			out, tenantID, err = s.tokenForSecret(ctx, r, p.Token, "", tenancy.MethodSecret)
 			return connector.Tenant{}, tenantID, err
 		case isJWT(p.Token):
 			t, claims, err := s.verifyJWT(ctx, p.Token, true)
@@ -184,7 +181,7 @@ func (s *Service) Token(r *http.Request) (*model.AccessTokenResponse, error) {
 
 // tokenForSecret verifies a shared secret (of tenantID, when named) and mints an access
 // token from it. It returns the tenant id for the audit of a refusal.
-func (s *Service) tokenForSecret(ctx context.Context, r *http.Request, secret, tenantID string, method Method) (*model.AccessTokenResponse, string, error) {
+func (s *Service) tokenForSecret(ctx context.Context, r *http.Request, secret, tenantID string, method tenancy.Method) (*model.AccessTokenResponse, string, error) {
 	sec, t, err := s.verifySecret(ctx, secret, tenantID)
 	if err != nil {
 		return nil, t.ID, err
@@ -238,7 +235,7 @@ func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error
 	s.metrics.outcome("refused", reason)
 	s.log.LogAttrs(ctx, slog.LevelInfo, "authentication refused",
 		slog.String("reason", reason), slog.String("tenant", tenantID), slog.String("client", ip), slog.String("path", r.URL.Path))
-	if aerr := s.store.Audit(ctx, AuditEvent{TenantID: tenantID, Kind: "auth.refused", Reason: reason, RemoteAddr: ip, At: s.now()}); aerr != nil {
+	if aerr := s.store.Audit(ctx, tenancy.AuditEvent{TenantID: tenantID, Kind: tenancy.EventAuthRefused, Reason: reason, RemoteAddr: ip, At: s.now()}); aerr != nil {
 		s.log.LogAttrs(ctx, slog.LevelError, "audit write failed", slog.String("error", aerr.Error()))
 	}
 	return err
@@ -257,42 +254,42 @@ func tokenCredential(r *http.Request) (Presented, error) {
 // verifySecret checks a shared secret, and that it belongs to wantTenant when one is
 // named. Unknown, wrong-tenant, revoked, expired, wrong-mode and disabled-tenant secrets
 // are all the same refusal to the caller; each costs one hash and one indexed lookup.
-func (s *Service) verifySecret(ctx context.Context, secret, wantTenant string) (Secret, Tenant, error) {
+func (s *Service) verifySecret(ctx context.Context, secret, wantTenant string) (tenancy.Secret, tenancy.Tenant, error) {
 	c, err := ParseCredential(secret)
 	if err != nil {
-		return Secret{}, Tenant{ID: plausibleTenant(wantTenant)}, err
+		return tenancy.Secret{}, tenancy.Tenant{ID: plausibleTenant(wantTenant)}, err
 	}
-	if c.Kind != KindSecret {
-		return Secret{}, Tenant{ID: plausibleTenant(wantTenant)}, refuse("wrong_kind")
+	if c.Kind != tenancy.KindSecret {
+		return tenancy.Secret{}, tenancy.Tenant{ID: plausibleTenant(wantTenant)}, refuse("wrong_kind")
 	}
 	hash := c.Hash()
 	sec, t, err := s.store.SecretByHash(ctx, hash)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		return Secret{}, Tenant{ID: plausibleTenant(wantTenant)}, refuse("unknown_secret")
+	case errors.Is(err, tenancy.ErrNotFound):
+		return tenancy.Secret{}, tenancy.Tenant{ID: plausibleTenant(wantTenant)}, refuse("unknown_secret")
 	case err != nil:
-		return Secret{}, Tenant{}, storeErr(err)
+		return tenancy.Secret{}, tenancy.Tenant{}, storeErr(err)
 	}
 	now := s.now()
 	switch {
 	case subtle.ConstantTimeCompare(sec.Hash[:], hash[:]) != 1:
-		return Secret{}, t, refuse("unknown_secret")
+		return tenancy.Secret{}, t, refuse("unknown_secret")
 	case wantTenant != "" && wantTenant != t.ID:
-		return Secret{}, Tenant{ID: plausibleTenant(wantTenant)}, refuse("wrong_tenant")
+		return tenancy.Secret{}, tenancy.Tenant{ID: plausibleTenant(wantTenant)}, refuse("wrong_tenant")
 	case !sec.RevokedAt.IsZero():
-		return Secret{}, t, refuse("revoked")
+		return tenancy.Secret{}, t, refuse("revoked")
 	case !sec.Active(now):
-		return Secret{}, t, refuse("expired")
+		return tenancy.Secret{}, t, refuse("expired")
 	case c.Mode != t.Environment || sec.Mode != t.Environment:
-		return Secret{}, t, refuse("wrong_environment")
+		return tenancy.Secret{}, t, refuse("wrong_environment")
 	case !t.Enabled:
-		return Secret{}, t, refuse("tenant_disabled")
+		return tenancy.Secret{}, t, refuse("tenant_disabled")
 	}
 	return sec, t, nil
 }
 
 // touch records a successful use of a secret; it passes err through.
-func (s *Service) touch(ctx context.Context, sec Secret, err error) error {
+func (s *Service) touch(ctx context.Context, sec tenancy.Secret, err error) error {
 	if err == nil && sec.ID != 0 {
 		if terr := s.store.TouchSecret(ctx, sec.ID, s.now()); terr != nil {
 			s.log.LogAttrs(ctx, slog.LevelWarn, "recording secret use failed", slog.String("error", terr.Error()))
@@ -308,7 +305,7 @@ func (s *Service) verifyAccessToken(ctx context.Context, token string) (connecto
 	}
 	tok, t, err := s.store.TokenByHash(ctx, c.Hash())
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, tenancy.ErrNotFound):
 		return connector.Tenant{}, "", refuse("unknown_token")
 	case err != nil:
 		return connector.Tenant{}, "", storeErr(err)
@@ -356,7 +353,7 @@ func (s *Service) verifyJWT(ctx context.Context, raw string, forToken bool) (con
 func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (connector.Tenant, error) {
 	t, err := s.store.Tenant(ctx, c.Tenant)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, tenancy.ErrNotFound):
 		return connector.Tenant{}, refuse("unknown_tenant")
 	case err != nil:
 		return connector.Tenant{}, storeErr(err)
@@ -372,7 +369,7 @@ func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (c
 	switch {
 	case err == nil:
 		user.ERPUser = erpUser
-	case !errors.Is(err, ErrNotFound):
+	case !errors.Is(err, tenancy.ErrNotFound):
 		return connector.Tenant{}, storeErr(err)
 	}
 	tenant := s.tenantOf(t, user)
@@ -380,7 +377,7 @@ func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (c
 	return tenant, nil
 }
 
-func (s *Service) tenantOf(t Tenant, u connector.User) connector.Tenant {
+func (s *Service) tenantOf(t tenancy.Tenant, u connector.User) connector.Tenant {
 	out := connector.Tenant{ID: t.ID, Environment: t.Environment, Config: t.Config}
 	if u != (connector.User{}) {
 		out.User = &u
@@ -389,10 +386,10 @@ func (s *Service) tenantOf(t Tenant, u connector.User) connector.Tenant {
 }
 
 // mint issues an access token for the tenant and writes its audit event.
-func (s *Service) mint(ctx context.Context, r *http.Request, t connector.Tenant, user connector.User, method Method, secretID int64) (*model.AccessTokenResponse, error) {
+func (s *Service) mint(ctx context.Context, r *http.Request, t connector.Tenant, user connector.User, method tenancy.Method, secretID int64) (*model.AccessTokenResponse, error) {
 	return s.issue(ctx, grant{
 		tenant: t, user: user, method: method, secretID: secretID, ttl: s.tokenTTL,
-		kind: "token.issued", remoteAddr: s.clientIP(r),
+		kind: tenancy.EventTokenIssued, remoteAddr: s.clientIP(r),
 	})
 }
 
@@ -400,11 +397,11 @@ func (s *Service) mint(ctx context.Context, r *http.Request, t connector.Tenant,
 type grant struct {
 	tenant     connector.Tenant
 	user       connector.User
-	method     Method
-	secretID   int64         // the secret it is minted from, 0 if none
-	ttl        time.Duration // its lifetime
-	kind       string        // the kind of its audit event
-	actor      string        // the admin key acting for the tenant (support access), "" otherwise
+	method     tenancy.Method
+	secretID   int64             // the secret it is minted from, 0 if none
+	ttl        time.Duration     // its lifetime
+	kind       tenancy.EventKind // the kind of its audit event
+	actor      string            // the admin key acting for the tenant (support access), "" otherwise
 	remoteAddr string
 	jwt        [32]byte  // the SuperOffice JWT it is minted from, accepted once; zero if none
 	jwtExpires time.Time // how long that JWT is remembered
@@ -413,7 +410,7 @@ type grant struct {
 // issue stores a new access token for g and writes its audit event in the same
 // transaction, and returns the token, which exists nowhere else.
 func (s *Service) issue(ctx context.Context, g grant) (*model.AccessTokenResponse, error) {
-	plain, err := NewCredential(KindAccessToken, g.tenant.Environment)
+	plain, err := tenancy.NewCredential(tenancy.KindAccessToken, g.tenant.Environment)
 	if err != nil {
 		return nil, err
 	}
@@ -422,7 +419,7 @@ func (s *Service) issue(ctx context.Context, g grant) (*model.AccessTokenRespons
 		return nil, err
 	}
 	now := s.now()
-	tok := AccessToken{
+	tok := tenancy.AccessToken{
 		Hash: c.Hash(), TenantID: g.tenant.ID, User: g.user, Method: g.method, SecretID: g.secretID,
 		Actor: g.actor, IssuedAt: now, ExpiresAt: now.Add(g.ttl), JWT: g.jwt, JWTExpiresAt: g.jwtExpires,
 	}
@@ -430,13 +427,13 @@ func (s *Service) issue(ctx context.Context, g grant) (*model.AccessTokenRespons
 	if actor == "" {
 		actor = actorOf(g.user)
 	}
-	ev := AuditEvent{TenantID: g.tenant.ID, Kind: g.kind, Reason: string(g.method), Actor: actor,
+	ev := tenancy.AuditEvent{TenantID: g.tenant.ID, Kind: g.kind, Reason: string(g.method), Actor: actor,
 		Credential: c.Display(), RemoteAddr: g.remoteAddr, At: now}
 	if _, err := s.store.IssueToken(ctx, tok, ev); err != nil {
 		switch {
-		case errors.Is(err, ErrConflict) && g.jwt != [32]byte{}:
+		case errors.Is(err, tenancy.ErrConflict) && g.jwt != [32]byte{}:
 			return nil, refuse("replayed") // the JWT was presented before
-		case errors.Is(err, ErrConflict):
+		case errors.Is(err, tenancy.ErrConflict):
 			return nil, refuse("revoked") // the secret was revoked while we minted
 		}
 		return nil, storeErr(err)
@@ -458,8 +455,8 @@ func (s *Service) mintFromJWT(ctx context.Context, r *http.Request, t connector.
 		user = *t.User
 	}
 	out, err := s.issue(ctx, grant{
-		tenant: t, user: user, method: MethodSuperOfficeJWT, ttl: s.tokenTTL,
-		kind: "token.issued", remoteAddr: s.clientIP(r),
+		tenant: t, user: user, method: tenancy.MethodSuperOfficeJWT, ttl: s.tokenTTL,
+		kind: tenancy.EventTokenIssued, remoteAddr: s.clientIP(r),
 		jwt: claims.Hash, jwtExpires: claims.ExpiresAt.Add(replaySlack),
 	})
 	if err != nil {
@@ -488,7 +485,7 @@ func actorOf(u connector.User) string {
 // plausibleTenant keeps a caller-supplied tenant id for audit and rate limiting only when
 // it has the form of one, so junk never reaches the audit table.
 func plausibleTenant(id string) string {
-	if TenantPattern.MatchString(id) {
+	if tenancy.TenantPattern.MatchString(id) {
 		return id
 	}
 	return ""

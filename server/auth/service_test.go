@@ -31,6 +31,7 @@ import (
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 const appID = "quotekit-demo-app"
@@ -55,7 +56,7 @@ type env struct {
 	t       testing.TB
 	dbPath  string
 	store   *sqlite.Store
-	admin   *auth.Admin
+	admin   *tenancy.Service
 	svc     *auth.Service
 	clock   *clock
 	sod     *rsa.PrivateKey
@@ -103,7 +104,7 @@ func newEnv(t testing.TB, opts ...auth.Option) *env {
 	}
 	t.Cleanup(func() { store.Close() })
 	e.store = store
-	keys, err := auth.NewKeyring(bytes.Repeat([]byte{9}, 32))
+	keys, err := tenancy.NewKeyring(bytes.Repeat([]byte{9}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func newEnv(t testing.TB, opts ...auth.Option) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.admin = auth.NewAdmin(store, keys, e.clock.Now)
+	e.admin = tenancy.NewService(store, tenancy.WithKeyring(keys), tenancy.WithClock(e.clock.Now))
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.svc = auth.NewService(store, append([]auth.Option{
 		auth.WithSuperOffice(verifier), auth.WithKeyring(keys), auth.WithPartnerKey(e.partner),
@@ -139,16 +140,16 @@ func newEnv(t testing.TB, opts ...auth.Option) *env {
 // tenant adds an enabled tenant trusting appID.
 func (e *env) tenant(id string, mode connector.Environment) {
 	e.t.Helper()
-	err := e.store.CreateTenant(context.Background(), auth.Tenant{
+	err := e.store.CreateTenant(context.Background(), tenancy.Tenant{
 		ID: id, Name: id + " AS", Environment: mode, AppIDs: []string{appID}, Enabled: true,
 		Config: map[string]string{"erp-url": "https://erp.example.com"}, CreatedAt: e.clock.Now(), UpdatedAt: e.clock.Now(),
-	}, auth.AuditEvent{TenantID: id, Kind: "tenant.created", At: e.clock.Now()})
+	}, tenancy.AuditEvent{TenantID: id, Kind: "tenant.created", At: e.clock.Now()})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 }
 
-func (e *env) secret(tenantID string) (string, auth.Secret) {
+func (e *env) secret(tenantID string) (string, tenancy.Secret) {
 	e.t.Helper()
 	plain, sec, err := e.admin.CreateSecret(context.Background(), tenantID, "test")
 	if err != nil {
@@ -345,7 +346,7 @@ func TestRefusalsLookAlike(t *testing.T) {
 	if err := e.admin.RevokeSecret(context.Background(), "Cust100", rs.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
-	wrong, _ := auth.NewCredential(auth.KindSecret, connector.EnvironmentTest)
+	wrong, _ := tenancy.NewCredential(tenancy.KindSecret, connector.EnvironmentTest)
 	liveTenantWithTestSecret := "Basic " + base64.StdEncoding.EncodeToString([]byte("Cust300:"+good))
 
 	cases := map[string]string{
@@ -369,7 +370,7 @@ func TestRefusalsLookAlike(t *testing.T) {
 			t.Errorf("%s answers differently:\n%s\n%s", name, body, first)
 		}
 	}
-	if err := e.store.SetTenantEnabled(context.Background(), "Cust100", false, e.clock.Now(), auth.AuditEvent{TenantID: "Cust100", Kind: "tenant.disabled", At: e.clock.Now()}); err != nil {
+	if err := e.store.SetTenantEnabled(context.Background(), "Cust100", false, e.clock.Now(), tenancy.AuditEvent{TenantID: "Cust100", Kind: "tenant.disabled", At: e.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	if a := e.post("/Authenticate", basic("Cust100", good), "", ""); a.status != 401 || !bytes.Equal(stripRequestID(t, a.body), first) {
@@ -378,7 +379,7 @@ func TestRefusalsLookAlike(t *testing.T) {
 	if a := e.post("/Authenticate", basic("Cust100", wrong), "", ""); a.header.Get("Cache-Control") != "no-store" || a.header.Get("Pragma") != "no-cache" {
 		t.Errorf("a 401 may be cached: %v", a.header)
 	}
-	refusals, err := e.store.AuditEvents(context.Background(), auth.AuditFilter{Kinds: []string{"auth.refused"}, Limit: 100})
+	refusals, err := e.store.AuditEvents(context.Background(), tenancy.AuditFilter{Kinds: []tenancy.EventKind{tenancy.EventAuthRefused}, Limit: 100})
 	if err != nil || len(refusals) == 0 {
 		t.Fatalf("no refusal audited: %v", err)
 	}
@@ -399,7 +400,7 @@ func stripRequestID(t *testing.T, body []byte) []byte {
 func (e *env) noLeaks(credentials ...string) {
 	e.t.Helper()
 	logs := e.logs.String()
-	events, err := e.store.AuditEvents(context.Background(), auth.AuditFilter{Limit: 10000})
+	events, err := e.store.AuditEvents(context.Background(), tenancy.AuditFilter{Limit: 10000})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -459,7 +460,7 @@ func TestSuperOfficeJWT(t *testing.T) {
 	ctx := context.Background()
 	e.tenant("Cust100", connector.EnvironmentTest)
 	e.tenant("Cust300", connector.EnvironmentLive)
-	if err := e.store.SetUserMapping(ctx, auth.UserMapping{TenantID: "Cust100", AssociateID: 12, ERPUser: "SALES-7"}); err != nil {
+	if err := e.store.SetUserMapping(ctx, tenancy.UserMapping{TenantID: "Cust100", AssociateID: 12, ERPUser: "SALES-7"}, tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -654,7 +655,7 @@ func TestTwoHandlesOneFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if err := auth.NewAdmin(other, nil, e.clock.Now).RevokeSecret(context.Background(), "Cust100", sec.ID, "other-process"); err != nil {
+	if err := tenancy.NewService(other, tenancy.WithKeyring(nil), tenancy.WithClock(e.clock.Now)).RevokeSecret(context.Background(), "Cust100", sec.ID, "other-process"); err != nil {
 		t.Fatal(err)
 	}
 	if a := e.post("/FindProduct", "Bearer "+tok, "application/json", `{}`); a.status != 401 {
@@ -679,13 +680,13 @@ func TestDisablingATenantEndsItsTokens(t *testing.T) {
 	secret, _ := e.secret("Cust100")
 	tok := e.token("Bearer " + secret)
 	e.clock.Add(time.Second)
-	if err := e.store.SetTenantEnabled(context.Background(), "Cust100", false, e.clock.Now(), auth.AuditEvent{TenantID: "Cust100", Kind: "tenant.disabled", At: e.clock.Now()}); err != nil {
+	if err := e.store.SetTenantEnabled(context.Background(), "Cust100", false, e.clock.Now(), tenancy.AuditEvent{TenantID: "Cust100", Kind: "tenant.disabled", At: e.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	if a := e.post("/FindProduct", "Bearer "+tok, "application/json", `{}`); a.status != 401 {
 		t.Errorf("token of a disabled tenant: %d", a.status)
 	}
-	if err := e.store.SetTenantEnabled(context.Background(), "Cust100", true, e.clock.Now(), auth.AuditEvent{TenantID: "Cust100", Kind: "tenant.enabled", At: e.clock.Now()}); err != nil {
+	if err := e.store.SetTenantEnabled(context.Background(), "Cust100", true, e.clock.Now(), tenancy.AuditEvent{TenantID: "Cust100", Kind: "tenant.enabled", At: e.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	if a := e.post("/FindProduct", "Bearer "+tok, "application/json", `{}`); a.status != 401 {
@@ -872,7 +873,7 @@ func TestEnvironmentSwitch(t *testing.T) {
 		t.Fatal(err)
 	}
 	tn.Environment = connector.EnvironmentLive
-	if err := e.store.UpdateTenant(ctx, tn, auth.AuditEvent{TenantID: "Cust100", Kind: "tenant.updated", At: e.clock.Now()}); err != nil {
+	if err := e.store.UpdateTenant(ctx, tn, tenancy.AuditEvent{TenantID: "Cust100", Kind: "tenant.updated", At: e.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	if a := e.post("/FindProduct", "Bearer "+tok, "application/json", `{}`); a.status != 401 {

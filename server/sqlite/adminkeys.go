@@ -10,14 +10,14 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 const adminKeyCols = `a.id, a.name, a.hash, a.display, a.last4, a.scopes, a.created_at, a.revoked_at, a.last_used_at`
 
 // adminKeyRow receives the adminKeyCols of a row.
 type adminKeyRow struct {
-	k                 auth.AdminKey
+	k                 tenancy.AdminKey
 	hash              []byte
 	scopes            string
 	created           int64
@@ -28,15 +28,15 @@ func (r *adminKeyRow) dest() []any {
 	return []any{&r.k.ID, &r.k.Name, &r.hash, &r.k.Display, &r.k.Last4, &r.scopes, &r.created, &r.revoked, &r.lastUsed}
 }
 
-func (r *adminKeyRow) key() (auth.AdminKey, error) {
+func (r *adminKeyRow) key() (tenancy.AdminKey, error) {
 	k := r.k
 	h, err := hash32(r.hash)
 	if err != nil {
-		return auth.AdminKey{}, fmt.Errorf("admin key %d: %v", k.ID, err)
+		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: %v", k.ID, err)
 	}
 	k.Hash = h
 	if err := json.Unmarshal([]byte(r.scopes), &k.Scopes); err != nil {
-		return auth.AdminKey{}, fmt.Errorf("admin key %d: scopes: %v", k.ID, err)
+		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: scopes: %v", k.ID, err)
 	}
 	k.CreatedAt = nanosTime(r.created)
 	k.RevokedAt = timeOf(r.revoked)
@@ -51,10 +51,10 @@ const adminKeyByHashQuery = `SELECT ` + adminKeyCols + ` FROM admin_keys a WHERE
 // CreateAdminKey stores k and returns its id, together with its audit event (kind
 // adminkey.created, credential k.Display, no tenant, unless ev says otherwise). A zero
 // CreatedAt is the store's clock; ID, RevokedAt and LastUsed are ignored. The scopes are
-// stored as given: checking them is the caller's business (auth.Admin does), but a key
-// needs at least one. It fails with auth.ErrConflict when a key with the same hash
+// stored as given: checking them is the caller's business (tenancy.Service does), but a key
+// needs at least one. It fails with tenancy.ErrConflict when a key with the same hash
 // exists, with a plain error when k has no hash or no scopes.
-func (s *Store) CreateAdminKey(ctx context.Context, k auth.AdminKey, ev auth.AuditEvent) (int64, error) {
+func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenancy.AuditEvent) (int64, error) {
 	const op = "create admin key"
 	k.CreatedAt = s.orNow(k.CreatedAt)
 	switch {
@@ -81,32 +81,32 @@ func (s *Store) CreateAdminKey(ctx context.Context, k auth.AdminKey, ev auth.Aud
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "adminkey.created", At: k.CreatedAt, Credential: k.Display})
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventAdminKeyCreated, At: k.CreatedAt, Credential: k.Display})
 	})
 	return id, err
 }
 
 // AdminKeyByHash returns the admin key whose SHA-256 is hash, whatever its state;
-// auth.ErrNotFound when there is none.
-func (s *Store) AdminKeyByHash(ctx context.Context, hash [32]byte) (auth.AdminKey, error) {
+// tenancy.ErrNotFound when there is none.
+func (s *Store) AdminKeyByHash(ctx context.Context, hash [32]byte) (tenancy.AdminKey, error) {
 	const op = "admin key by hash"
 	var r adminKeyRow
 	if err := s.r.QueryRowContext(ctx, adminKeyByHashQuery, hash[:]).Scan(r.dest()...); err != nil {
-		return auth.AdminKey{}, storeErr(op, err)
+		return tenancy.AdminKey{}, storeErr(op, err)
 	}
 	k, err := r.key()
 	return k, storeErr(op, err)
 }
 
 // ListAdminKeys returns every admin key, newest first, revoked ones included.
-func (s *Store) ListAdminKeys(ctx context.Context) ([]auth.AdminKey, error) {
+func (s *Store) ListAdminKeys(ctx context.Context) ([]tenancy.AdminKey, error) {
 	const op = "list admin keys"
 	rows, err := s.r.QueryContext(ctx, `SELECT `+adminKeyCols+` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`)
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
-	var keys []auth.AdminKey
+	var keys []tenancy.AdminKey
 	for rows.Next() {
 		var r adminKeyRow
 		if err := rows.Scan(r.dest()...); err != nil {
@@ -122,26 +122,26 @@ func (s *Store) ListAdminKeys(ctx context.Context) ([]auth.AdminKey, error) {
 }
 
 // RevokeAdminKey revokes admin key id at time at (the store's clock when zero) and, in the
-// same transaction, every access token whose actor is the key (auth.AdminKeyActor) that is
+// same transaction, every access token whose actor is the key (tenancy.AdminKeyActor) that is
 // not revoked yet: the support tokens it obtained. It writes its audit event (kind
 // adminkey.revoked, credential the key's display, no tenant, unless ev says otherwise)
 // and, for each tenant that had such tokens, an event of that tenant (kind
 // tokens.revoked, reason adminkey_revoked, with ev's actor and the key's display), so the
 // tenant's own audit trail shows where its support access ended. Revoking a revoked key
 // keeps its first revocation time and still records the event. It fails with
-// auth.ErrNotFound when the key is unknown.
-func (s *Store) RevokeAdminKey(ctx context.Context, id int64, at time.Time, ev auth.AuditEvent) error {
+// tenancy.ErrNotFound when the key is unknown.
+func (s *Store) RevokeAdminKey(ctx context.Context, id int64, at time.Time, ev tenancy.AuditEvent) error {
 	op := "revoke admin key " + strconv.FormatInt(id, 10)
 	at = s.orNow(at)
 	if err := checkTimes(at); err != nil {
 		return storeErr(op, err)
 	}
-	actor := auth.AdminKeyActor(id)
+	actor := tenancy.AdminKeyActor(id)
 	return s.write(ctx, op, func(tx *sql.Tx) error {
 		var display string
 		err := tx.QueryRowContext(ctx, `SELECT display FROM admin_keys WHERE id = ?`, id).Scan(&display)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("admin key %d: %w", id, auth.ErrNotFound)
+			return fmt.Errorf("admin key %d: %w", id, tenancy.ErrNotFound)
 		}
 		if err != nil {
 			return err
@@ -154,11 +154,11 @@ func (s *Store) RevokeAdminKey(ctx context.Context, id int64, at time.Time, ev a
 		if err != nil {
 			return err
 		}
-		if err := s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "adminkey.revoked", At: at, Credential: display}); err != nil {
+		if err := s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventAdminKeyRevoked, At: at, Credential: display}); err != nil {
 			return err
 		}
 		for _, tenantID := range tenants {
-			if err := insertAudit(ctx, tx, auth.AuditEvent{TenantID: tenantID, Kind: "tokens.revoked",
+			if err := insertAudit(ctx, tx, tenancy.AuditEvent{TenantID: tenantID, Kind: tenancy.EventTokensRevoked,
 				Reason: "adminkey_revoked", Actor: ev.Actor, Credential: display, RemoteAddr: ev.RemoteAddr, At: at}); err != nil {
 				return err
 			}
@@ -200,7 +200,7 @@ func revokeByActor(ctx context.Context, tx *sql.Tx, actor string, at time.Time) 
 
 // TouchAdminKey records that admin key id was used at t, throttled as TouchSecret is: the
 // write is skipped when the stored time is less than a minute before t, or after it, and
-// the check runs on the read pool. It fails with auth.ErrNotFound when the key is unknown.
+// the check runs on the read pool. It fails with tenancy.ErrNotFound when the key is unknown.
 func (s *Store) TouchAdminKey(ctx context.Context, id int64, t time.Time) error {
 	op := "touch admin key " + strconv.FormatInt(id, 10)
 	t = s.orNow(t)

@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // newAdminKey is an admin key created at t0 with the scopes.
-func newAdminKey(name string, scopes ...auth.Scope) auth.AdminKey {
+func newAdminKey(name string, scopes ...tenancy.Scope) tenancy.AdminKey {
 	h := newHash()
-	return auth.AdminKey{
+	return tenancy.AdminKey{
 		Hash:      h,
 		Name:      name,
 		Display:   fmt.Sprintf("qk_ak_test_%x", h[:2]),
@@ -25,9 +25,9 @@ func newAdminKey(name string, scopes ...auth.Scope) auth.AdminKey {
 	}
 }
 
-func mustCreateAdminKey(t testing.TB, s *Store, k auth.AdminKey) int64 {
+func mustCreateAdminKey(t testing.TB, s *Store, k tenancy.AdminKey) int64 {
 	t.Helper()
-	id, err := s.CreateAdminKey(context.Background(), k, auth.AuditEvent{Actor: "test"})
+	id, err := s.CreateAdminKey(context.Background(), k, tenancy.AuditEvent{Actor: "test"})
 	if err != nil {
 		t.Fatalf("CreateAdminKey: %v", err)
 	}
@@ -42,28 +42,28 @@ func TestCreateAdminKey(t *testing.T) {
 	dup := newHash()
 	tests := []struct {
 		name string
-		key  func() auth.AdminKey
-		ev   auth.AuditEvent
+		key  func() tenancy.AdminKey
+		ev   tenancy.AuditEvent
 		want error
 	}{
-		{"ok", func() auth.AdminKey { return newAdminKey("ops", auth.ScopeTenantsRead, auth.ScopeSupport) }, auth.AuditEvent{Actor: "cli:ann"}, nil},
-		{"duplicate hash", func() auth.AdminKey {
-			k := newAdminKey("again", auth.ScopeAuditRead)
+		{"ok", func() tenancy.AdminKey { return newAdminKey("ops", tenancy.ScopeTenantsRead, tenancy.ScopeSupport) }, tenancy.AuditEvent{Actor: "cli:ann"}, nil},
+		{"duplicate hash", func() tenancy.AdminKey {
+			k := newAdminKey("again", tenancy.ScopeAuditRead)
 			k.Hash = dup
 			return k
-		}, auth.AuditEvent{}, auth.ErrConflict},
-		{"no hash", func() auth.AdminKey {
-			k := newAdminKey("x", auth.ScopeAuditRead)
+		}, tenancy.AuditEvent{}, tenancy.ErrConflict},
+		{"no hash", func() tenancy.AdminKey {
+			k := newAdminKey("x", tenancy.ScopeAuditRead)
 			k.Hash = [32]byte{}
 			return k
-		}, auth.AuditEvent{}, errPlain},
-		{"no scopes", func() auth.AdminKey { return newAdminKey("x") }, auth.AuditEvent{}, errPlain},
-		{"audit event fails", func() auth.AdminKey { return newAdminKey("x", auth.ScopeAuditRead) }, auth.AuditEvent{At: tooLate}, errPlain},
+		}, tenancy.AuditEvent{}, errPlain},
+		{"no scopes", func() tenancy.AdminKey { return newAdminKey("x") }, tenancy.AuditEvent{}, errPlain},
+		{"audit event fails", func() tenancy.AdminKey { return newAdminKey("x", tenancy.ScopeAuditRead) }, tenancy.AuditEvent{At: tooLate}, errPlain},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _ := openStore(t)
-			seed := newAdminKey("seed", auth.ScopeTenantsRead)
+			seed := newAdminKey("seed", tenancy.ScopeTenantsRead)
 			seed.Hash = dup
 			mustCreateAdminKey(t, s, seed)
 			audits, keys := auditCount(t, s), count(t, s, `SELECT count(*) FROM admin_keys`)
@@ -92,8 +92,8 @@ func TestCreateAdminKey(t *testing.T) {
 			if !reflect.DeepEqual(got, k) {
 				t.Errorf("AdminKeyByHash = %+v\nwant            %+v", got, k)
 			}
-			evs, _ := s.AuditEvents(ctx, auth.AuditFilter{Limit: 1})
-			want := auth.AuditEvent{ID: evs[0].ID, Kind: "adminkey.created", Actor: "cli:ann", Credential: k.Display, At: t0}
+			evs, _ := s.AuditEvents(ctx, tenancy.AuditFilter{Limit: 1})
+			want := tenancy.AuditEvent{ID: evs[0].ID, Kind: tenancy.EventAdminKeyCreated, Actor: "cli:ann", Credential: k.Display, At: t0}
 			if !reflect.DeepEqual(evs[0], want) {
 				t.Errorf("audit event = %+v\nwant          %+v", evs[0], want)
 			}
@@ -104,7 +104,7 @@ func TestCreateAdminKey(t *testing.T) {
 func TestAdminKeyByHashUnknown(t *testing.T) {
 	s, _ := openStore(t)
 	_, err := s.AdminKeyByHash(context.Background(), newHash())
-	wantErr(t, err, auth.ErrNotFound)
+	wantErr(t, err, tenancy.ErrNotFound)
 }
 
 func TestListAdminKeys(t *testing.T) {
@@ -113,14 +113,14 @@ func TestListAdminKeys(t *testing.T) {
 	if keys, err := s.ListAdminKeys(ctx); err != nil || len(keys) != 0 {
 		t.Fatalf("ListAdminKeys of a new store = %v, %v", keys, err)
 	}
-	var want []auth.AdminKey
+	var want []tenancy.AdminKey
 	for i, name := range []string{"first", "second", "third"} {
-		k := newAdminKey(name, auth.ScopeAuditRead)
+		k := newAdminKey(name, tenancy.ScopeAuditRead)
 		k.CreatedAt = t0.Add(time.Duration(i) * time.Minute)
 		k.ID = mustCreateAdminKey(t, s, k)
-		want = append([]auth.AdminKey{k}, want...)
+		want = append([]tenancy.AdminKey{k}, want...)
 	}
-	if err := s.RevokeAdminKey(ctx, want[1].ID, t0.Add(time.Hour), auth.AuditEvent{}); err != nil {
+	if err := s.RevokeAdminKey(ctx, want[1].ID, t0.Add(time.Hour), tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 	want[1].RevokedAt = t0.Add(time.Hour)
@@ -134,9 +134,9 @@ func TestListAdminKeys(t *testing.T) {
 }
 
 // supportToken is a support token of tenant obtained by actor.
-func supportToken(tenant, actor string) auth.AccessToken {
+func supportToken(tenant, actor string) tenancy.AccessToken {
 	tok := newToken(tenant, 0)
-	tok.Method, tok.Actor = auth.MethodSupport, actor
+	tok.Method, tok.Actor = tenancy.MethodSupport, actor
 	return tok
 }
 
@@ -146,23 +146,23 @@ func TestRevokeAdminKeyCascades(t *testing.T) {
 	mustCreateTenant(t, s, "Cust1")
 	mustCreateTenant(t, s, "Cust2")
 	mustCreateTenant(t, s, "Cust3")
-	key := newAdminKey("support desk", auth.ScopeSupport)
+	key := newAdminKey("support desk", tenancy.ScopeSupport)
 	id := mustCreateAdminKey(t, s, key)
-	other := mustCreateAdminKey(t, s, newAdminKey("other", auth.ScopeSupport))
-	actor := auth.AdminKeyActor(id)
+	other := mustCreateAdminKey(t, s, newAdminKey("other", tenancy.ScopeSupport))
+	actor := tenancy.AdminKeyActor(id)
 
 	secID := mustCreateSecret(t, s, newSecret("Cust1"))
 	earlier, at := t0.Add(5*time.Minute), t0.Add(10*time.Minute)
 	revokedBefore := supportToken("Cust1", actor)
 	never := time.Time{}
 	tokens := map[string]struct {
-		tok         auth.AccessToken
+		tok         tenancy.AccessToken
 		wantRevoked time.Time
 	}{
 		"its token of Cust1":       {supportToken("Cust1", actor), at},
 		"its token of Cust2":       {supportToken("Cust2", actor), at},
 		"its revoked token":        {revokedBefore, earlier},
-		"another key's token":      {supportToken("Cust1", auth.AdminKeyActor(other)), never},
+		"another key's token":      {supportToken("Cust1", tenancy.AdminKeyActor(other)), never},
 		"a look-alike actor":       {supportToken("Cust3", actor+"0"), never},
 		"a token from a secret":    {newToken("Cust1", secID), never},
 		"a token without an actor": {newToken("Cust3", 0), never},
@@ -176,13 +176,13 @@ func TestRevokeAdminKeyCascades(t *testing.T) {
 
 	t.Run("unknown key", func(t *testing.T) {
 		audits := auditCount(t, s)
-		wantErr(t, s.RevokeAdminKey(ctx, 999, at, auth.AuditEvent{}), auth.ErrNotFound)
+		wantErr(t, s.RevokeAdminKey(ctx, 999, at, tenancy.AuditEvent{}), tenancy.ErrNotFound)
 		if auditCount(t, s) != audits {
 			t.Error("an audit event was written for an unknown key")
 		}
 	})
 	t.Run("the audit event fails", func(t *testing.T) {
-		err := s.RevokeAdminKey(ctx, id, at, auth.AuditEvent{At: tooLate})
+		err := s.RevokeAdminKey(ctx, id, at, tenancy.AuditEvent{At: tooLate})
 		wantErr(t, err, errPlain)
 		if k, _ := s.AdminKeyByHash(ctx, key.Hash); !k.RevokedAt.IsZero() {
 			t.Error("the key was revoked without its audit event")
@@ -193,7 +193,7 @@ func TestRevokeAdminKeyCascades(t *testing.T) {
 	})
 
 	audits := auditCount(t, s)
-	if err := s.RevokeAdminKey(ctx, id, at, auth.AuditEvent{Actor: "cli:ann", RemoteAddr: "192.0.2.9"}); err != nil {
+	if err := s.RevokeAdminKey(ctx, id, at, tenancy.AuditEvent{Actor: "cli:ann", RemoteAddr: "192.0.2.9"}); err != nil {
 		t.Fatal(err)
 	}
 	k, err := s.AdminKeyByHash(ctx, key.Hash)
@@ -212,14 +212,14 @@ func TestRevokeAdminKeyCascades(t *testing.T) {
 	if n := auditCount(t, s) - audits; n != 3 {
 		t.Errorf("%d audit events written, want 3 (the key's, one per tenant that had live tokens)", n)
 	}
-	evs, err := s.AuditEvents(ctx, auth.AuditFilter{Kinds: []string{"adminkey.revoked", "tokens.revoked"}})
+	evs, err := s.AuditEvents(ctx, tenancy.AuditFilter{Kinds: []tenancy.EventKind{tenancy.EventAdminKeyRevoked, tenancy.EventTokensRevoked}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []auth.AuditEvent{
-		{Kind: "tokens.revoked", TenantID: "Cust2", Reason: "adminkey_revoked", Actor: "cli:ann", Credential: key.Display, RemoteAddr: "192.0.2.9", At: at},
-		{Kind: "tokens.revoked", TenantID: "Cust1", Reason: "adminkey_revoked", Actor: "cli:ann", Credential: key.Display, RemoteAddr: "192.0.2.9", At: at},
-		{Kind: "adminkey.revoked", Actor: "cli:ann", Credential: key.Display, RemoteAddr: "192.0.2.9", At: at},
+	want := []tenancy.AuditEvent{
+		{Kind: tenancy.EventTokensRevoked, TenantID: "Cust2", Reason: "adminkey_revoked", Actor: "cli:ann", Credential: key.Display, RemoteAddr: "192.0.2.9", At: at},
+		{Kind: tenancy.EventTokensRevoked, TenantID: "Cust1", Reason: "adminkey_revoked", Actor: "cli:ann", Credential: key.Display, RemoteAddr: "192.0.2.9", At: at},
+		{Kind: tenancy.EventAdminKeyRevoked, Actor: "cli:ann", Credential: key.Display, RemoteAddr: "192.0.2.9", At: at},
 	}
 	for i := range evs {
 		evs[i].ID = 0
@@ -230,7 +230,7 @@ func TestRevokeAdminKeyCascades(t *testing.T) {
 
 	t.Run("again", func(t *testing.T) {
 		audits := auditCount(t, s)
-		if err := s.RevokeAdminKey(ctx, id, at.Add(time.Hour), auth.AuditEvent{}); err != nil {
+		if err := s.RevokeAdminKey(ctx, id, at.Add(time.Hour), tenancy.AuditEvent{}); err != nil {
 			t.Fatal(err)
 		}
 		if k, _ := s.AdminKeyByHash(ctx, key.Hash); !k.RevokedAt.Equal(at) {
@@ -245,7 +245,7 @@ func TestRevokeAdminKeyCascades(t *testing.T) {
 func TestTouchAdminKey(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openStore(t)
-	k := newAdminKey("ops", auth.ScopeAuditRead)
+	k := newAdminKey("ops", tenancy.ScopeAuditRead)
 	id := mustCreateAdminKey(t, s, k)
 	lastUsed := func() time.Time {
 		t.Helper()
@@ -272,7 +272,7 @@ func TestTouchAdminKey(t *testing.T) {
 			t.Errorf("step %d: last used %v, want %v", i, got, st.want)
 		}
 	}
-	wantErr(t, s.TouchAdminKey(ctx, 999, t0), auth.ErrNotFound)
+	wantErr(t, s.TouchAdminKey(ctx, 999, t0), tenancy.ErrNotFound)
 }
 
 // TestMigrationAddsAdminKeys opens a database that only migration 0001 made, with data in
@@ -331,11 +331,11 @@ func TestMigrationAddsAdminKeys(t *testing.T) {
 	if _, err := s.Tenant(ctx, "Cust1"); err != nil {
 		t.Fatalf("data of 0001 lost: %v", err)
 	}
-	id := mustCreateAdminKey(t, s, newAdminKey("after the upgrade", auth.ScopeSupport))
+	id := mustCreateAdminKey(t, s, newAdminKey("after the upgrade", tenancy.ScopeSupport))
 	if id != 1 {
 		t.Fatalf("first admin key has id %d", id)
 	}
-	if err := s.RevokeAdminKey(ctx, id, t0.Add(time.Minute), auth.AuditEvent{}); err != nil {
+	if err := s.RevokeAdminKey(ctx, id, t0.Add(time.Minute), tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _, err := s.TokenByHash(ctx, tok.Hash); err != nil || got.RevokedAt.IsZero() {
@@ -346,7 +346,7 @@ func TestMigrationAddsAdminKeys(t *testing.T) {
 func TestAdminKeysReadOnly(t *testing.T) {
 	ctx := context.Background()
 	rw, path := openStore(t)
-	k := newAdminKey("ops", auth.ScopeAuditRead)
+	k := newAdminKey("ops", tenancy.ScopeAuditRead)
 	id := mustCreateAdminKey(t, rw, k)
 	ro := openAt(t, path, WithReadOnly())
 	if _, err := ro.AdminKeyByHash(ctx, k.Hash); err != nil {
@@ -356,11 +356,11 @@ func TestAdminKeysReadOnly(t *testing.T) {
 		t.Errorf("list: %v", err)
 	}
 	wantErr(t, func() error {
-		_, err := ro.CreateAdminKey(ctx, newAdminKey("x", auth.ScopeSupport), auth.AuditEvent{})
+		_, err := ro.CreateAdminKey(ctx, newAdminKey("x", tenancy.ScopeSupport), tenancy.AuditEvent{})
 		return err
-	}(), auth.ErrUnavailable)
-	wantErr(t, ro.RevokeAdminKey(ctx, id, t0, auth.AuditEvent{}), auth.ErrUnavailable)
-	wantErr(t, ro.TouchAdminKey(ctx, id, t0), auth.ErrUnavailable)
+	}(), tenancy.ErrUnavailable)
+	wantErr(t, ro.RevokeAdminKey(ctx, id, t0, tenancy.AuditEvent{}), tenancy.ErrUnavailable)
+	wantErr(t, ro.TouchAdminKey(ctx, id, t0), tenancy.ErrUnavailable)
 }
 
 func TestAdminKeyQueryPlans(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // defaultAuditLimit is AuditFilter.Limit's documented default.
@@ -16,7 +16,7 @@ const defaultAuditLimit = 100
 // the calling method fills with what it knows (its kind, tenant, time and credential),
 // so a method that changes credentials always leaves a complete row; a still-zero At is
 // the store's clock.
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev, def auth.AuditEvent) error {
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev, def tenancy.AuditEvent) error {
 	if ev.Kind == "" {
 		ev.Kind = def.Kind
 	}
@@ -32,7 +32,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev, def auth.AuditE
 	return insertAudit(ctx, tx, ev)
 }
 
-func insertAudit(ctx context.Context, tx *sql.Tx, ev auth.AuditEvent) error {
+func insertAudit(ctx context.Context, tx *sql.Tx, ev tenancy.AuditEvent) error {
 	if ev.Kind == "" {
 		return fmt.Errorf("audit event without a kind")
 	}
@@ -47,9 +47,9 @@ func insertAudit(ctx context.Context, tx *sql.Tx, ev auth.AuditEvent) error {
 }
 
 // Audit appends ev on its own; a zero At is the store's clock. ev.Kind is required.
-func (s *Store) Audit(ctx context.Context, ev auth.AuditEvent) error {
+func (s *Store) Audit(ctx context.Context, ev tenancy.AuditEvent) error {
 	ev.At = s.orNow(ev.At)
-	return s.write(ctx, "audit "+ev.Kind, func(tx *sql.Tx) error {
+	return s.write(ctx, "audit "+string(ev.Kind), func(tx *sql.Tx) error {
 		return insertAudit(ctx, tx, ev)
 	})
 }
@@ -57,7 +57,7 @@ func (s *Store) Audit(ctx context.Context, ev auth.AuditEvent) error {
 // AuditEvents returns the events matching f, newest first (by time, then by insertion).
 // f.TenantID "" selects the events of every tenant and of none; Since is inclusive and
 // Until exclusive; a Limit of 0 or less means 100.
-func (s *Store) AuditEvents(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEvent, error) {
+func (s *Store) AuditEvents(ctx context.Context, f tenancy.AuditFilter) ([]tenancy.AuditEvent, error) {
 	if err := checkTimes(f.Since, f.Until); err != nil {
 		return nil, storeErr("audit events", err)
 	}
@@ -99,9 +99,9 @@ func (s *Store) AuditEvents(ctx context.Context, f auth.AuditFilter) ([]auth.Aud
 		return nil, storeErr("audit events", err)
 	}
 	defer rows.Close()
-	var evs []auth.AuditEvent
+	var evs []tenancy.AuditEvent
 	for rows.Next() {
-		var ev auth.AuditEvent
+		var ev tenancy.AuditEvent
 		var at int64
 		if err := rows.Scan(&ev.ID, &ev.TenantID, &ev.Kind, &ev.Reason, &ev.Actor,
 			&ev.Credential, &ev.RemoteAddr, &at); err != nil {

@@ -9,29 +9,29 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func TestAudit(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name   string
-		ev     auth.AuditEvent
+		ev     tenancy.AuditEvent
 		want   error
 		wantAt time.Time
 	}{
-		{"complete", auth.AuditEvent{TenantID: "Cust1", Kind: "auth.refused", Reason: "bad_checksum",
+		{"complete", tenancy.AuditEvent{TenantID: "Cust1", Kind: tenancy.EventAuthRefused, Reason: "bad_checksum",
 			Credential: "qk_test_ab", RemoteAddr: "192.0.2.7", At: t0.Add(time.Second)}, nil, t0.Add(time.Second)},
-		{"unknown tenant is fine", auth.AuditEvent{TenantID: "Cust404", Kind: "auth.refused", Reason: "unknown"}, nil, t0},
-		{"no tenant", auth.AuditEvent{Kind: "auth.refused", Reason: "malformed"}, nil, t0},
-		{"no kind", auth.AuditEvent{TenantID: "Cust1"}, errPlain, time.Time{}},
+		{"unknown tenant is fine", tenancy.AuditEvent{TenantID: "Cust404", Kind: tenancy.EventAuthRefused, Reason: "unknown"}, nil, t0},
+		{"no tenant", tenancy.AuditEvent{Kind: tenancy.EventAuthRefused, Reason: "malformed"}, nil, t0},
+		{"no kind", tenancy.AuditEvent{TenantID: "Cust1"}, errPlain, time.Time{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _ := openStore(t)
 			err := s.Audit(ctx, tt.ev)
 			wantErr(t, err, tt.want)
-			evs, err2 := s.AuditEvents(ctx, auth.AuditFilter{})
+			evs, err2 := s.AuditEvents(ctx, tenancy.AuditFilter{})
 			if err2 != nil {
 				t.Fatal(err2)
 			}
@@ -54,13 +54,13 @@ func TestAuditEventsFilter(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openStore(t)
 	// Events at t0+0s .. t0+5s, alternating tenants and kinds; the last two share a time.
-	seed := []auth.AuditEvent{
-		{TenantID: "Cust1", Kind: "secret.created", At: t0},
-		{TenantID: "Cust2", Kind: "secret.created", At: t0.Add(1 * time.Second)},
-		{TenantID: "Cust1", Kind: "token.issued", At: t0.Add(2 * time.Second)},
-		{TenantID: "Cust1", Kind: "auth.refused", At: t0.Add(3 * time.Second)},
-		{TenantID: "Cust1", Kind: "token.issued", At: t0.Add(4 * time.Second)},
-		{TenantID: "Cust1", Kind: "token.issued", At: t0.Add(4 * time.Second)},
+	seed := []tenancy.AuditEvent{
+		{TenantID: "Cust1", Kind: tenancy.EventSecretCreated, At: t0},
+		{TenantID: "Cust2", Kind: tenancy.EventSecretCreated, At: t0.Add(1 * time.Second)},
+		{TenantID: "Cust1", Kind: tenancy.EventTokenIssued, At: t0.Add(2 * time.Second)},
+		{TenantID: "Cust1", Kind: tenancy.EventAuthRefused, At: t0.Add(3 * time.Second)},
+		{TenantID: "Cust1", Kind: tenancy.EventTokenIssued, At: t0.Add(4 * time.Second)},
+		{TenantID: "Cust1", Kind: tenancy.EventTokenIssued, At: t0.Add(4 * time.Second)},
 	}
 	for _, ev := range seed {
 		if err := s.Audit(ctx, ev); err != nil {
@@ -70,20 +70,20 @@ func TestAuditEventsFilter(t *testing.T) {
 	// ids are 1..6 in seed order.
 	tests := []struct {
 		name string
-		f    auth.AuditFilter
+		f    tenancy.AuditFilter
 		want []int64
 	}{
-		{"tenant, newest first, ties by insertion", auth.AuditFilter{TenantID: "Cust1"}, []int64{6, 5, 4, 3, 1}},
-		{"every tenant", auth.AuditFilter{}, []int64{6, 5, 4, 3, 2, 1}},
-		{"one kind", auth.AuditFilter{TenantID: "Cust1", Kinds: []string{"token.issued"}}, []int64{6, 5, 3}},
-		{"two kinds", auth.AuditFilter{TenantID: "Cust1", Kinds: []string{"auth.refused", "secret.created"}}, []int64{4, 1}},
-		{"since is inclusive", auth.AuditFilter{TenantID: "Cust1", Since: t0.Add(3 * time.Second)}, []int64{6, 5, 4}},
-		{"until is exclusive", auth.AuditFilter{TenantID: "Cust1", Until: t0.Add(3 * time.Second)}, []int64{3, 1}},
-		{"window", auth.AuditFilter{Since: t0.Add(time.Second), Until: t0.Add(4 * time.Second)}, []int64{4, 3, 2}},
-		{"limit keeps the newest", auth.AuditFilter{TenantID: "Cust1", Limit: 2}, []int64{6, 5}},
-		{"all filters", auth.AuditFilter{TenantID: "Cust1", Kinds: []string{"token.issued"},
+		{"tenant, newest first, ties by insertion", tenancy.AuditFilter{TenantID: "Cust1"}, []int64{6, 5, 4, 3, 1}},
+		{"every tenant", tenancy.AuditFilter{}, []int64{6, 5, 4, 3, 2, 1}},
+		{"one kind", tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventTokenIssued}}, []int64{6, 5, 3}},
+		{"two kinds", tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventAuthRefused, tenancy.EventSecretCreated}}, []int64{4, 1}},
+		{"since is inclusive", tenancy.AuditFilter{TenantID: "Cust1", Since: t0.Add(3 * time.Second)}, []int64{6, 5, 4}},
+		{"until is exclusive", tenancy.AuditFilter{TenantID: "Cust1", Until: t0.Add(3 * time.Second)}, []int64{3, 1}},
+		{"window", tenancy.AuditFilter{Since: t0.Add(time.Second), Until: t0.Add(4 * time.Second)}, []int64{4, 3, 2}},
+		{"limit keeps the newest", tenancy.AuditFilter{TenantID: "Cust1", Limit: 2}, []int64{6, 5}},
+		{"all filters", tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventTokenIssued},
 			Since: t0.Add(time.Second), Until: t0.Add(5 * time.Second), Limit: 1}, []int64{6}},
-		{"unknown kind", auth.AuditFilter{Kinds: []string{"nope"}}, nil},
+		{"unknown kind", tenancy.AuditFilter{Kinds: []tenancy.EventKind{"nope"}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,11 +106,11 @@ func TestAuditEventsDefaultLimit(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openStore(t)
 	for i := range defaultAuditLimit + 5 {
-		if err := s.Audit(ctx, auth.AuditEvent{Kind: "auth.refused", At: t0.Add(time.Duration(i))}); err != nil {
+		if err := s.Audit(ctx, tenancy.AuditEvent{Kind: tenancy.EventAuthRefused, At: t0.Add(time.Duration(i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	evs, err := s.AuditEvents(ctx, auth.AuditFilter{})
+	evs, err := s.AuditEvents(ctx, tenancy.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestAuditEventsDefaultLimit(t *testing.T) {
 // the database cannot rewrite or delete audit rows.
 func TestAuditLogIsAppendOnly(t *testing.T) {
 	s, _ := openStore(t)
-	if err := s.Audit(context.Background(), auth.AuditEvent{TenantID: "Cust1", Kind: "secret.created"}); err != nil {
+	if err := s.Audit(context.Background(), tenancy.AuditEvent{TenantID: "Cust1", Kind: tenancy.EventSecretCreated}); err != nil {
 		t.Fatal(err)
 	}
 	for _, stmt := range []string{
@@ -137,7 +137,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 			t.Errorf("%s: err = %v, want the trigger's abort", stmt, err)
 		}
 	}
-	evs, err := s.AuditEvents(context.Background(), auth.AuditFilter{})
+	evs, err := s.AuditEvents(context.Background(), tenancy.AuditFilter{})
 	if err != nil || len(evs) != 1 || evs[0].Kind != "secret.created" {
 		t.Errorf("audit log after the attempts = %+v, %v", evs, err)
 	}
@@ -148,7 +148,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 // the change must be rolled back with it.
 func TestChangeAndAuditAreOneTransaction(t *testing.T) {
 	ctx := context.Background()
-	badEv := auth.AuditEvent{At: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}
+	badEv := tenancy.AuditEvent{At: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}
 	tests := []struct {
 		name      string
 		change    func(s *Store, secretID int64) error
@@ -158,7 +158,7 @@ func TestChangeAndAuditAreOneTransaction(t *testing.T) {
 			return s.CreateTenant(ctx, testTenant("Cust2"), badEv)
 		}, func(t *testing.T, s *Store, _ int64) {
 			_, err := s.Tenant(ctx, "Cust2")
-			wantErr(t, err, auth.ErrNotFound)
+			wantErr(t, err, tenancy.ErrNotFound)
 		}},
 		{"UpdateTenant", func(s *Store, _ int64) error {
 			tn := testTenant("Cust1")

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // TestConcurrentSecretChanges has 50 goroutines create and roll secrets of one tenant at
@@ -54,9 +54,9 @@ func TestConcurrentSecretChanges(t *testing.T) {
 			var r result
 			if i%3 == 0 {
 				// The base secret keeps an overlap, so a roll adds one active secret.
-				r.id, r.err = st.RollSecret(ctx, base, newSecret("Cust1"), t0.Add(time.Hour), maxActive, auth.AuditEvent{})
+				r.id, r.err = st.RollSecret(ctx, base, newSecret("Cust1"), t0.Add(time.Hour), maxActive, tenancy.AuditEvent{})
 			} else {
-				r.id, r.err = st.CreateSecret(ctx, newSecret("Cust1"), maxActive, auth.AuditEvent{})
+				r.id, r.err = st.CreateSecret(ctx, newSecret("Cust1"), maxActive, tenancy.AuditEvent{})
 			}
 			results <- r
 		})
@@ -74,7 +74,7 @@ func TestConcurrentSecretChanges(t *testing.T) {
 				t.Errorf("id %d returned twice", r.id)
 			}
 			ids[r.id] = true
-		case !errors.Is(r.err, auth.ErrLimit):
+		case !errors.Is(r.err, tenancy.ErrLimit):
 			t.Errorf("unexpected error: %v", r.err)
 		}
 	}
@@ -125,8 +125,8 @@ func TestRevokeRacingIssueToken(t *testing.T) {
 		tok := newToken("Cust1", id)
 		var revokeErr, issueErr error
 		var wg sync.WaitGroup
-		wg.Go(func() { revokeErr = a.RevokeSecret(ctx, id, t0, auth.AuditEvent{}) })
-		wg.Go(func() { _, issueErr = b.IssueToken(ctx, tok, auth.AuditEvent{}) })
+		wg.Go(func() { revokeErr = a.RevokeSecret(ctx, id, t0, tenancy.AuditEvent{}) })
+		wg.Go(func() { _, issueErr = b.IssueToken(ctx, tok, tenancy.AuditEvent{}) })
 		wg.Wait()
 
 		if revokeErr != nil {
@@ -139,8 +139,8 @@ func TestRevokeRacingIssueToken(t *testing.T) {
 			if err != nil || got.RevokedAt.IsZero() {
 				t.Fatalf("token issued from secret %d survived its revocation: %+v, %v", id, got, err)
 			}
-		case errors.Is(issueErr, auth.ErrConflict):
-			if !errors.Is(err, auth.ErrNotFound) {
+		case errors.Is(issueErr, tenancy.ErrConflict):
+			if !errors.Is(err, tenancy.ErrNotFound) {
 				t.Fatalf("refused token was stored: %+v, %v", got, err)
 			}
 		default:
@@ -171,7 +171,7 @@ func TestTwoHandlesSeeEachOther(t *testing.T) {
 	if got, _, err := b.TokenByHash(ctx, tok.Hash); err != nil || !got.RevokedAt.IsZero() {
 		t.Fatalf("before: %+v, %v", got, err)
 	}
-	if err := a.RevokeSecret(ctx, id, t0, auth.AuditEvent{}); err != nil {
+	if err := a.RevokeSecret(ctx, id, t0, tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 	gotSec, _, err := b.SecretByHash(ctx, sec.Hash)
@@ -183,7 +183,7 @@ func TestTwoHandlesSeeEachOther(t *testing.T) {
 		t.Errorf("b sees the token as %+v, %v; want revoked", gotTok, err)
 	}
 
-	if err := b.SetTenantEnabled(ctx, "Cust1", false, t0, auth.AuditEvent{}); err != nil {
+	if err := b.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 	if tn, err := a.Tenant(ctx, "Cust1"); err != nil || tn.Enabled {

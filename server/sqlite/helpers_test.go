@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // t0 is the fixed "now" of the tests; every time is derived from it.
@@ -49,8 +49,8 @@ func newHash() [32]byte {
 	return sha256.Sum256(fmt.Appendf(nil, "credential-%d", hashSeq.Add(1)))
 }
 
-func testTenant(id string) auth.Tenant {
-	return auth.Tenant{
+func testTenant(id string) tenancy.Tenant {
+	return tenancy.Tenant{
 		ID:          id,
 		Name:        "Tenant " + id,
 		Environment: connector.EnvironmentTest,
@@ -62,19 +62,19 @@ func testTenant(id string) auth.Tenant {
 	}
 }
 
-func mustCreateTenant(t testing.TB, s *Store, id string) auth.Tenant {
+func mustCreateTenant(t testing.TB, s *Store, id string) tenancy.Tenant {
 	t.Helper()
 	tn := testTenant(id)
-	if err := s.CreateTenant(context.Background(), tn, auth.AuditEvent{Actor: "test"}); err != nil {
+	if err := s.CreateTenant(context.Background(), tn, tenancy.AuditEvent{Actor: "test"}); err != nil {
 		t.Fatalf("CreateTenant(%s): %v", id, err)
 	}
 	return tn
 }
 
 // newSecret is a secret of tenant created at t0 that never expires.
-func newSecret(tenant string) auth.Secret {
+func newSecret(tenant string) tenancy.Secret {
 	h := newHash()
-	return auth.Secret{
+	return tenancy.Secret{
 		TenantID:   tenant,
 		Hash:       h,
 		Mode:       connector.EnvironmentTest,
@@ -86,9 +86,9 @@ func newSecret(tenant string) auth.Secret {
 	}
 }
 
-func mustCreateSecret(t testing.TB, s *Store, sec auth.Secret) int64 {
+func mustCreateSecret(t testing.TB, s *Store, sec tenancy.Secret) int64 {
 	t.Helper()
-	id, err := s.CreateSecret(context.Background(), sec, 0, auth.AuditEvent{Actor: "test"})
+	id, err := s.CreateSecret(context.Background(), sec, 0, tenancy.AuditEvent{Actor: "test"})
 	if err != nil {
 		t.Fatalf("CreateSecret: %v", err)
 	}
@@ -96,20 +96,20 @@ func mustCreateSecret(t testing.TB, s *Store, sec auth.Secret) int64 {
 }
 
 // newToken is a token of tenant issued at t0 for an hour.
-func newToken(tenant string, secretID int64) auth.AccessToken {
-	return auth.AccessToken{
+func newToken(tenant string, secretID int64) tenancy.AccessToken {
+	return tenancy.AccessToken{
 		Hash:      newHash(),
 		TenantID:  tenant,
-		Method:    auth.MethodSecret,
+		Method:    tenancy.MethodSecret,
 		SecretID:  secretID,
 		IssuedAt:  t0,
 		ExpiresAt: t0.Add(time.Hour),
 	}
 }
 
-func mustIssueToken(t testing.TB, s *Store, tok auth.AccessToken) int64 {
+func mustIssueToken(t testing.TB, s *Store, tok tenancy.AccessToken) int64 {
 	t.Helper()
-	id, err := s.IssueToken(context.Background(), tok, auth.AuditEvent{})
+	id, err := s.IssueToken(context.Background(), tok, tenancy.AuditEvent{})
 	if err != nil {
 		t.Fatalf("IssueToken: %v", err)
 	}
@@ -142,7 +142,7 @@ func wantErr(t testing.TB, err, want error) {
 		if err == nil {
 			t.Fatalf("got no error, want one")
 		}
-		for _, s := range []error{auth.ErrNotFound, auth.ErrConflict, auth.ErrLimit, auth.ErrUnavailable} {
+		for _, s := range []error{tenancy.ErrNotFound, tenancy.ErrConflict, tenancy.ErrLimit, tenancy.ErrUnavailable} {
 			if errors.Is(err, s) {
 				t.Fatalf("error %q wraps %v, want a plain error", err, s)
 			}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // ListUserMappings returns the tenant's user mappings: those with an associate id first,
 // ordered by it, then those keyed by e-mail only, ordered by e-mail. E-mails come back
-// as stored, lower-cased. It fails with auth.ErrNotFound when the tenant is unknown.
-func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]auth.UserMapping, error) {
+// as stored, lower-cased. It fails with tenancy.ErrNotFound when the tenant is unknown.
+func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]tenancy.UserMapping, error) {
 	op := "list user mappings of " + tenantID
 	rows, err := s.r.QueryContext(ctx, `SELECT associate_id, email, erp_user FROM user_mappings
 		WHERE tenant_id = ?
@@ -19,12 +19,12 @@ func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]auth.U
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
-	var ms []auth.UserMapping
+	var ms []tenancy.UserMapping
 	for rows.Next() {
 		var (
 			associateID sql.NullInt32
 			email       sql.NullString
-			m           = auth.UserMapping{TenantID: tenantID}
+			m           = tenancy.UserMapping{TenantID: tenantID}
 		)
 		if err := rows.Scan(&associateID, &email, &m.ERPUser); err != nil {
 			return nil, storeErr(op, err)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func TestOpenSetsPragmasOnEveryPool(t *testing.T) {
@@ -50,7 +50,7 @@ func TestOpenRefusesNonFiles(t *testing.T) {
 func TestOpenUnreachableFileIsUnavailable(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing-dir", "quotekit.db")
 	_, err := Open(context.Background(), path)
-	wantErr(t, err, auth.ErrUnavailable)
+	wantErr(t, err, tenancy.ErrUnavailable)
 }
 
 func TestOpenPathWithURICharacters(t *testing.T) {

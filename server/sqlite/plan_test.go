@@ -9,7 +9,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // TestReadsAreNotRecompiled guards the speed of the lookups on the request path. SQLite
@@ -22,8 +22,8 @@ func TestReadsAreNotRecompiled(t *testing.T) {
 	s, _ := openStore(t)
 	mustCreateTenant(t, s, "Cust1")
 	mustCreateTenant(t, s, "Cust2")
-	var secrets []auth.Secret
-	var tokens []auth.AccessToken
+	var secrets []tenancy.Secret
+	var tokens []tenancy.AccessToken
 	for range 3 {
 		sec := newSecret("Cust1")
 		id := mustCreateSecret(t, s, sec)
@@ -35,7 +35,7 @@ func TestReadsAreNotRecompiled(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SetUserMapping(ctx, auth.UserMapping{TenantID: "Cust1", AssociateID: 1, Email: "a@x.com", ERPUser: "a"}); err != nil {
+	if err := s.SetUserMapping(ctx, tenancy.UserMapping{TenantID: "Cust1", AssociateID: 1, Email: "a@x.com", ERPUser: "a"}, tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 

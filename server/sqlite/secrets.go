@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // touchInterval throttles TouchSecret: last_used_at is for people ("used 3 days ago"),
@@ -21,7 +21,7 @@ const secretCols = `s.id, s.tenant_id, s.hash, s.mode, s.display, s.last4, s.cip
 
 // secretRow receives the secretCols of a row.
 type secretRow struct {
-	s                          auth.Secret
+	s                          tenancy.Secret
 	hash                       []byte
 	mode                       string
 	created                    int64
@@ -34,11 +34,11 @@ func (r *secretRow) dest() []any {
 		&r.s.KeyID, &r.created, &r.expires, &r.revoked, &r.lastUsed, &r.rolledFrom}
 }
 
-func (r *secretRow) secret() (auth.Secret, error) {
+func (r *secretRow) secret() (tenancy.Secret, error) {
 	s := r.s
 	h, err := hash32(r.hash)
 	if err != nil {
-		return auth.Secret{}, fmt.Errorf("secret %d: %v", s.ID, err)
+		return tenancy.Secret{}, fmt.Errorf("secret %d: %v", s.ID, err)
 	}
 	s.Hash = h
 	s.Mode = connector.Environment(r.mode)
@@ -57,29 +57,29 @@ const secretByHashQuery = `SELECT ` + secretCols + `, ` + tenantCols + `
 	WHERE s.hash = CAST(? AS BLOB)`
 
 // SecretByHash returns the secret whose SHA-256 is hash, whatever its state, and its
-// tenant; auth.ErrNotFound when there is none. It is one lookup in the unique hash index.
-func (s *Store) SecretByHash(ctx context.Context, hash [32]byte) (auth.Secret, auth.Tenant, error) {
+// tenant; tenancy.ErrNotFound when there is none. It is one lookup in the unique hash index.
+func (s *Store) SecretByHash(ctx context.Context, hash [32]byte) (tenancy.Secret, tenancy.Tenant, error) {
 	const op = "secret by hash"
 	var sr secretRow
 	var tr tenantRow
 	err := s.r.QueryRowContext(ctx, secretByHashQuery, hash[:]).Scan(append(sr.dest(), tr.dest()...)...)
 	if err != nil {
-		return auth.Secret{}, auth.Tenant{}, storeErr(op, err)
+		return tenancy.Secret{}, tenancy.Tenant{}, storeErr(op, err)
 	}
 	sec, err := sr.secret()
 	if err != nil {
-		return auth.Secret{}, auth.Tenant{}, storeErr(op, err)
+		return tenancy.Secret{}, tenancy.Tenant{}, storeErr(op, err)
 	}
 	t, err := tr.tenant()
 	if err != nil {
-		return auth.Secret{}, auth.Tenant{}, storeErr(op, err)
+		return tenancy.Secret{}, tenancy.Tenant{}, storeErr(op, err)
 	}
 	return sec, t, nil
 }
 
 // SecretsOf returns the tenant's secrets, newest first, revoked and expired included;
-// auth.ErrNotFound when the tenant is unknown.
-func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]auth.Secret, error) {
+// tenancy.ErrNotFound when the tenant is unknown.
+func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]tenancy.Secret, error) {
 	op := "secrets of " + tenantID
 	rows, err := s.r.QueryContext(ctx, `SELECT `+secretCols+` FROM secrets s
 		WHERE s.tenant_id = ? ORDER BY s.created_at DESC, s.id DESC`, tenantID)
@@ -87,7 +87,7 @@ func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]auth.Secret, 
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
-	var secs []auth.Secret
+	var secs []tenancy.Secret
 	for rows.Next() {
 		var r secretRow
 		if err := rows.Scan(r.dest()...); err != nil {
@@ -113,7 +113,7 @@ func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]auth.Secret, 
 // TouchSecret records that secret id was used at t. The write is skipped when the stored
 // time is less than a minute before t, or after it (last_used_at never moves back); the
 // check runs on the read pool, so a throttled touch never waits for the writer. It fails
-// with auth.ErrNotFound when the secret is unknown.
+// with tenancy.ErrNotFound when the secret is unknown.
 func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
 	op := "touch secret " + strconv.FormatInt(id, 10)
 	t = s.orNow(t)
@@ -139,10 +139,10 @@ func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
 // RolledFrom of sec are ignored: a new secret is unused, not revoked and replaces
 // nothing.
 //
-// The cap: it fails with auth.ErrLimit when the tenant already has maxActive or more
-// secrets active at CreatedAt (maxActive 0 or less: no cap). Also auth.ErrNotFound when
-// the tenant is unknown, auth.ErrConflict when a secret with the same hash exists.
-func (s *Store) CreateSecret(ctx context.Context, sec auth.Secret, maxActive int, ev auth.AuditEvent) (int64, error) {
+// The cap: it fails with tenancy.ErrLimit when the tenant already has maxActive or more
+// secrets active at CreatedAt (maxActive 0 or less: no cap). Also tenancy.ErrNotFound when
+// the tenant is unknown, tenancy.ErrConflict when a secret with the same hash exists.
+func (s *Store) CreateSecret(ctx context.Context, sec tenancy.Secret, maxActive int, ev tenancy.AuditEvent) (int64, error) {
 	op := "create secret for " + sec.TenantID
 	sec.CreatedAt = s.orNow(sec.CreatedAt)
 	if err := checkNewSecret(sec); err != nil {
@@ -159,12 +159,12 @@ func (s *Store) CreateSecret(ctx context.Context, sec auth.Secret, maxActive int
 		}
 		if maxActive > 0 && n+1 > maxActive {
 			return fmt.Errorf("tenant %s has %d active secrets, at most %d allowed: %w",
-				sec.TenantID, n, maxActive, auth.ErrLimit)
+				sec.TenantID, n, maxActive, tenancy.ErrLimit)
 		}
 		if id, err = insertSecret(ctx, tx, sec, 0); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "secret.created", TenantID: sec.TenantID,
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventSecretCreated, TenantID: sec.TenantID,
 			At: sec.CreatedAt, Credential: sec.Display})
 	})
 	return id, err
@@ -180,12 +180,12 @@ func (s *Store) CreateSecret(ctx context.Context, sec auth.Secret, maxActive int
 // roll never extends the old secret's life: an expiry it already had that is earlier
 // stays.
 //
-// It fails with auth.ErrNotFound when the old secret is unknown or belongs to another
-// tenant than sec.TenantID; auth.ErrConflict when it is revoked or expired at
-// sec.CreatedAt; auth.ErrLimit when more than maxActive secrets (0 or less: no cap) would be active
+// It fails with tenancy.ErrNotFound when the old secret is unknown or belongs to another
+// tenant than sec.TenantID; tenancy.ErrConflict when it is revoked or expired at
+// sec.CreatedAt; tenancy.ErrLimit when more than maxActive secrets (0 or less: no cap) would be active
 // right after the roll: the new one, the others, and the old one when its overlap has
 // not ended. On any error nothing changed.
-func (s *Store) RollSecret(ctx context.Context, oldID int64, sec auth.Secret, oldExpiresAt time.Time, maxActive int, ev auth.AuditEvent) (int64, error) {
+func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret, oldExpiresAt time.Time, maxActive int, ev tenancy.AuditEvent) (int64, error) {
 	op := "roll secret " + strconv.FormatInt(oldID, 10)
 	sec.CreatedAt = s.orNow(sec.CreatedAt)
 	if oldExpiresAt.IsZero() {
@@ -204,13 +204,13 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec auth.Secret, ol
 			sec.TenantID = old.TenantID
 		}
 		if sec.TenantID != old.TenantID {
-			return fmt.Errorf("secret %d of tenant %s: %w", oldID, sec.TenantID, auth.ErrNotFound)
+			return fmt.Errorf("secret %d of tenant %s: %w", oldID, sec.TenantID, tenancy.ErrNotFound)
 		}
 		if err := checkNewSecret(sec); err != nil {
 			return err
 		}
 		if !old.Active(sec.CreatedAt) {
-			return fmt.Errorf("secret %d is revoked or expired: %w", oldID, auth.ErrConflict)
+			return fmt.Errorf("secret %d is revoked or expired: %w", oldID, tenancy.ErrConflict)
 		}
 		expires := oldExpiresAt
 		if !old.ExpiresAt.IsZero() && old.ExpiresAt.Before(expires) {
@@ -226,7 +226,7 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec auth.Secret, ol
 		}
 		if maxActive > 0 && n+1 > maxActive {
 			return fmt.Errorf("tenant %s would have %d active secrets, at most %d allowed: %w",
-				old.TenantID, n+1, maxActive, auth.ErrLimit)
+				old.TenantID, n+1, maxActive, tenancy.ErrLimit)
 		}
 
 		if _, err := tx.ExecContext(ctx, `UPDATE secrets SET expires_at = ? WHERE id = ?`,
@@ -236,7 +236,7 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec auth.Secret, ol
 		if id, err = insertSecret(ctx, tx, sec, oldID); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "secret.rolled", TenantID: old.TenantID,
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventSecretRolled, TenantID: old.TenantID,
 			At: sec.CreatedAt, Credential: sec.Display})
 	})
 	return id, err
@@ -246,10 +246,10 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec auth.Secret, ol
 // same transaction, every token minted from it that is not revoked yet, together with
 // its audit event (kind secret.revoked, credential the secret's display, unless ev says
 // otherwise). Revoking a revoked secret keeps its first revocation time (tokens minted
-// since cannot exist) and still records the event. It fails with auth.ErrNotFound when
+// since cannot exist) and still records the event. It fails with tenancy.ErrNotFound when
 // the secret is unknown, or when ev.TenantID is set and the secret belongs to another
 // tenant: a caller acting for one tenant cannot revoke another's secret by its id.
-func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev auth.AuditEvent) error {
+func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev tenancy.AuditEvent) error {
 	op := "revoke secret " + strconv.FormatInt(id, 10)
 	at = s.orNow(at)
 	if err := checkTimes(at); err != nil {
@@ -261,7 +261,7 @@ func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev aut
 			return err
 		}
 		if ev.TenantID != "" && ev.TenantID != sec.TenantID {
-			return fmt.Errorf("secret %d of tenant %s: %w", id, ev.TenantID, auth.ErrNotFound)
+			return fmt.Errorf("secret %d of tenant %s: %w", id, ev.TenantID, tenancy.ErrNotFound)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE secrets SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
 			at.UnixNano(), id); err != nil {
@@ -271,13 +271,13 @@ func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev aut
 			WHERE secret_id = ? AND revoked_at IS NULL`, at.UnixNano(), id); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "secret.revoked", TenantID: sec.TenantID,
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventSecretRevoked, TenantID: sec.TenantID,
 			At: at, Credential: sec.Display})
 	})
 }
 
 // checkNewSecret refuses what the schema would refuse with a less readable error.
-func checkNewSecret(sec auth.Secret) error {
+func checkNewSecret(sec tenancy.Secret) error {
 	switch {
 	case sec.Hash == [32]byte{}:
 		return fmt.Errorf("secret without a hash")
@@ -289,7 +289,7 @@ func checkNewSecret(sec auth.Secret) error {
 	return checkTimes(sec.CreatedAt, sec.ExpiresAt)
 }
 
-func insertSecret(ctx context.Context, tx *sql.Tx, sec auth.Secret, rolledFrom int64) (int64, error) {
+func insertSecret(ctx context.Context, tx *sql.Tx, sec tenancy.Secret, rolledFrom int64) (int64, error) {
 	var from any
 	if rolledFrom != 0 {
 		from = rolledFrom
@@ -305,7 +305,7 @@ func insertSecret(ctx context.Context, tx *sql.Tx, sec auth.Secret, rolledFrom i
 	return res.LastInsertId()
 }
 
-// countActive counts the tenant's secrets that authenticate at now (see auth.Secret.Active).
+// countActive counts the tenant's secrets that authenticate at now (see tenancy.Secret.Active).
 func countActive(ctx context.Context, tx *sql.Tx, tenantID string, now time.Time) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM secrets
@@ -314,14 +314,14 @@ func countActive(ctx context.Context, tx *sql.Tx, tenantID string, now time.Time
 	return n, err
 }
 
-func secretByID(ctx context.Context, tx *sql.Tx, id int64) (auth.Secret, error) {
+func secretByID(ctx context.Context, tx *sql.Tx, id int64) (tenancy.Secret, error) {
 	var r secretRow
 	err := tx.QueryRowContext(ctx, `SELECT `+secretCols+` FROM secrets s WHERE s.id = ?`, id).Scan(r.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return auth.Secret{}, fmt.Errorf("secret %d: %w", id, auth.ErrNotFound)
+		return tenancy.Secret{}, fmt.Errorf("secret %d: %w", id, tenancy.ErrNotFound)
 	}
 	if err != nil {
-		return auth.Secret{}, err
+		return tenancy.Secret{}, err
 	}
 	return r.secret()
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // seedSecrets gives tenant one active secret and three that are not active at t0: a
@@ -21,7 +21,7 @@ func seedSecrets(t *testing.T, s *Store, tenant string) (active int64) {
 	sec = newSecret(tenant)
 	sec.CreatedAt = t0.Add(-48 * time.Hour)
 	revoked := mustCreateSecret(t, s, sec)
-	if err := s.RevokeSecret(ctx, revoked, t0.Add(-time.Hour), auth.AuditEvent{}); err != nil {
+	if err := s.RevokeSecret(ctx, revoked, t0.Add(-time.Hour), tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, exp := range []time.Time{t0.Add(-time.Minute), t0} {
@@ -38,30 +38,30 @@ func TestCreateSecret(t *testing.T) {
 	dupHash := newHash()
 	tests := []struct {
 		name   string
-		secret func() auth.Secret
+		secret func() tenancy.Secret
 		cap    int
 		want   error
 	}{
-		{"under the cap", func() auth.Secret { return newSecret("Cust1") }, 2, nil},
-		{"at the cap", func() auth.Secret { return newSecret("Cust1") }, 1, auth.ErrLimit},
-		{"no cap", func() auth.Secret { return newSecret("Cust1") }, 0, nil},
-		{"unknown tenant", func() auth.Secret { return newSecret("Cust2") }, 5, auth.ErrNotFound},
-		{"duplicate hash", func() auth.Secret {
+		{"under the cap", func() tenancy.Secret { return newSecret("Cust1") }, 2, nil},
+		{"at the cap", func() tenancy.Secret { return newSecret("Cust1") }, 1, tenancy.ErrLimit},
+		{"no cap", func() tenancy.Secret { return newSecret("Cust1") }, 0, nil},
+		{"unknown tenant", func() tenancy.Secret { return newSecret("Cust2") }, 5, tenancy.ErrNotFound},
+		{"duplicate hash", func() tenancy.Secret {
 			sec := newSecret("Cust1")
 			sec.Hash = dupHash
 			return sec
-		}, 5, auth.ErrConflict},
-		{"bad mode", func() auth.Secret {
+		}, 5, tenancy.ErrConflict},
+		{"bad mode", func() tenancy.Secret {
 			sec := newSecret("Cust1")
 			sec.Mode = "prod"
 			return sec
 		}, 5, errPlain},
-		{"expires before created", func() auth.Secret {
+		{"expires before created", func() tenancy.Secret {
 			sec := newSecret("Cust1")
 			sec.ExpiresAt = sec.CreatedAt
 			return sec
 		}, 5, errPlain},
-		{"zero hash", func() auth.Secret {
+		{"zero hash", func() tenancy.Secret {
 			sec := newSecret("Cust1")
 			sec.Hash = [32]byte{}
 			return sec
@@ -79,7 +79,7 @@ func TestCreateSecret(t *testing.T) {
 			secrets := count(t, s, `SELECT count(*) FROM secrets`)
 
 			sec := tt.secret()
-			id, err := s.CreateSecret(ctx, sec, tt.cap, auth.AuditEvent{Actor: "cli"})
+			id, err := s.CreateSecret(ctx, sec, tt.cap, tenancy.AuditEvent{Actor: "cli"})
 			wantErr(t, err, tt.want)
 			wantNew := 0
 			if err == nil {
@@ -102,7 +102,7 @@ func TestCreateSecret(t *testing.T) {
 			if !reflect.DeepEqual(got, sec) || tn.ID != "Cust1" {
 				t.Errorf("SecretByHash = %+v, tenant %s\nwant           %+v, tenant Cust1", got, tn.ID, sec)
 			}
-			evs, err := s.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust1", Limit: 1})
+			evs, err := s.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust1", Limit: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,7 +116,7 @@ func TestCreateSecret(t *testing.T) {
 func TestSecretByHashUnknown(t *testing.T) {
 	s, _ := openStore(t)
 	_, _, err := s.SecretByHash(context.Background(), newHash())
-	wantErr(t, err, auth.ErrNotFound)
+	wantErr(t, err, tenancy.ErrNotFound)
 }
 
 func TestSecretsOf(t *testing.T) {
@@ -130,7 +130,7 @@ func TestSecretsOf(t *testing.T) {
 		sec.CreatedAt = t0.Add(time.Duration(i) * time.Minute)
 		want = append([]int64{mustCreateSecret(t, s, sec)}, want...)
 	}
-	if err := s.RevokeSecret(ctx, want[1], t0, auth.AuditEvent{}); err != nil {
+	if err := s.RevokeSecret(ctx, want[1], t0, tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -142,7 +142,7 @@ func TestSecretsOf(t *testing.T) {
 	}{
 		{"newest first, revoked included", "Cust1", want, nil},
 		{"tenant without secrets", "Cust2", nil, nil},
-		{"unknown tenant", "Cust3", nil, auth.ErrNotFound},
+		{"unknown tenant", "Cust3", nil, tenancy.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,18 +174,18 @@ func TestRollSecret(t *testing.T) {
 		wantOldExp  time.Time
 	}{
 		{name: "overlap", rollExpires: t0.Add(time.Hour), cap: 2, want: nil, wantOldExp: t0.Add(time.Hour)},
-		{name: "overlap over the cap", others: 1, rollExpires: t0.Add(time.Hour), cap: 2, want: auth.ErrLimit},
+		{name: "overlap over the cap", others: 1, rollExpires: t0.Add(time.Hour), cap: 2, want: tenancy.ErrLimit},
 		{name: "immediate switch at the cap", others: 1, rollExpires: t0, cap: 2, want: nil, wantOldExp: t0},
 		{name: "zero expiry is immediate", rollExpires: time.Time{}, cap: 1, want: nil, wantOldExp: t0},
 		{name: "past expiry is immediate", rollExpires: t0.Add(-time.Hour), cap: 1, want: nil, wantOldExp: t0.Add(-time.Hour)},
 		{name: "never extends an earlier expiry", oldExpires: t0.Add(30 * time.Minute), rollExpires: t0.Add(2 * time.Hour),
 			cap: 5, want: nil, wantOldExp: t0.Add(30 * time.Minute)},
 		{name: "empty tenant is the old one's", tenant: "-", rollExpires: t0.Add(time.Hour), cap: 5, want: nil, wantOldExp: t0.Add(time.Hour)},
-		{name: "revoked old", revoked: true, rollExpires: t0.Add(time.Hour), cap: 5, want: auth.ErrConflict},
-		{name: "expired old", oldExpires: t0.Add(-time.Minute), rollExpires: t0.Add(time.Hour), cap: 5, want: auth.ErrConflict},
-		{name: "old expires exactly at the roll", oldExpires: t0, rollExpires: t0.Add(time.Hour), cap: 5, want: auth.ErrConflict},
-		{name: "unknown old", unknownOld: true, rollExpires: t0.Add(time.Hour), cap: 5, want: auth.ErrNotFound},
-		{name: "other tenant", tenant: "Cust2", rollExpires: t0.Add(time.Hour), cap: 5, want: auth.ErrNotFound},
+		{name: "revoked old", revoked: true, rollExpires: t0.Add(time.Hour), cap: 5, want: tenancy.ErrConflict},
+		{name: "expired old", oldExpires: t0.Add(-time.Minute), rollExpires: t0.Add(time.Hour), cap: 5, want: tenancy.ErrConflict},
+		{name: "old expires exactly at the roll", oldExpires: t0, rollExpires: t0.Add(time.Hour), cap: 5, want: tenancy.ErrConflict},
+		{name: "unknown old", unknownOld: true, rollExpires: t0.Add(time.Hour), cap: 5, want: tenancy.ErrNotFound},
+		{name: "other tenant", tenant: "Cust2", rollExpires: t0.Add(time.Hour), cap: 5, want: tenancy.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,7 +197,7 @@ func TestRollSecret(t *testing.T) {
 			old.ExpiresAt = tt.oldExpires
 			oldID := mustCreateSecret(t, s, old)
 			if tt.revoked {
-				if err := s.RevokeSecret(ctx, oldID, t0.Add(-time.Hour), auth.AuditEvent{}); err != nil {
+				if err := s.RevokeSecret(ctx, oldID, t0.Add(-time.Hour), tenancy.AuditEvent{}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -221,7 +221,7 @@ func TestRollSecret(t *testing.T) {
 			default:
 				sec.TenantID = tt.tenant
 			}
-			newID, err := s.RollSecret(ctx, oldID, sec, tt.rollExpires, tt.cap, auth.AuditEvent{Actor: "cli"})
+			newID, err := s.RollSecret(ctx, oldID, sec, tt.rollExpires, tt.cap, tenancy.AuditEvent{Actor: "cli"})
 			wantErr(t, err, tt.want)
 
 			after, err2 := s.SecretsOf(ctx, "Cust1")
@@ -240,7 +240,7 @@ func TestRollSecret(t *testing.T) {
 			if len(after) != len(before)+1 {
 				t.Fatalf("%d secrets after the roll, want %d", len(after), len(before)+1)
 			}
-			byID := map[int64]auth.Secret{}
+			byID := map[int64]tenancy.Secret{}
 			for _, x := range after {
 				byID[x.ID] = x
 			}
@@ -250,7 +250,7 @@ func TestRollSecret(t *testing.T) {
 			if got := byID[newID]; got.RolledFrom != oldID || got.TenantID != "Cust1" || !got.Active(t0) {
 				t.Errorf("new secret = %+v, want active, of Cust1, rolled from %d", got, oldID)
 			}
-			evs, err := s.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust1", Limit: 1})
+			evs, err := s.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust1", Limit: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -272,8 +272,8 @@ func TestRevokeSecret(t *testing.T) {
 	fromAEarlier := newToken("Cust1", a) // revoked before the secret is
 	fromB := newToken("Cust1", b)
 	bySO := newToken("Cust1", 0)
-	bySO.Method = auth.MethodSuperOfficeJWT
-	for _, tok := range []auth.AccessToken{fromA1, fromA2, fromAEarlier, fromB, bySO} {
+	bySO.Method = tenancy.MethodSuperOfficeJWT
+	for _, tok := range []tenancy.AccessToken{fromA1, fromA2, fromAEarlier, fromB, bySO} {
 		mustIssueToken(t, s, tok)
 	}
 	earlier := t0.Add(time.Minute)
@@ -283,7 +283,7 @@ func TestRevokeSecret(t *testing.T) {
 
 	at := t0.Add(2 * time.Minute)
 	audits := auditCount(t, s)
-	if err := s.RevokeSecret(ctx, a, at, auth.AuditEvent{Actor: "cli"}); err != nil {
+	if err := s.RevokeSecret(ctx, a, at, tenancy.AuditEvent{Actor: "cli"}); err != nil {
 		t.Fatal(err)
 	}
 	if n := auditCount(t, s) - audits; n != 1 {
@@ -314,7 +314,7 @@ func TestRevokeSecret(t *testing.T) {
 	}
 
 	t.Run("again keeps the first time", func(t *testing.T) {
-		if err := s.RevokeSecret(ctx, a, at.Add(time.Hour), auth.AuditEvent{}); err != nil {
+		if err := s.RevokeSecret(ctx, a, at.Add(time.Hour), tenancy.AuditEvent{}); err != nil {
 			t.Fatal(err)
 		}
 		secs, _ := s.SecretsOf(ctx, "Cust1")
@@ -330,7 +330,7 @@ func TestRevokeSecret(t *testing.T) {
 	t.Run("another tenant's secret", func(t *testing.T) {
 		mustCreateTenant(t, s, "Cust2")
 		audits := auditCount(t, s)
-		wantErr(t, s.RevokeSecret(ctx, b, at, auth.AuditEvent{TenantID: "Cust2"}), auth.ErrNotFound)
+		wantErr(t, s.RevokeSecret(ctx, b, at, tenancy.AuditEvent{TenantID: "Cust2"}), tenancy.ErrNotFound)
 		if n := auditCount(t, s) - audits; n != 0 {
 			t.Errorf("a refused revoke wrote %d audit events", n)
 		}
@@ -340,7 +340,7 @@ func TestRevokeSecret(t *testing.T) {
 	})
 	t.Run("unknown secret", func(t *testing.T) {
 		audits := auditCount(t, s)
-		wantErr(t, s.RevokeSecret(ctx, 999, at, auth.AuditEvent{}), auth.ErrNotFound)
+		wantErr(t, s.RevokeSecret(ctx, 999, at, tenancy.AuditEvent{}), tenancy.ErrNotFound)
 		if n := auditCount(t, s) - audits; n != 0 {
 			t.Errorf("a failed revoke wrote %d audit events", n)
 		}
@@ -364,7 +364,7 @@ func TestTouchSecret(t *testing.T) {
 		{"within a minute: skipped", id, t0.Add(59 * time.Second), t0, nil},
 		{"a minute later: written", id, t0.Add(time.Minute), t0.Add(time.Minute), nil},
 		{"earlier: never moves back", id, t0, t0.Add(time.Minute), nil},
-		{"unknown secret", 999, t0, t0.Add(time.Minute), auth.ErrNotFound},
+		{"unknown secret", 999, t0, t0.Add(time.Minute), tenancy.ErrNotFound},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {

@@ -1,10 +1,10 @@
 // Package sqlite is the embedded SQLite store of quotekit: tenants, user mappings,
 // shared secrets, access tokens, the JWT replay cache and the audit log, in one database
-// file. *Store satisfies auth.AdminStore.
+// file. *Store satisfies tenancy.AdminStore.
 //
 // The schema is created and upgraded by migrations embedded in the binary and applied
-// when the store is opened. Every error a method returns wraps one of auth.ErrNotFound,
-// auth.ErrConflict, auth.ErrLimit or auth.ErrUnavailable when it is one of those
+// when the store is opened. Every error a method returns wraps one of tenancy.ErrNotFound,
+// tenancy.ErrConflict, tenancy.ErrLimit or tenancy.ErrUnavailable when it is one of those
 // outcomes; driver errors never leave this package as driver types.
 package sqlite
 
@@ -22,10 +22,10 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
-var _ auth.AdminStore = (*Store)(nil)
+var _ tenancy.AdminStore = (*Store)(nil)
 
 // Store is a quotekit store in one SQLite database file. It is safe for concurrent use,
 // and several Stores (in one process or several) may open the same file.
@@ -69,7 +69,7 @@ func WithClock(now func() time.Time) Option {
 
 // WithBusyTimeout sets how long a statement waits for a lock held by another connection
 // (another process, another Store on the same file) before failing with
-// auth.ErrUnavailable. The default is 5 s. A write also waits at most this long for its
+// tenancy.ErrUnavailable. The default is 5 s. A write also waits at most this long for its
 // turn on the store's one write connection.
 func WithBusyTimeout(d time.Duration) Option {
 	return func(o *options) { o.busyTimeout = d }
@@ -77,7 +77,7 @@ func WithBusyTimeout(d time.Duration) Option {
 
 // WithReadOnly opens the file read-only (SQLite's mode=ro), for inspecting a database
 // another process serves. The schema must be current: a read-only store cannot migrate.
-// Every write fails with auth.ErrUnavailable.
+// Every write fails with tenancy.ErrUnavailable.
 func WithReadOnly() Option {
 	return func(o *options) { o.readOnly = true }
 }
@@ -85,7 +85,7 @@ func WithReadOnly() Option {
 // Open opens the database at path, creating the file if needed (unless read-only), and
 // applies pending migrations, each in its own transaction. It fails with an error
 // wrapping ErrSchemaTooNew when the database was migrated by a newer program, and with
-// auth.ErrUnavailable when the file cannot be opened.
+// tenancy.ErrUnavailable when the file cannot be opened.
 //
 // Journal mode WAL, foreign keys, busy_timeout and synchronous=NORMAL are set as DSN
 // parameters, so every connection either pool opens gets them. synchronous=NORMAL in WAL
@@ -179,7 +179,7 @@ func (s *Store) Close() error {
 }
 
 // Ping checks that the database answers a read, for readiness probes. It fails with
-// auth.ErrUnavailable when it does not.
+// tenancy.ErrUnavailable when it does not.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
@@ -199,7 +199,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // which is what lets concurrent /Authenticate calls go faster than one commit each.
 //
 // A write waits at most the busy timeout to be taken by the loop, then fails with
-// auth.ErrUnavailable: the loop may itself wait up to the busy timeout for a lock another
+// tenancy.ErrUnavailable: the loop may itself wait up to the busy timeout for a lock another
 // process holds, and without a bound the n-th waiting request would answer after n busy
 // timeouts (a NetServer /Authenticate after minutes) instead of a 503 after one or two.
 // A caller whose context ends while it waits gets the context's error.
@@ -216,7 +216,7 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 	case <-ctx.Done():
 		return storeErr(op, ctx.Err())
 	case <-timeout:
-		return storeErr(op, fmt.Errorf("waited %s for the writer: %w", s.busy, auth.ErrUnavailable))
+		return storeErr(op, fmt.Errorf("waited %s for the writer: %w", s.busy, tenancy.ErrUnavailable))
 	case <-s.closing:
 		return storeErr(op, errors.New("the store is closed"))
 	}
@@ -313,13 +313,13 @@ func storeErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, sentinel := range []error{auth.ErrNotFound, auth.ErrConflict, auth.ErrLimit, auth.ErrUnavailable} {
+	for _, sentinel := range []error{tenancy.ErrNotFound, tenancy.ErrConflict, tenancy.ErrLimit, tenancy.ErrUnavailable} {
 		if errors.Is(err, sentinel) {
 			return fmt.Errorf("sqlite: %s: %w", op, err)
 		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("sqlite: %s: %w", op, auth.ErrNotFound)
+		return fmt.Errorf("sqlite: %s: %w", op, tenancy.ErrNotFound)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("sqlite: %s: %w", op, err)
@@ -340,14 +340,14 @@ func classify(se sqlite3.Error) error {
 	case sqlite3.ErrConstraint:
 		switch se.ExtendedCode {
 		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
-			return auth.ErrConflict
+			return tenancy.ErrConflict
 		case sqlite3.ErrConstraintForeignKey:
 			// The row refers to a tenant or secret that does not exist.
-			return auth.ErrNotFound
+			return tenancy.ErrNotFound
 		}
 	case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrReadonly, sqlite3.ErrFull,
 		sqlite3.ErrIoErr, sqlite3.ErrCantOpen:
-		return auth.ErrUnavailable
+		return tenancy.ErrUnavailable
 	}
 	return nil
 }

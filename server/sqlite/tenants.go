@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // tenantIDPattern is SuperOffice's context identifier. The schema enforces the same
@@ -23,7 +23,7 @@ const tenantCols = `t.id, t.name, t.environment, t.app_ids, t.enabled, t.config,
 
 // tenantRow receives the tenantCols of a row.
 type tenantRow struct {
-	t                auth.Tenant
+	t                tenancy.Tenant
 	env              string
 	appIDs, config   string
 	validAfter       sql.NullInt64
@@ -35,7 +35,7 @@ func (r *tenantRow) dest() []any {
 		&r.validAfter, &r.created, &r.updated}
 }
 
-func (r *tenantRow) tenant() (auth.Tenant, error) {
+func (r *tenantRow) tenant() (tenancy.Tenant, error) {
 	t := r.t
 	t.Environment = connector.Environment(r.env)
 	t.TokensValidAfter = timeOf(r.validAfter)
@@ -43,13 +43,13 @@ func (r *tenantRow) tenant() (auth.Tenant, error) {
 	t.UpdatedAt = nanosTime(r.updated)
 	// Empty lists and maps come back nil, the zero value they were most likely stored as.
 	if err := json.Unmarshal([]byte(r.appIDs), &t.AppIDs); err != nil {
-		return auth.Tenant{}, fmt.Errorf("tenant %s: app_ids: %v", t.ID, err)
+		return tenancy.Tenant{}, fmt.Errorf("tenant %s: app_ids: %v", t.ID, err)
 	}
 	if len(t.AppIDs) == 0 {
 		t.AppIDs = nil
 	}
 	if err := json.Unmarshal([]byte(r.config), &t.Config); err != nil {
-		return auth.Tenant{}, fmt.Errorf("tenant %s: config: %v", t.ID, err)
+		return tenancy.Tenant{}, fmt.Errorf("tenant %s: config: %v", t.ID, err)
 	}
 	if len(t.Config) == 0 {
 		t.Config = nil
@@ -62,7 +62,7 @@ func validEnvironment(e connector.Environment) bool {
 }
 
 // tenantColumns validates t and encodes the columns CreateTenant and UpdateTenant write.
-func tenantColumns(t auth.Tenant) (appIDs, config string, err error) {
+func tenantColumns(t tenancy.Tenant) (appIDs, config string, err error) {
 	if !tenantIDPattern.MatchString(t.ID) {
 		return "", "", fmt.Errorf("tenant id %q does not match Cust followed by 1 to 10 digits", t.ID)
 	}
@@ -88,25 +88,25 @@ func tenantColumns(t auth.Tenant) (appIDs, config string, err error) {
 	return string(a), string(c), nil
 }
 
-// Tenant returns the tenant, or auth.ErrNotFound.
-func (s *Store) Tenant(ctx context.Context, id string) (auth.Tenant, error) {
+// Tenant returns the tenant, or tenancy.ErrNotFound.
+func (s *Store) Tenant(ctx context.Context, id string) (tenancy.Tenant, error) {
 	var r tenantRow
 	err := s.r.QueryRowContext(ctx, `SELECT `+tenantCols+` FROM tenants t WHERE t.id = ?`, id).Scan(r.dest()...)
 	if err != nil {
-		return auth.Tenant{}, storeErr("tenant "+id, err)
+		return tenancy.Tenant{}, storeErr("tenant "+id, err)
 	}
 	t, err := r.tenant()
 	return t, storeErr("tenant "+id, err)
 }
 
 // ListTenants returns every tenant ordered by id (byte-wise: Cust10 before Cust9).
-func (s *Store) ListTenants(ctx context.Context) ([]auth.Tenant, error) {
+func (s *Store) ListTenants(ctx context.Context) ([]tenancy.Tenant, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+tenantCols+` FROM tenants t ORDER BY t.id`)
 	if err != nil {
 		return nil, storeErr("list tenants", err)
 	}
 	defer rows.Close()
-	var ts []auth.Tenant
+	var ts []tenancy.Tenant
 	for rows.Next() {
 		var r tenantRow
 		if err := rows.Scan(r.dest()...); err != nil {
@@ -123,9 +123,9 @@ func (s *Store) ListTenants(ctx context.Context) ([]auth.Tenant, error) {
 
 // CreateTenant adds t together with its audit event (kind tenant.created unless ev says
 // otherwise). A zero CreatedAt is taken from the store's clock, a zero UpdatedAt from
-// CreatedAt. It fails with auth.ErrConflict when the id exists, and with a plain error
+// CreatedAt. It fails with tenancy.ErrConflict when the id exists, and with a plain error
 // when the id or the environment is malformed.
-func (s *Store) CreateTenant(ctx context.Context, t auth.Tenant, ev auth.AuditEvent) error {
+func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
 	op := "create tenant " + t.ID
 	appIDs, config, err := tenantColumns(t)
 	if err != nil {
@@ -147,21 +147,21 @@ func (s *Store) CreateTenant(ctx context.Context, t auth.Tenant, ev auth.AuditEv
 		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "tenant.created", TenantID: t.ID, At: t.CreatedAt})
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTenantCreated, TenantID: t.ID, At: t.CreatedAt})
 	})
 }
 
 // UpdateTenant replaces the name, environment, AppIDs and config of the tenant t.ID and
 // sets its UpdatedAt (the store's clock when t.UpdatedAt is zero), together with its
 // audit event (kind tenant.updated unless ev says otherwise). Enabled, TokensValidAfter
-// and CreatedAt are left alone. It fails with auth.ErrNotFound when the tenant is unknown.
-func (s *Store) UpdateTenant(ctx context.Context, t auth.Tenant, ev auth.AuditEvent) error {
+// and CreatedAt are left alone. It fails with tenancy.ErrNotFound when the tenant is unknown.
+func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
 	op := "update tenant " + t.ID
 	appIDs, config, err := tenantColumns(t)
 	if err != nil {
 		if !tenantIDPattern.MatchString(t.ID) {
 			// No tenant can have a malformed id.
-			return storeErr(op, fmt.Errorf("%v: %w", err, auth.ErrNotFound))
+			return storeErr(op, fmt.Errorf("%v: %w", err, tenancy.ErrNotFound))
 		}
 		return storeErr(op, err)
 	}
@@ -177,7 +177,7 @@ func (s *Store) UpdateTenant(ctx context.Context, t auth.Tenant, ev auth.AuditEv
 		if err := mustAffect(res, err); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "tenant.updated", TenantID: t.ID, At: t.UpdatedAt})
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTenantUpdated, TenantID: t.ID, At: t.UpdatedAt})
 	})
 }
 
@@ -185,17 +185,17 @@ func (s *Store) UpdateTenant(ctx context.Context, t auth.Tenant, ev auth.AuditEv
 // zero), together with its audit event (kind tenant.enabled or tenant.disabled unless ev
 // says otherwise). Disabling also moves TokensValidAfter to at, which invalidates every
 // token issued until then; it never moves it back, and enabling leaves it alone, so
-// tokens of the disabled period stay invalid. It fails with auth.ErrNotFound when the
+// tokens of the disabled period stay invalid. It fails with tenancy.ErrNotFound when the
 // tenant is unknown.
-func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, at time.Time, ev auth.AuditEvent) error {
+func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, at time.Time, ev tenancy.AuditEvent) error {
 	op := "set tenant enabled " + id
 	at = s.orNow(at)
 	if err := checkTimes(at); err != nil {
 		return storeErr(op, err)
 	}
-	kind := "tenant.disabled"
+	kind := tenancy.EventTenantDisabled
 	if enabled {
-		kind = "tenant.enabled"
+		kind = tenancy.EventTenantEnabled
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE tenants
@@ -207,13 +207,13 @@ func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, a
 		if err := mustAffect(res, err); err != nil {
 			return fmt.Errorf("tenant %s: %w", id, err)
 		}
-		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: kind, TenantID: id, At: at})
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: kind, TenantID: id, At: at})
 	})
 }
 
 // UserMapping returns the ERP user mapped to a SuperOffice user of the tenant: the
 // mapping of associateID when there is one (and associateID is not 0), else the mapping
-// of email, compared case-insensitively. It fails with auth.ErrNotFound when neither is
+// of email, compared case-insensitively. It fails with tenancy.ErrNotFound when neither is
 // mapped.
 func (s *Store) UserMapping(ctx context.Context, tenantID string, associateID int32, email string) (string, error) {
 	var erpUser string
@@ -249,8 +249,10 @@ func mappingKeys(associateID int32, email string) []any {
 // associate id (when not 0) and by its e-mail (when not "", case-insensitively): setting
 // m replaces every mapping of the tenant that has the same associate id or the same
 // e-mail, so each key names one ERP user. m needs an associate id or an e-mail, and an
-// ERP user. It fails with auth.ErrNotFound when the tenant is unknown.
-func (s *Store) SetUserMapping(ctx context.Context, m auth.UserMapping) error {
+// ERP user. The mapping and its audit event (kind user.mapped unless ev says otherwise)
+// are written in one transaction. It fails with tenancy.ErrNotFound when the tenant is
+// unknown.
+func (s *Store) SetUserMapping(ctx context.Context, m tenancy.UserMapping, ev tenancy.AuditEvent) error {
 	op := fmt.Sprintf("set user mapping %s/%d/%s", m.TenantID, m.AssociateID, m.Email)
 	keys := mappingKeys(m.AssociateID, m.Email)
 	switch {
@@ -270,16 +272,20 @@ func (s *Store) SetUserMapping(ctx context.Context, m auth.UserMapping) error {
 			append([]any{m.TenantID}, keys...)...); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO user_mappings (tenant_id, associate_id, email, erp_user)
-			VALUES (?, ?, ?, ?)`, m.TenantID, keys[0], keys[1], m.ERPUser)
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_mappings (tenant_id, associate_id, email, erp_user)
+			VALUES (?, ?, ?, ?)`, m.TenantID, keys[0], keys[1], m.ERPUser); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventUserMapped, TenantID: m.TenantID})
 	})
 }
 
 // DeleteUserMapping removes the tenant's mappings that match m: those with m.AssociateID
 // when it is not 0 and those with m.Email when it is not "" (both must match when both
-// are given). m.ERPUser is ignored. It fails with auth.ErrNotFound when nothing matched.
-func (s *Store) DeleteUserMapping(ctx context.Context, m auth.UserMapping) error {
+// are given). m.ERPUser is ignored. The removal and its audit event (kind user.unmapped
+// unless ev says otherwise) are written in one transaction. It fails with
+// tenancy.ErrNotFound when nothing matched, and then writes no event.
+func (s *Store) DeleteUserMapping(ctx context.Context, m tenancy.UserMapping, ev tenancy.AuditEvent) error {
 	op := fmt.Sprintf("delete user mapping %s/%d/%s", m.TenantID, m.AssociateID, m.Email)
 	keys := mappingKeys(m.AssociateID, m.Email)
 	if keys[0] == nil && keys[1] == nil {
@@ -289,21 +295,24 @@ func (s *Store) DeleteUserMapping(ctx context.Context, m auth.UserMapping) error
 		res, err := tx.ExecContext(ctx, `DELETE FROM user_mappings
 			WHERE tenant_id = ?1 AND (?2 IS NULL OR associate_id = ?2) AND (?3 IS NULL OR email = ?3)`,
 			append([]any{m.TenantID}, keys...)...)
-		return mustAffect(res, err)
+		if err := mustAffect(res, err); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventUserUnmapped, TenantID: m.TenantID})
 	})
 }
 
-// tenantExists fails with auth.ErrNotFound when the tenant is unknown.
+// tenantExists fails with tenancy.ErrNotFound when the tenant is unknown.
 func tenantExists(ctx context.Context, tx *sql.Tx, id string) error {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM tenants WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("tenant %s: %w", id, auth.ErrNotFound)
+		return fmt.Errorf("tenant %s: %w", id, tenancy.ErrNotFound)
 	}
 	return err
 }
 
-// mustAffect turns an update or delete that matched no row into auth.ErrNotFound.
+// mustAffect turns an update or delete that matched no row into tenancy.ErrNotFound.
 func mustAffect(res sql.Result, err error) error {
 	if err != nil {
 		return err
@@ -313,7 +322,7 @@ func mustAffect(res sql.Result, err error) error {
 		return err
 	}
 	if n == 0 {
-		return auth.ErrNotFound
+		return tenancy.ErrNotFound
 	}
 	return nil
 }

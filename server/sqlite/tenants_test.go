@@ -7,30 +7,30 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func TestCreateTenant(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name      string
-		tenant    func() auth.Tenant
+		tenant    func() tenancy.Tenant
 		want      error
 		wantAudit int
 	}{
-		{"new", func() auth.Tenant { return testTenant("Cust2") }, nil, 1},
-		{"duplicate id", func() auth.Tenant { return testTenant("Cust1") }, auth.ErrConflict, 0},
-		{"ten digits", func() auth.Tenant { return testTenant("Cust1234567890") }, nil, 1},
-		{"eleven digits", func() auth.Tenant { return testTenant("Cust12345678901") }, errPlain, 0},
-		{"lower-case prefix", func() auth.Tenant { return testTenant("cust3") }, errPlain, 0},
-		{"no digits", func() auth.Tenant { return testTenant("Cust") }, errPlain, 0},
-		{"bad environment", func() auth.Tenant {
+		{"new", func() tenancy.Tenant { return testTenant("Cust2") }, nil, 1},
+		{"duplicate id", func() tenancy.Tenant { return testTenant("Cust1") }, tenancy.ErrConflict, 0},
+		{"ten digits", func() tenancy.Tenant { return testTenant("Cust1234567890") }, nil, 1},
+		{"eleven digits", func() tenancy.Tenant { return testTenant("Cust12345678901") }, errPlain, 0},
+		{"lower-case prefix", func() tenancy.Tenant { return testTenant("cust3") }, errPlain, 0},
+		{"no digits", func() tenancy.Tenant { return testTenant("Cust") }, errPlain, 0},
+		{"bad environment", func() tenancy.Tenant {
 			tn := testTenant("Cust4")
 			tn.Environment = "staging"
 			return tn
 		}, errPlain, 0},
-		{"empty lists and zero times", func() auth.Tenant {
-			return auth.Tenant{ID: "Cust5", Environment: connector.EnvironmentLive}
+		{"empty lists and zero times", func() tenancy.Tenant {
+			return tenancy.Tenant{ID: "Cust5", Environment: connector.EnvironmentLive}
 		}, nil, 1},
 	}
 	for _, tt := range tests {
@@ -39,7 +39,7 @@ func TestCreateTenant(t *testing.T) {
 			mustCreateTenant(t, s, "Cust1")
 			before := auditCount(t, s)
 			tn := tt.tenant()
-			err := s.CreateTenant(ctx, tn, auth.AuditEvent{Actor: "cli"})
+			err := s.CreateTenant(ctx, tn, tenancy.AuditEvent{Actor: "cli"})
 			wantErr(t, err, tt.want)
 			if got := auditCount(t, s) - before; got != tt.wantAudit {
 				t.Errorf("audit events written = %d, want %d", got, tt.wantAudit)
@@ -67,7 +67,7 @@ func TestTenantLookups(t *testing.T) {
 	for _, id := range []string{"Cust9", "Cust10", "Cust1"} {
 		mustCreateTenant(t, s, id)
 	}
-	if _, err := s.Tenant(ctx, "Cust404"); !isErr(err, auth.ErrNotFound) {
+	if _, err := s.Tenant(ctx, "Cust404"); !isErr(err, tenancy.ErrNotFound) {
 		t.Errorf("Tenant(unknown) = %v, want ErrNotFound", err)
 	}
 	ts, err := s.ListTenants(ctx)
@@ -87,25 +87,25 @@ func TestUpdateTenant(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name      string
-		update    auth.Tenant
+		update    tenancy.Tenant
 		want      error
 		wantAudit int
 	}{
-		{"replaces fields", auth.Tenant{
+		{"replaces fields", tenancy.Tenant{
 			ID: "Cust1", Name: "Renamed", Environment: connector.EnvironmentLive,
 			AppIDs: []string{"a", "b"}, Config: map[string]string{"k": "v"},
 			Enabled: false, // ignored: enabling is SetTenantEnabled's job
 		}, nil, 1},
-		{"unknown tenant", auth.Tenant{ID: "Cust2", Environment: connector.EnvironmentTest}, auth.ErrNotFound, 0},
-		{"malformed id", auth.Tenant{ID: "nobody", Environment: connector.EnvironmentTest}, auth.ErrNotFound, 0},
-		{"bad environment", auth.Tenant{ID: "Cust1", Environment: "prod"}, errPlain, 0},
+		{"unknown tenant", tenancy.Tenant{ID: "Cust2", Environment: connector.EnvironmentTest}, tenancy.ErrNotFound, 0},
+		{"malformed id", tenancy.Tenant{ID: "nobody", Environment: connector.EnvironmentTest}, tenancy.ErrNotFound, 0},
+		{"bad environment", tenancy.Tenant{ID: "Cust1", Environment: "prod"}, errPlain, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _ := openStore(t)
 			orig := mustCreateTenant(t, s, "Cust1")
 			before := auditCount(t, s)
-			err := s.UpdateTenant(ctx, tt.update, auth.AuditEvent{})
+			err := s.UpdateTenant(ctx, tt.update, tenancy.AuditEvent{})
 			wantErr(t, err, tt.want)
 			if got := auditCount(t, s) - before; got != tt.wantAudit {
 				t.Errorf("audit events written = %d, want %d", got, tt.wantAudit)
@@ -150,11 +150,11 @@ func TestSetTenantEnabled(t *testing.T) {
 			tn := testTenant("Cust1")
 			tn.TokensValidAfter = tt.validAfter
 			tn.Enabled = !tt.enabled
-			if err := s.CreateTenant(ctx, tn, auth.AuditEvent{}); err != nil {
+			if err := s.CreateTenant(ctx, tn, tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
 			before := auditCount(t, s)
-			if err := s.SetTenantEnabled(ctx, "Cust1", tt.enabled, tt.at, auth.AuditEvent{Actor: "cli"}); err != nil {
+			if err := s.SetTenantEnabled(ctx, "Cust1", tt.enabled, tt.at, tenancy.AuditEvent{Actor: "cli"}); err != nil {
 				t.Fatal(err)
 			}
 			got, err := s.Tenant(ctx, "Cust1")
@@ -165,11 +165,11 @@ func TestSetTenantEnabled(t *testing.T) {
 				t.Errorf("Enabled, TokensValidAfter = %v, %v; want %v, %v",
 					got.Enabled, got.TokensValidAfter, tt.wantEnabled, tt.wantValidAftr)
 			}
-			evs, err := s.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust1", Limit: 1})
+			evs, err := s.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust1", Limit: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantKind := map[bool]string{true: "tenant.enabled", false: "tenant.disabled"}[tt.enabled]
+			wantKind := map[bool]tenancy.EventKind{true: "tenant.enabled", false: "tenant.disabled"}[tt.enabled]
 			if auditCount(t, s)-before != 1 || evs[0].Kind != wantKind || evs[0].Actor != "cli" {
 				t.Errorf("audit: %d new, latest %+v; want 1 of kind %s by cli", auditCount(t, s)-before, evs[0], wantKind)
 			}
@@ -177,8 +177,8 @@ func TestSetTenantEnabled(t *testing.T) {
 	}
 	t.Run("unknown tenant", func(t *testing.T) {
 		s, _ := openStore(t)
-		err := s.SetTenantEnabled(ctx, "Cust1", false, t0, auth.AuditEvent{})
-		wantErr(t, err, auth.ErrNotFound)
+		err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{})
+		wantErr(t, err, tenancy.ErrNotFound)
 		if n := auditCount(t, s); n != 0 {
 			t.Errorf("%d audit events for a failed change", n)
 		}
@@ -190,13 +190,13 @@ func TestUserMapping(t *testing.T) {
 	s, _ := openStore(t)
 	mustCreateTenant(t, s, "Cust1")
 	mustCreateTenant(t, s, "Cust2")
-	for _, m := range []auth.UserMapping{
+	for _, m := range []tenancy.UserMapping{
 		{TenantID: "Cust1", AssociateID: 7, ERPUser: "by-associate"},
 		{TenantID: "Cust1", Email: "Ann@Example.com", ERPUser: "by-email"},
 		{TenantID: "Cust1", AssociateID: 8, Email: "bob@example.com", ERPUser: "bob"},
 		{TenantID: "Cust2", AssociateID: 7, ERPUser: "other-tenant"},
 	} {
-		if err := s.SetUserMapping(ctx, m); err != nil {
+		if err := s.SetUserMapping(ctx, m, tenancy.AuditEvent{}); err != nil {
 			t.Fatalf("SetUserMapping(%+v): %v", m, err)
 		}
 	}
@@ -214,9 +214,9 @@ func TestUserMapping(t *testing.T) {
 		{"e-mail case-insensitive", "Cust1", 0, "  ANN@EXAMPLE.COM ", "by-email", nil},
 		{"mapping with both keys, by e-mail", "Cust1", 0, "Bob@example.com", "bob", nil},
 		{"per tenant", "Cust2", 7, "", "other-tenant", nil},
-		{"unmapped", "Cust1", 99, "nobody@example.com", "", auth.ErrNotFound},
-		{"zero keys never match", "Cust1", 0, "", "", auth.ErrNotFound},
-		{"unknown tenant", "Cust3", 7, "", "", auth.ErrNotFound},
+		{"unmapped", "Cust1", 99, "nobody@example.com", "", tenancy.ErrNotFound},
+		{"zero keys never match", "Cust1", 0, "", "", tenancy.ErrNotFound},
+		{"unknown tenant", "Cust3", 7, "", "", tenancy.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,14 +238,14 @@ func TestSetAndDeleteUserMapping(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		set     []auth.UserMapping
-		del     *auth.UserMapping
+		set     []tenancy.UserMapping
+		del     *tenancy.UserMapping
 		wantErr error
 		lookups []lookup
 	}{
 		{
 			name: "set replaces same associate",
-			set: []auth.UserMapping{
+			set: []tenancy.UserMapping{
 				{AssociateID: 7, ERPUser: "old"},
 				{AssociateID: 7, ERPUser: "new"},
 			},
@@ -253,7 +253,7 @@ func TestSetAndDeleteUserMapping(t *testing.T) {
 		},
 		{
 			name: "set replaces same e-mail in any case",
-			set: []auth.UserMapping{
+			set: []tenancy.UserMapping{
 				{Email: "a@x.com", ERPUser: "old"},
 				{Email: "A@X.COM", ERPUser: "new"},
 			},
@@ -261,7 +261,7 @@ func TestSetAndDeleteUserMapping(t *testing.T) {
 		},
 		{
 			name: "set replaces mappings sharing either key",
-			set: []auth.UserMapping{
+			set: []tenancy.UserMapping{
 				{AssociateID: 7, ERPUser: "seven"},
 				{Email: "a@x.com", ERPUser: "ann"},
 				{AssociateID: 7, Email: "a@x.com", ERPUser: "both"},
@@ -270,45 +270,45 @@ func TestSetAndDeleteUserMapping(t *testing.T) {
 		},
 		{
 			name:    "set without keys",
-			set:     []auth.UserMapping{{ERPUser: "x"}},
+			set:     []tenancy.UserMapping{{ERPUser: "x"}},
 			wantErr: errPlain,
 		},
 		{
 			name:    "set without ERP user",
-			set:     []auth.UserMapping{{AssociateID: 7}},
+			set:     []tenancy.UserMapping{{AssociateID: 7}},
 			wantErr: errPlain,
 		},
 		{
 			name:    "set on unknown tenant",
-			set:     []auth.UserMapping{{TenantID: "Cust9", AssociateID: 7, ERPUser: "x"}},
-			wantErr: auth.ErrNotFound,
+			set:     []tenancy.UserMapping{{TenantID: "Cust9", AssociateID: 7, ERPUser: "x"}},
+			wantErr: tenancy.ErrNotFound,
 		},
 		{
 			name:    "delete by associate",
-			set:     []auth.UserMapping{{AssociateID: 7, Email: "a@x.com", ERPUser: "both"}},
-			del:     &auth.UserMapping{AssociateID: 7},
+			set:     []tenancy.UserMapping{{AssociateID: 7, Email: "a@x.com", ERPUser: "both"}},
+			del:     &tenancy.UserMapping{AssociateID: 7},
 			lookups: []lookup{{7, "", ""}, {0, "a@x.com", ""}},
 		},
 		{
 			name: "delete by e-mail leaves others",
-			set: []auth.UserMapping{
+			set: []tenancy.UserMapping{
 				{AssociateID: 7, ERPUser: "seven"},
 				{Email: "a@x.com", ERPUser: "ann"},
 			},
-			del:     &auth.UserMapping{Email: "A@x.com"},
+			del:     &tenancy.UserMapping{Email: "A@x.com"},
 			lookups: []lookup{{7, "", "seven"}, {0, "a@x.com", ""}},
 		},
 		{
 			name:    "delete needs both keys to match when both given",
-			set:     []auth.UserMapping{{AssociateID: 7, Email: "a@x.com", ERPUser: "both"}},
-			del:     &auth.UserMapping{AssociateID: 7, Email: "b@x.com"},
-			wantErr: auth.ErrNotFound,
+			set:     []tenancy.UserMapping{{AssociateID: 7, Email: "a@x.com", ERPUser: "both"}},
+			del:     &tenancy.UserMapping{AssociateID: 7, Email: "b@x.com"},
+			wantErr: tenancy.ErrNotFound,
 			lookups: []lookup{{7, "", "both"}},
 		},
 		{
 			name:    "delete unmapped",
-			del:     &auth.UserMapping{AssociateID: 7},
-			wantErr: auth.ErrNotFound,
+			del:     &tenancy.UserMapping{AssociateID: 7},
+			wantErr: tenancy.ErrNotFound,
 		},
 	}
 	for _, tt := range tests {
@@ -320,20 +320,20 @@ func TestSetAndDeleteUserMapping(t *testing.T) {
 				if m.TenantID == "" {
 					m.TenantID = "Cust1"
 				}
-				if err = s.SetUserMapping(ctx, m); err != nil {
+				if err = s.SetUserMapping(ctx, m, tenancy.AuditEvent{}); err != nil {
 					break
 				}
 			}
 			if tt.del != nil && err == nil {
 				m := *tt.del
 				m.TenantID = "Cust1"
-				err = s.DeleteUserMapping(ctx, m)
+				err = s.DeleteUserMapping(ctx, m, tenancy.AuditEvent{})
 			}
 			wantErr(t, err, tt.wantErr)
 			for _, l := range tt.lookups {
 				got, err := s.UserMapping(ctx, "Cust1", l.associate, l.email)
 				if l.want == "" {
-					wantErr(t, err, auth.ErrNotFound)
+					wantErr(t, err, tenancy.ErrNotFound)
 				} else if err != nil || got != l.want {
 					t.Errorf("UserMapping(%d, %q) = %q, %v; want %q", l.associate, l.email, got, err, l.want)
 				}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 const tokenCols = `k.id, k.hash, k.tenant_id, k.associate_id, k.user_name, k.user_email, k.erp_user,
@@ -14,7 +14,7 @@ const tokenCols = `k.id, k.hash, k.tenant_id, k.associate_id, k.user_name, k.use
 
 // tokenRow receives the tokenCols of a row.
 type tokenRow struct {
-	k               auth.AccessToken
+	k               tenancy.AccessToken
 	hash            []byte
 	method          string
 	secretID        sql.NullInt64
@@ -27,14 +27,14 @@ func (r *tokenRow) dest() []any {
 		&r.k.User.ERPUser, &r.method, &r.secretID, &r.k.Actor, &r.issued, &r.expires, &r.revoked}
 }
 
-func (r *tokenRow) token() (auth.AccessToken, error) {
+func (r *tokenRow) token() (tenancy.AccessToken, error) {
 	k := r.k
 	h, err := hash32(r.hash)
 	if err != nil {
-		return auth.AccessToken{}, fmt.Errorf("token %d: %v", k.ID, err)
+		return tenancy.AccessToken{}, fmt.Errorf("token %d: %v", k.ID, err)
 	}
 	k.Hash = h
-	k.Method = auth.Method(r.method)
+	k.Method = tenancy.Method(r.method)
 	k.SecretID = r.secretID.Int64
 	k.IssuedAt = nanosTime(r.issued)
 	k.ExpiresAt = nanosTime(r.expires)
@@ -48,11 +48,11 @@ func (r *tokenRow) token() (auth.AccessToken, error) {
 //
 // When tok.SecretID is set, the secret is read inside the write transaction, which holds
 // SQLite's write lock from its start: a RevokeSecret either committed before (the secret
-// is not active at IssuedAt, the error wraps auth.ErrConflict and nothing is written) or
+// is not active at IssuedAt, the error wraps tenancy.ErrConflict and nothing is written) or
 // commits after and revokes the new token with the others. It also fails with
-// auth.ErrNotFound when the tenant or the secret is unknown, auth.ErrConflict when the
+// tenancy.ErrNotFound when the tenant or the secret is unknown, tenancy.ErrConflict when the
 // secret belongs to another tenant or the hash exists.
-func (s *Store) IssueToken(ctx context.Context, tok auth.AccessToken, ev auth.AuditEvent) (int64, error) {
+func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tenancy.AuditEvent) (int64, error) {
 	op := "issue token for " + tok.TenantID
 	tok.IssuedAt = s.orNow(tok.IssuedAt)
 	switch {
@@ -91,10 +91,10 @@ func (s *Store) IssueToken(ctx context.Context, tok auth.AccessToken, ev auth.Au
 				return err
 			}
 			if sec.TenantID != tok.TenantID {
-				return fmt.Errorf("secret %d belongs to tenant %s: %w", sec.ID, sec.TenantID, auth.ErrConflict)
+				return fmt.Errorf("secret %d belongs to tenant %s: %w", sec.ID, sec.TenantID, tenancy.ErrConflict)
 			}
 			if !sec.Active(tok.IssuedAt) {
-				return fmt.Errorf("secret %d is revoked or expired: %w", sec.ID, auth.ErrConflict)
+				return fmt.Errorf("secret %d is revoked or expired: %w", sec.ID, tenancy.ErrConflict)
 			}
 			secretID = tok.SecretID
 		}
@@ -109,7 +109,7 @@ func (s *Store) IssueToken(ctx context.Context, tok auth.AccessToken, ev auth.Au
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "token.issued", TenantID: tok.TenantID, At: tok.IssuedAt})
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTokenIssued, TenantID: tok.TenantID, At: tok.IssuedAt})
 	})
 	return id, err
 }
@@ -121,24 +121,24 @@ const tokenByHashQuery = `SELECT ` + tokenCols + `, ` + tenantCols + `
 	WHERE k.hash = CAST(? AS BLOB)`
 
 // TokenByHash returns the token whose SHA-256 is hash, whatever its state, and its
-// tenant; auth.ErrNotFound when there is none. It runs on every authenticated request:
+// tenant; tenancy.ErrNotFound when there is none. It runs on every authenticated request:
 // one lookup in the unique hash index joined to the tenant by primary key, on the read
 // pool, with a cached prepared statement.
-func (s *Store) TokenByHash(ctx context.Context, hash [32]byte) (auth.AccessToken, auth.Tenant, error) {
+func (s *Store) TokenByHash(ctx context.Context, hash [32]byte) (tenancy.AccessToken, tenancy.Tenant, error) {
 	const op = "token by hash"
 	var kr tokenRow
 	var tr tenantRow
 	err := s.r.QueryRowContext(ctx, tokenByHashQuery, hash[:]).Scan(append(kr.dest(), tr.dest()...)...)
 	if err != nil {
-		return auth.AccessToken{}, auth.Tenant{}, storeErr(op, err)
+		return tenancy.AccessToken{}, tenancy.Tenant{}, storeErr(op, err)
 	}
 	k, err := kr.token()
 	if err != nil {
-		return auth.AccessToken{}, auth.Tenant{}, storeErr(op, err)
+		return tenancy.AccessToken{}, tenancy.Tenant{}, storeErr(op, err)
 	}
 	t, err := tr.tenant()
 	if err != nil {
-		return auth.AccessToken{}, auth.Tenant{}, storeErr(op, err)
+		return tenancy.AccessToken{}, tenancy.Tenant{}, storeErr(op, err)
 	}
 	return k, t, nil
 }
@@ -151,8 +151,8 @@ const liveTokens = `k.revoked_at IS NULL AND k.expires_at > ?2
 
 // ListTokens returns the tenant's live tokens at now, newest first: neither revoked nor
 // expired, and not invalidated by the tenant's TokensValidAfter either. It fails with
-// auth.ErrNotFound when the tenant is unknown.
-func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) ([]auth.AccessToken, error) {
+// tenancy.ErrNotFound when the tenant is unknown.
+func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) ([]tenancy.AccessToken, error) {
 	op := "list tokens of " + tenantID
 	now = s.orNow(now)
 	if err := checkTimes(now); err != nil {
@@ -167,7 +167,7 @@ func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) 
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
-	var toks []auth.AccessToken
+	var toks []tenancy.AccessToken
 	for rows.Next() {
 		var r tokenRow
 		if err := rows.Scan(r.dest()...); err != nil {
@@ -194,8 +194,8 @@ func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) 
 // are live then (as ListTokens counts them), only those of one user when associateID is
 // not 0, together with its audit event (kind tokens.revoked unless ev says otherwise),
 // and returns how many it revoked. The event is written even when there were none. It
-// fails with auth.ErrNotFound when the tenant is unknown.
-func (s *Store) RevokeTokens(ctx context.Context, tenantID string, associateID int32, at time.Time, ev auth.AuditEvent) (int, error) {
+// fails with tenancy.ErrNotFound when the tenant is unknown.
+func (s *Store) RevokeTokens(ctx context.Context, tenantID string, associateID int32, at time.Time, ev tenancy.AuditEvent) (int, error) {
 	op := "revoke tokens of " + tenantID
 	at = s.orNow(at)
 	if err := checkTimes(at); err != nil {
@@ -216,13 +216,13 @@ func (s *Store) RevokeTokens(ctx context.Context, tenantID string, associateID i
 		if n, err = res.RowsAffected(); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, auth.AuditEvent{Kind: "tokens.revoked", TenantID: tenantID, At: at})
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTokensRevoked, TenantID: tenantID, At: at})
 	})
 	return int(n), err
 }
 
 // RememberJWT records a SuperOffice JWT by its SHA-256 until expires; it fails with
-// auth.ErrConflict when the hash is recorded already (a replay), whether or not that
+// tenancy.ErrConflict when the hash is recorded already (a replay), whether or not that
 // entry has expired but not yet been purged. The server records a JWT with the token it
 // mints from it (AccessToken.JWT in IssueToken); this is the same entry on its own.
 func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Time) error {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func TestIssueToken(t *testing.T) {
@@ -18,37 +18,37 @@ func TestIssueToken(t *testing.T) {
 		name string
 		// tok gets the ids of an active, a revoked and an expired secret of Cust1 and an
 		// active one of Cust2.
-		tok  func(active, revoked, expired, foreign int64) auth.AccessToken
+		tok  func(active, revoked, expired, foreign int64) tenancy.AccessToken
 		want error
 	}{
-		{"from an active secret", func(a, _, _, _ int64) auth.AccessToken { return newToken("Cust1", a) }, nil},
-		{"without a secret", func(_, _, _, _ int64) auth.AccessToken {
+		{"from an active secret", func(a, _, _, _ int64) tenancy.AccessToken { return newToken("Cust1", a) }, nil},
+		{"without a secret", func(_, _, _, _ int64) tenancy.AccessToken {
 			tok := newToken("Cust1", 0)
-			tok.Method = auth.MethodSuperOfficeJWT
+			tok.Method = tenancy.MethodSuperOfficeJWT
 			tok.User = connector.User{AssociateID: 12, Name: "Ann", Email: "ann@example.com", ERPUser: "ann"}
 			return tok
 		}, nil},
-		{"support access", func(_, _, _, _ int64) auth.AccessToken {
+		{"support access", func(_, _, _, _ int64) tenancy.AccessToken {
 			tok := newToken("Cust1", 0)
-			tok.Method, tok.Actor = auth.MethodSupport, "qk_admin_ab12"
+			tok.Method, tok.Actor = tenancy.MethodSupport, "qk_admin_ab12"
 			return tok
 		}, nil},
-		{"from a revoked secret", func(_, r, _, _ int64) auth.AccessToken { return newToken("Cust1", r) }, auth.ErrConflict},
-		{"from an expired secret", func(_, _, e, _ int64) auth.AccessToken { return newToken("Cust1", e) }, auth.ErrConflict},
-		{"from another tenant's secret", func(_, _, _, f int64) auth.AccessToken { return newToken("Cust1", f) }, auth.ErrConflict},
-		{"from an unknown secret", func(_, _, _, _ int64) auth.AccessToken { return newToken("Cust1", 999) }, auth.ErrNotFound},
-		{"unknown tenant", func(_, _, _, _ int64) auth.AccessToken { return newToken("Cust9", 0) }, auth.ErrNotFound},
-		{"duplicate hash", func(a, _, _, _ int64) auth.AccessToken {
+		{"from a revoked secret", func(_, r, _, _ int64) tenancy.AccessToken { return newToken("Cust1", r) }, tenancy.ErrConflict},
+		{"from an expired secret", func(_, _, e, _ int64) tenancy.AccessToken { return newToken("Cust1", e) }, tenancy.ErrConflict},
+		{"from another tenant's secret", func(_, _, _, f int64) tenancy.AccessToken { return newToken("Cust1", f) }, tenancy.ErrConflict},
+		{"from an unknown secret", func(_, _, _, _ int64) tenancy.AccessToken { return newToken("Cust1", 999) }, tenancy.ErrNotFound},
+		{"unknown tenant", func(_, _, _, _ int64) tenancy.AccessToken { return newToken("Cust9", 0) }, tenancy.ErrNotFound},
+		{"duplicate hash", func(a, _, _, _ int64) tenancy.AccessToken {
 			tok := newToken("Cust1", a)
 			tok.Hash = dupHash
 			return tok
-		}, auth.ErrConflict},
-		{"expires when issued", func(a, _, _, _ int64) auth.AccessToken {
+		}, tenancy.ErrConflict},
+		{"expires when issued", func(a, _, _, _ int64) tenancy.AccessToken {
 			tok := newToken("Cust1", a)
 			tok.ExpiresAt = tok.IssuedAt
 			return tok
 		}, errPlain},
-		{"no method", func(a, _, _, _ int64) auth.AccessToken {
+		{"no method", func(a, _, _, _ int64) tenancy.AccessToken {
 			tok := newToken("Cust1", a)
 			tok.Method = ""
 			return tok
@@ -61,7 +61,7 @@ func TestIssueToken(t *testing.T) {
 			mustCreateTenant(t, s, "Cust2")
 			active := mustCreateSecret(t, s, newSecret("Cust1"))
 			revoked := mustCreateSecret(t, s, newSecret("Cust1"))
-			if err := s.RevokeSecret(ctx, revoked, t0.Add(-time.Second), auth.AuditEvent{}); err != nil {
+			if err := s.RevokeSecret(ctx, revoked, t0.Add(-time.Second), tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
 			exp := newSecret("Cust1")
@@ -74,7 +74,7 @@ func TestIssueToken(t *testing.T) {
 			audits, tokens := auditCount(t, s), count(t, s, `SELECT count(*) FROM access_tokens`)
 
 			tok := tt.tok(active, revoked, expired, foreign)
-			id, err := s.IssueToken(ctx, tok, auth.AuditEvent{RemoteAddr: "192.0.2.1"})
+			id, err := s.IssueToken(ctx, tok, tenancy.AuditEvent{RemoteAddr: "192.0.2.1"})
 			wantErr(t, err, tt.want)
 			wantNew := 0
 			if err == nil {
@@ -100,7 +100,7 @@ func TestIssueToken(t *testing.T) {
 			if want := testTenant("Cust1"); !reflect.DeepEqual(tn, want) {
 				t.Errorf("tenant = %+v\nwant     %+v", tn, want)
 			}
-			evs, _ := s.AuditEvents(ctx, auth.AuditFilter{TenantID: "Cust1", Limit: 1})
+			evs, _ := s.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust1", Limit: 1})
 			if ev := evs[0]; ev.Kind != "token.issued" || ev.RemoteAddr != "192.0.2.1" || !ev.At.Equal(tok.IssuedAt) {
 				t.Errorf("audit event = %+v", ev)
 			}
@@ -111,15 +111,15 @@ func TestIssueToken(t *testing.T) {
 func TestTokenByHashUnknown(t *testing.T) {
 	s, _ := openStore(t)
 	_, _, err := s.TokenByHash(context.Background(), newHash())
-	wantErr(t, err, auth.ErrNotFound)
+	wantErr(t, err, tenancy.ErrNotFound)
 }
 
 func TestListAndRevokeTokens(t *testing.T) {
 	ctx := context.Background()
 	now := t0.Add(10 * time.Minute)
-	user := func(assoc int32, issued time.Time) auth.AccessToken {
+	user := func(assoc int32, issued time.Time) tenancy.AccessToken {
 		tok := newToken("Cust1", 0)
-		tok.Method = auth.MethodSuperOfficeJWT
+		tok.Method = tenancy.MethodSuperOfficeJWT
 		tok.User.AssociateID = assoc
 		tok.IssuedAt, tok.ExpiresAt = issued, issued.Add(time.Hour)
 		return tok
@@ -135,11 +135,11 @@ func TestListAndRevokeTokens(t *testing.T) {
 		s, _ := openStore(t)
 		tn := testTenant("Cust1")
 		tn.TokensValidAfter = t0.Add(-20 * time.Minute)
-		if err := s.CreateTenant(ctx, tn, auth.AuditEvent{}); err != nil {
+		if err := s.CreateTenant(ctx, tn, tenancy.AuditEvent{}); err != nil {
 			t.Fatal(err)
 		}
 		mustCreateTenant(t, s, "Cust2")
-		for _, tok := range []auth.AccessToken{live7a, live7b, live8, expired, revoked, stale, other} {
+		for _, tok := range []tenancy.AccessToken{live7a, live7b, live8, expired, revoked, stale, other} {
 			mustIssueToken(t, s, tok)
 		}
 		if _, err := s.w.Exec(`UPDATE access_tokens SET revoked_at = ? WHERE hash = ?`, t0.UnixNano(), revoked.Hash[:]); err != nil {
@@ -147,7 +147,7 @@ func TestListAndRevokeTokens(t *testing.T) {
 		}
 		return s
 	}
-	hashes := func(toks []auth.AccessToken) [][32]byte {
+	hashes := func(toks []tenancy.AccessToken) [][32]byte {
 		var hs [][32]byte
 		for _, k := range toks {
 			hs = append(hs, k.Hash)
@@ -167,7 +167,7 @@ func TestListAndRevokeTokens(t *testing.T) {
 			t.Errorf("ListTokens = %x\nwant        %x", got, want)
 		}
 		_, err = s.ListTokens(ctx, "Cust9", now)
-		wantErr(t, err, auth.ErrNotFound)
+		wantErr(t, err, tenancy.ErrNotFound)
 	})
 
 	tests := []struct {
@@ -181,13 +181,13 @@ func TestListAndRevokeTokens(t *testing.T) {
 		{"every user", "Cust1", 0, 3, nil, nil},
 		{"one user", "Cust1", 7, 2, [][32]byte{live8.Hash}, nil},
 		{"user without tokens", "Cust1", 99, 0, [][32]byte{live7b.Hash, live8.Hash, live7a.Hash}, nil},
-		{"unknown tenant", "Cust9", 0, 0, [][32]byte{live7b.Hash, live8.Hash, live7a.Hash}, auth.ErrNotFound},
+		{"unknown tenant", "Cust9", 0, 0, [][32]byte{live7b.Hash, live8.Hash, live7a.Hash}, tenancy.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run("revoke "+tt.name, func(t *testing.T) {
 			s := setup(t)
 			audits := auditCount(t, s)
-			n, err := s.RevokeTokens(ctx, tt.tenant, tt.associate, now, auth.AuditEvent{Actor: "cli"})
+			n, err := s.RevokeTokens(ctx, tt.tenant, tt.associate, now, tenancy.AuditEvent{Actor: "cli"})
 			wantErr(t, err, tt.wantErr)
 			if n != tt.wantN {
 				t.Errorf("revoked %d, want %d", n, tt.wantN)
@@ -227,8 +227,8 @@ func TestRememberJWT(t *testing.T) {
 		want    error
 	}{
 		{"first time", h, t0.Add(5 * time.Minute), nil},
-		{"replay", h, t0.Add(5 * time.Minute), auth.ErrConflict},
-		{"replay with another expiry", h, t0.Add(time.Hour), auth.ErrConflict},
+		{"replay", h, t0.Add(5 * time.Minute), tenancy.ErrConflict},
+		{"replay with another expiry", h, t0.Add(time.Hour), tenancy.ErrConflict},
 		{"another JWT", newHash(), t0.Add(5 * time.Minute), nil},
 		{"no expiry", newHash(), time.Time{}, errPlain},
 	}
@@ -246,15 +246,15 @@ func TestIssueTokenRemembersItsJWT(t *testing.T) {
 	s, _ := openStore(t)
 	mustCreateTenant(t, s, "Cust1")
 	jwt := newHash()
-	fromJWT := func(tenant string) auth.AccessToken {
+	fromJWT := func(tenant string) tenancy.AccessToken {
 		tok := newToken(tenant, 0)
-		tok.Method, tok.JWT, tok.JWTExpiresAt = auth.MethodSuperOfficeJWT, jwt, t0.Add(11*time.Minute)
+		tok.Method, tok.JWT, tok.JWTExpiresAt = tenancy.MethodSuperOfficeJWT, jwt, t0.Add(11*time.Minute)
 		return tok
 	}
 
 	// An unknown tenant fails the issuance: nothing written, the JWT still unused.
-	_, err := s.IssueToken(ctx, fromJWT("Cust404"), auth.AuditEvent{})
-	wantErr(t, err, auth.ErrNotFound)
+	_, err := s.IssueToken(ctx, fromJWT("Cust404"), tenancy.AuditEvent{})
+	wantErr(t, err, tenancy.ErrNotFound)
 	if n := count(t, s, `SELECT count(*) FROM jwt_replay`); n != 0 {
 		t.Fatalf("a failed issuance remembered the JWT (%d rows)", n)
 	}
@@ -262,20 +262,20 @@ func TestIssueTokenRemembersItsJWT(t *testing.T) {
 	first := fromJWT("Cust1")
 	mustIssueToken(t, s, first)
 	second := fromJWT("Cust1")
-	_, err = s.IssueToken(ctx, second, auth.AuditEvent{})
-	wantErr(t, err, auth.ErrConflict)
-	if _, _, err := s.TokenByHash(ctx, second.Hash); !errors.Is(err, auth.ErrNotFound) {
+	_, err = s.IssueToken(ctx, second, tenancy.AuditEvent{})
+	wantErr(t, err, tenancy.ErrConflict)
+	if _, _, err := s.TokenByHash(ctx, second.Hash); !errors.Is(err, tenancy.ErrNotFound) {
 		t.Errorf("the replayed JWT's token was stored: %v", err)
 	}
 	if _, _, err := s.TokenByHash(ctx, first.Hash); err != nil {
 		t.Errorf("the first token: %v", err)
 	}
 	// RememberJWT and IssueToken share the one replay cache.
-	wantErr(t, s.RememberJWT(ctx, jwt, t0.Add(time.Hour)), auth.ErrConflict)
+	wantErr(t, s.RememberJWT(ctx, jwt, t0.Add(time.Hour)), tenancy.ErrConflict)
 
 	bad := fromJWT("Cust1")
 	bad.JWT, bad.JWTExpiresAt = newHash(), time.Time{}
-	_, err = s.IssueToken(ctx, bad, auth.AuditEvent{})
+	_, err = s.IssueToken(ctx, bad, tenancy.AuditEvent{})
 	wantErr(t, err, errPlain)
 }
 

@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 // TestWriterQueueIsBounded: writes of one process take turns on the store's one write
 // connection. While one holds it (here: a transaction the test keeps open, in production
 // a write waiting for another process's lock), the others give up after the busy timeout
-// with auth.ErrUnavailable, a 503 for the caller, instead of queueing for as long as it
+// with tenancy.ErrUnavailable, a 503 for the caller, instead of queueing for as long as it
 // takes: n waiting requests would otherwise answer after n busy timeouts. Once the
 // connection is free, writes go through again.
 func TestWriterQueueIsBounded(t *testing.T) {
@@ -36,7 +36,7 @@ func TestWriterQueueIsBounded(t *testing.T) {
 	const waiters = 8
 	errs := make(chan error, waiters)
 	for range waiters {
-		go func() { errs <- s.RevokeSecret(ctx, id, t0, auth.AuditEvent{}) }()
+		go func() { errs <- s.RevokeSecret(ctx, id, t0, tenancy.AuditEvent{}) }()
 	}
 	go func() { errs <- s.TouchSecret(ctx, id, t0) }()
 	go func() { errs <- s.RememberJWT(ctx, newHash(), t0.Add(time.Minute)) }()
@@ -45,7 +45,7 @@ func TestWriterQueueIsBounded(t *testing.T) {
 	for range waiters + 2 {
 		select {
 		case err := <-errs:
-			if !errors.Is(err, auth.ErrUnavailable) {
+			if !errors.Is(err, tenancy.ErrUnavailable) {
 				t.Errorf("a write waiting for the busy writer: %v, want ErrUnavailable", err)
 			}
 		case <-deadline:
@@ -62,7 +62,7 @@ func TestWriterQueueIsBounded(t *testing.T) {
 	if err := <-held; err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, auth.AuditEvent{}); err != nil {
+	if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
 		t.Errorf("write once the writer is free: %v", err)
 	}
 }
@@ -85,8 +85,8 @@ func TestWriterWaitKeepsTheCallersContext(t *testing.T) {
 	<-holding
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := s.SetTenantEnabled(ctx, "Cust1", false, t0, auth.AuditEvent{})
-	if !errors.Is(err, context.Canceled) || errors.Is(err, auth.ErrUnavailable) {
+	err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{})
+	if !errors.Is(err, context.Canceled) || errors.Is(err, tenancy.ErrUnavailable) {
 		t.Errorf("err %v, want context.Canceled", err)
 	}
 }

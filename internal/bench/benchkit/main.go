@@ -41,8 +41,8 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func main() {
@@ -124,16 +124,16 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer ins.Close()
 	for range max(0, *want-have) {
-		plain, err := auth.NewCredential(auth.KindAccessToken, t.Environment)
+		plain, err := tenancy.NewCredential(tenancy.KindAccessToken, t.Environment)
 		if err != nil {
 			return err
 		}
-		c, err := auth.ParseCredential(plain)
+		c, err := tenancy.ParseCredential(plain)
 		if err != nil {
 			return err
 		}
 		h := c.Hash()
-		if _, err := ins.ExecContext(ctx, h[:], t.ID, string(auth.MethodSecret), now.UnixNano(), now.Add(*ttl).UnixNano()); err != nil {
+		if _, err := ins.ExecContext(ctx, h[:], t.ID, string(tenancy.MethodSecret), now.UnixNano(), now.Add(*ttl).UnixNano()); err != nil {
 			return err
 		}
 	}

@@ -1,4 +1,4 @@
-package auth
+package tenancy
 
 import (
 	"crypto/rand"
@@ -45,8 +45,18 @@ func NewCredential(kind string, mode connector.Environment) (string, error) {
 	return body + checksum(body), nil
 }
 
-// ParseCredential checks the shape and checksum of s. It fails with a Refusal
-// ("malformed" or "bad_checksum") wrapping ErrInvalidCredential; it does no lookup.
+// CredentialError says why a string is not a quotekit credential. Reason is "malformed"
+// (wrong shape) or "bad_checksum" (mistyped or forged).
+type CredentialError struct {
+	Reason string
+}
+
+func (e *CredentialError) Error() string { return "not a quotekit credential: " + e.Reason }
+
+func refuse(reason string) error { return &CredentialError{Reason: reason} }
+
+// ParseCredential checks the shape and checksum of s. It fails with a *CredentialError;
+// it does no lookup.
 func ParseCredential(s string) (Credential, error) {
 	rest, ok := strings.CutPrefix(s, credentialPrefix)
 	if !ok {
@@ -63,6 +73,12 @@ func ParseCredential(s string) (Credential, error) {
 		return Credential{}, refuse("bad_checksum")
 	}
 	return Credential{Kind: kind, Mode: connector.Environment(mode), raw: s}, nil
+}
+
+// HasCredentialPrefix reports whether s starts like a quotekit credential of kind. It
+// checks nothing else: ParseCredential does.
+func HasCredentialPrefix(s, kind string) bool {
+	return strings.HasPrefix(s, credentialPrefix+kind+"_")
 }
 
 // Hash is the SHA-256 under which the credential is stored and looked up. A fast hash is

@@ -1,4 +1,4 @@
-package auth_test
+package tenancy_test
 
 import (
 	"bytes"
@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/tenancy"
 )
 
 func TestKeyring(t *testing.T) {
 	old, cur := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
-	k1, err := auth.NewKeyring(old)
+	k1, err := tenancy.NewKeyring(old)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +21,7 @@ func TestKeyring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k2, err := auth.NewKeyring(old, cur)
+	k2, err := tenancy.NewKeyring(old, cur)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestKeyring(t *testing.T) {
 			}
 		})
 	}
-	if _, err := auth.NewKeyring([]byte("short")); err == nil {
+	if _, err := tenancy.NewKeyring([]byte("short")); err == nil {
 		t.Error("a 5-byte key was accepted")
 	}
 }
@@ -64,10 +64,10 @@ func TestKeyring(t *testing.T) {
 func TestLoadMasterKey(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "master.key")
-	if _, err := auth.LoadMasterKey("", path, false); err == nil {
+	if _, err := tenancy.LoadMasterKey("", path, false); err == nil {
 		t.Fatal("a missing key file was accepted outside development mode")
 	}
-	k, err := auth.LoadMasterKey("", path, true)
+	k, err := tenancy.LoadMasterKey("", path, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,18 +76,18 @@ func TestLoadMasterKey(t *testing.T) {
 		t.Fatalf("key file mode %v, err %v", info.Mode().Perm(), err)
 	}
 	sealed, id, _ := k.Encrypt("Cust1", []byte("x"))
-	again, err := auth.LoadMasterKey("", path, true)
+	again, err := tenancy.LoadMasterKey("", path, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if plain, err := again.Decrypt("Cust1", sealed, id); err != nil || string(plain) != "x" {
 		t.Errorf("reloaded key does not decrypt: %v", err)
 	}
-	fromEnv, err := auth.LoadMasterKey(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)), filepath.Join(dir, "absent"), false)
+	fromEnv, err := tenancy.LoadMasterKey(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)), filepath.Join(dir, "absent"), false)
 	if err != nil || fromEnv == nil {
 		t.Errorf("key from the environment: %v", err)
 	}
-	if _, err := auth.LoadMasterKey("not base64!", path, false); err == nil || strings.Contains(err.Error(), "not base64!") {
+	if _, err := tenancy.LoadMasterKey("not base64!", path, false); err == nil || strings.Contains(err.Error(), "not base64!") {
 		t.Errorf("bad key accepted or echoed: %v", err)
 	}
 }

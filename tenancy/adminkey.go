@@ -1,4 +1,4 @@
-package auth
+package tenancy
 
 import (
 	"context"
@@ -31,9 +31,6 @@ func (s Scope) Valid() bool {
 	}
 	return false
 }
-
-// MaxSupportTTL bounds the lifetime of a support access token.
-const MaxSupportTTL = 15 * time.Minute
 
 // AdminKey is an admin API key (qk_ak_…). Only its SHA-256 is stored; it is never a
 // tenant credential and never authenticates an operation or a token endpoint.

@@ -1,8 +1,13 @@
-package auth
+// Package tenancy is quotekit's domain: tenants, their user mappings, shared secrets,
+// access tokens and admin keys, the audit events of every change, the store interfaces
+// adapters (server/sqlite) implement, and the Service that makes every change. It knows
+// no transport: it imports the standard library and connector only.
+package tenancy
 
 import (
 	"context"
 	"errors"
+	"regexp"
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
@@ -18,10 +23,13 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrLimit: the change would exceed a cap (active secrets per tenant).
 	ErrLimit = errors.New("limit reached")
-	// ErrUnavailable (declared in errors.go) is also a store error: the store cannot be
-	// read or written now (locked, read-only, disk full). Writes that fail with it did not
-	// happen.
+	// ErrUnavailable: the store cannot be read or written now (locked, read-only, disk
+	// full). Writes that fail with it did not happen. server/auth answers it with 503.
+	ErrUnavailable = errors.New("unavailable")
 )
+
+// TenantPattern is the form of a SuperOffice tenant id (context identifier).
+var TenantPattern = regexp.MustCompile(`^Cust[0-9]{1,10}$`)
 
 // Tenant is a SuperOffice customer the deployment serves.
 type Tenant struct {
@@ -99,9 +107,9 @@ type AccessToken struct {
 	RevokedAt time.Time // zero: not revoked
 
 	// JWT, when not zero, is the SHA-256 of the SuperOffice JWT the token is minted
-	// from. IssueToken remembers it until JWTExpiresAt in the same transaction, as
-	// RememberJWT would, so a JWT is accepted once and a failed issuance does not use it
-	// up. It is not read back.
+	// from. IssueToken remembers it until JWTExpiresAt in the transaction that stores the
+	// token, so a JWT is accepted once and a failed issuance does not use it up. It is not
+	// read back.
 	JWT          [32]byte
 	JWTExpiresAt time.Time
 }
@@ -111,7 +119,7 @@ type AccessToken struct {
 type AuditEvent struct {
 	ID         int64
 	TenantID   string // "" for events not tied to a known tenant
-	Kind       string // e.g. secret.created, secret.rolled, secret.revoked, token.issued, auth.refused, tenant.disabled
+	Kind       EventKind
 	Reason     string // a short code, e.g. bad_checksum, expired, wrong_environment
 	Actor      string // who did it: "cli", an admin key's display, a user, or ""
 	Credential string // the display form of the credential concerned, never the credential
@@ -122,15 +130,16 @@ type AuditEvent struct {
 // AuditFilter selects audit events of a tenant, newest first.
 type AuditFilter struct {
 	TenantID string
-	Kinds    []string  // empty: all kinds
-	Since    time.Time // zero: from the start
-	Until    time.Time // zero: up to now
-	Limit    int       // 0: a default of 100
+	Kinds    []EventKind // empty: all kinds
+	Since    time.Time   // zero: from the start
+	Until    time.Time   // zero: up to now
+	Limit    int         // 0: a default of 100
 }
 
-// Store is what authentication needs from persistence. Every method that changes
-// credentials writes its audit event in the same transaction, so an acknowledged change
-// and its audit row exist together or not at all.
+// Store is what authentication needs from persistence. IssueToken writes its audit event
+// in the transaction that stores the token, so an issued token and its audit row exist
+// together or not at all; Audit writes an event on its own; TouchSecret changes no
+// credential and writes none.
 type Store interface {
 	// Tenant returns the tenant, or ErrNotFound.
 	Tenant(ctx context.Context, id string) (Tenant, error)
@@ -159,8 +168,11 @@ type Store interface {
 	Audit(ctx context.Context, ev AuditEvent) error
 }
 
-// AdminStore is what credential management (the CLI, the admin API, tests) needs beyond
-// Store. Each method runs in one write transaction together with its audit event.
+// AdminStore is what the Service needs beyond Store. Every method that takes an
+// AuditEvent writes the change and that event in one write transaction, so an
+// acknowledged change and its audit row exist together or not at all; the methods that
+// take none change no credential: they read, record a use (TouchSecret, TouchAdminKey)
+// or delete expired rows (Purge).
 type AdminStore interface {
 	Store
 	AdminKeyStore
@@ -175,9 +187,10 @@ type AdminStore interface {
 	// to at, which invalidates every token of the tenant at once.
 	SetTenantEnabled(ctx context.Context, id string, enabled bool, at time.Time, ev AuditEvent) error
 
-	// SetUserMapping adds or replaces a user mapping; DeleteUserMapping removes one.
-	SetUserMapping(ctx context.Context, m UserMapping) error
-	DeleteUserMapping(ctx context.Context, m UserMapping) error
+	// SetUserMapping adds or replaces a user mapping; ErrNotFound when the tenant is unknown.
+	SetUserMapping(ctx context.Context, m UserMapping, ev AuditEvent) error
+	// DeleteUserMapping removes the mappings that match m; ErrNotFound when none does.
+	DeleteUserMapping(ctx context.Context, m UserMapping, ev AuditEvent) error
 	// ListUserMappings returns the tenant's user mappings, those with an associate id
 	// first (by associate id), then those by e-mail only (by e-mail); ErrNotFound when
 	// the tenant is unknown.
