@@ -16,8 +16,8 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/openapi"
+	"github.com/quotekit/quotekit/openapi/model"
 )
 
 // Defaults for the options.
