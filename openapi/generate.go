@@ -8,3 +8,4 @@ package openapi
 
 //go:generate go tool oapi-codegen -config models.cfg.yaml quoteconnector.yaml
 //go:generate go tool oapi-codegen -config spec.cfg.yaml quoteconnector.yaml
+//go:generate go tool oapi-codegen -config admin.cfg.yaml quoteconnector.yaml

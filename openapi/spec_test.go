@@ -136,3 +136,34 @@ func TestValidateResponse(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateResponseFor(t *testing.T) {
+	tenant := `{"id":"Cust1","name":"x","environment":"test","app_ids":[],"enabled":true,"config":null,` +
+		`"created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z"}`
+	tests := []struct {
+		name, method, route string
+		status              int
+		body                string
+		ok                  bool
+	}{
+		{"a template", "GET", "/admin/v1/tenants/{id}/secrets", 200, `[]`, true},
+		{"a filled-in path", "GET", "/admin/v1/tenants/Cust1/secrets", 200, `[]`, true},
+		{"a literal segment wins", "POST", "/admin/v1/tenants/Cust1/tokens/revoke", 200, `{"revoked":2}`, true},
+		{"a tenant", "PATCH", "/admin/v1/tenants/Cust1", 200, tenant, true},
+		{"a tenant without users where they are promised", "GET", "/admin/v1/tenants/Cust1", 200, tenant, false},
+		{"an extra member, which clients ignore", "POST", "/admin/v1/tenants/Cust1/disable", 200, tenant[:len(tenant)-1] + `,"users":[]}`, true},
+		{"a wrong type", "POST", "/admin/v1/tenants/Cust1/tokens/revoke", 200, `{"revoked":"2"}`, false},
+		{"no body where there is none", "POST", "/admin/v1/tenants/Cust1/secrets/7/revoke", 204, ``, true},
+		{"a method the path does not have", "DELETE", "/admin/v1/tenants/Cust1/secrets", 200, `[]`, false},
+		{"an unknown path", "GET", "/admin/v1/tenants/Cust1/nothing", 200, `[]`, false},
+		{"POST as before", "POST", "/FindProduct", 200, `[{"ERPProductKey":"P-1"}]`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := openapi.ValidateResponseFor(tt.method, tt.route, tt.status, "application/json", []byte(tt.body))
+			if (err == nil) != tt.ok {
+				t.Errorf("err %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}

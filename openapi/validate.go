@@ -3,6 +3,8 @@ package openapi
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -24,39 +26,86 @@ var dotNetDates = openapi3.WithStringFormatValidator("dotnet-date-time",
 	}))
 
 // ValidateResponse checks that body is what the contract promises for the answer with
-// status and content type of the POST operation at path (e.g. "/FindProduct"). An empty
-// body passes where the contract has none. It fails with a description of every
-// deviation, or when the contract has no such answer.
+// status and content type of the POST operation at path (e.g. "/FindProduct"). It is
+// ValidateResponseFor with method POST.
 func ValidateResponse(path string, status int, contentType string, body []byte) error {
+	return ValidateResponseFor(http.MethodPost, path, status, contentType, body)
+}
+
+// ValidateResponseFor checks that body is what the contract promises for the answer with
+// status and content type of the operation at method and route. The route is a path of
+// the contract, as a template ("/admin/v1/tenants/{id}") or filled in
+// ("/admin/v1/tenants/Cust100"), without a query. An empty body passes where the contract
+// has none. It fails with a description of every deviation, or when the contract has no
+// such operation or answer.
+func ValidateResponseFor(method, route string, status int, contentType string, body []byte) error {
 	specOnce.Do(func() { spec, specErr = GetSpec() })
 	if specErr != nil {
 		return specErr
 	}
-	item := spec.Paths.Find(path)
-	if item == nil || item.Post == nil {
-		return fmt.Errorf("the contract has no POST %s", path)
+	var op *openapi3.Operation
+	if item := findPath(route); item != nil {
+		op = item.GetOperation(method)
 	}
-	resp := item.Post.Responses.Status(status)
+	if op == nil {
+		return fmt.Errorf("the contract has no %s %s", method, route)
+	}
+	resp := op.Responses.Status(status)
 	if resp == nil {
-		resp = item.Post.Responses.Default()
+		resp = op.Responses.Default()
 	}
 	if resp == nil {
-		return fmt.Errorf("the contract has no %d answer for %s", status, path)
+		return fmt.Errorf("the contract has no %d answer for %s %s", status, method, route)
 	}
 	media := resp.Value.Content.Get(contentType)
 	if media == nil {
 		if len(body) != 0 && len(resp.Value.Content) == 0 {
-			return fmt.Errorf("%s %d: the contract has no body", path, status)
+			return fmt.Errorf("%s %s %d: the contract has no body", method, route, status)
 		}
 		if len(resp.Value.Content) == 0 {
 			return nil
 		}
-		return fmt.Errorf("%s %d: the contract has no %s body", path, status, contentType)
+		return fmt.Errorf("%s %s %d: the contract has no %s body", method, route, status, contentType)
 	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
-		return fmt.Errorf("%s %d: the body is not JSON: %w", path, status, err)
+		return fmt.Errorf("%s %s %d: the body is not JSON: %w", method, route, status, err)
 	}
 	return media.Schema.Value.VisitJSON(v, openapi3.VisitAsResponse(), openapi3.MultiErrors(),
 		openapi3.EnableFormatValidation(), dotNetDates)
+}
+
+// findPath returns the contract's path item for route: the template with the same
+// segments, a {parameter} segment matching any one; of several, the one with the most
+// literal segments.
+func findPath(route string) *openapi3.PathItem {
+	if item := spec.Paths.Find(route); item != nil {
+		return item
+	}
+	want := strings.Split(route, "/")
+	var best *openapi3.PathItem
+	bestLiterals := -1
+	for template, item := range spec.Paths.Map() {
+		have := strings.Split(template, "/")
+		if len(have) != len(want) {
+			continue
+		}
+		literals := 0
+		for i, seg := range have {
+			switch {
+			case strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") && want[i] != "":
+			case seg == want[i]:
+				literals++
+			default:
+				literals = -1
+			}
+			if literals < 0 {
+				break
+			}
+		}
+		if literals > bestLiterals {
+			best, bestLiterals = item, literals
+		}
+	}
+	return best
 }

@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
+	"reflect"
 	"strings"
 	"time"
 
@@ -18,6 +18,7 @@ import (
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/server/internal/adminapi"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -29,54 +30,168 @@ type AdminAuthenticator interface {
 	SupportToken(ctx context.Context, key tenancy.AdminKey, tenantID string, ttl time.Duration, remoteAddr string) (*model.AccessTokenResponse, error)
 }
 
+// adminScopes is the scope each admin operation needs, by the contract's operation id.
+// NewAdmin refuses to start when an operation of the generated interface has none, so a
+// new operation cannot be served without an admin-key check.
+var adminScopes = map[string]tenancy.Scope{
+	"AdminListTenants":   tenancy.ScopeTenantsRead,
+	"AdminAddTenant":     tenancy.ScopeTenantsWrite,
+	"AdminShowTenant":    tenancy.ScopeTenantsRead,
+	"AdminUpdateTenant":  tenancy.ScopeTenantsWrite,
+	"AdminDisableTenant": tenancy.ScopeTenantsWrite,
+	"AdminEnableTenant":  tenancy.ScopeTenantsWrite,
+	"AdminMapUser":       tenancy.ScopeTenantsWrite,
+	"AdminUnmapUser":     tenancy.ScopeTenantsWrite,
+	"AdminListSecrets":   tenancy.ScopeTenantsRead,
+	"AdminCreateSecret":  tenancy.ScopeSecretsWrite,
+	"AdminRollSecret":    tenancy.ScopeSecretsWrite,
+	"AdminRevokeSecret":  tenancy.ScopeSecretsWrite,
+	"AdminListTokens":    tenancy.ScopeTenantsRead,
+	"AdminRevokeTokens":  tenancy.ScopeTokensWrite,
+	"AdminAudit":         tenancy.ScopeAuditRead,
+	"AdminSupportToken":  tenancy.ScopeSupport,
+}
+
 // NewAdmin returns the handler of the admin API under /admin/v1: tenants, user mappings,
 // shared secrets, tokens, the audit log and support access, for operations people and
 // their tools. It is meant for its own listener (app's --admin-addr), away from the
 // address SuperOffice calls, and is protected by scoped admin API keys — never by tenant
-// credentials. It reads the store and makes every change through the tenancy Service,
-// as the quotekit CLI does.
+// credentials. Every change goes through the same tenancy.Service as the quotekit CLI.
+//
+// The routes, parameters and answers are the contract's operations tagged Admin, served
+// through the generated strict server; NewAdmin panics when one of them has no scope in
+// adminScopes.
 func NewAdmin(keys AdminAuthenticator, store tenancy.AdminStore, admin *tenancy.Service, opts ...Option) http.Handler {
 	cfg := config{logger: slog.New(slog.DiscardHandler), bodyLimit: TokenBodyLimit}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	e := newEcho(cfg)
+	e.Binder = adminBinder{}
 
-	a := &adminAPI{keys: keys, store: store, admin: admin}
-	g := e.Group("/admin/v1")
-	route := func(method, path string, scope tenancy.Scope, h func(echo.Context, tenancy.AdminKey) error) {
-		g.Add(method, path, func(c echo.Context) error {
-			key, err := keys.AuthenticateAdmin(c.Request(), scope)
-			if err != nil {
-				return err
-			}
-			return h(c, key)
-		})
+	// The admin key is checked per operation, in front of everything the generated
+	// handler does (parameters, body), and only on the contract's routes: a middleware on
+	// an echo Group would also answer unknown paths 401.
+	ops := reflect.TypeFor[adminapi.StrictServerInterface]()
+	perOp := make(map[string][]echo.MiddlewareFunc, ops.NumMethod())
+	for i := range ops.NumMethod() {
+		op := ops.Method(i).Name
+		scope, ok := adminScopes[op]
+		if !ok {
+			panic("server: admin operation " + op + " has no scope")
+		}
+		perOp[op] = []echo.MiddlewareFunc{requireAdminKey(keys, scope)}
 	}
-	route(http.MethodGet, "/tenants", tenancy.ScopeTenantsRead, a.listTenants)
-	route(http.MethodPost, "/tenants", tenancy.ScopeTenantsWrite, a.addTenant)
-	route(http.MethodGet, "/tenants/:id", tenancy.ScopeTenantsRead, a.showTenant)
-	route(http.MethodPatch, "/tenants/:id", tenancy.ScopeTenantsWrite, a.updateTenant)
-	route(http.MethodPost, "/tenants/:id/disable", tenancy.ScopeTenantsWrite, a.setEnabled(false))
-	route(http.MethodPost, "/tenants/:id/enable", tenancy.ScopeTenantsWrite, a.setEnabled(true))
-	route(http.MethodPut, "/tenants/:id/users", tenancy.ScopeTenantsWrite, a.mapUser)
-	route(http.MethodDelete, "/tenants/:id/users", tenancy.ScopeTenantsWrite, a.unmapUser)
-	route(http.MethodGet, "/tenants/:id/secrets", tenancy.ScopeTenantsRead, a.listSecrets)
-	route(http.MethodPost, "/tenants/:id/secrets", tenancy.ScopeSecretsWrite, a.createSecret)
-	route(http.MethodPost, "/tenants/:id/secrets/:sid/roll", tenancy.ScopeSecretsWrite, a.rollSecret)
-	route(http.MethodPost, "/tenants/:id/secrets/:sid/revoke", tenancy.ScopeSecretsWrite, a.revokeSecret)
-	route(http.MethodGet, "/tenants/:id/tokens", tenancy.ScopeTenantsRead, a.listTokens)
-	route(http.MethodPost, "/tenants/:id/tokens/revoke", tenancy.ScopeTokensWrite, a.revokeTokens)
-	route(http.MethodGet, "/tenants/:id/audit", tenancy.ScopeAuditRead, a.audit)
-	route(http.MethodPost, "/tenants/:id/support-token", tenancy.ScopeSupport, a.supportToken)
+	a := &adminAPI{keys: keys, store: store, admin: admin}
+	adminapi.RegisterHandlersWithOptions(e, adminapi.NewStrictHandler(a, nil),
+		adminapi.RegisterHandlersOptions{OperationMiddlewares: perOp})
 	return e
 }
 
+// adminCaller is who calls an admin operation: the admin key and the peer address.
+type adminCaller struct {
+	key    tenancy.AdminKey
+	remote string
+}
+
+type adminCallerKey struct{}
+
+func callerFrom(ctx context.Context) adminCaller {
+	c, _ := ctx.Value(adminCallerKey{}).(adminCaller)
+	return c
+}
+
+// requireAdminKey stops a request without an admin key carrying scope, and puts the
+// caller into the context of one with it. It also answers the generated wrapper's
+// parameter errors in our words.
+func requireAdminKey(keys AdminAuthenticator, scope tenancy.Scope) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			key, err := keys.AuthenticateAdmin(r, scope)
+			if err != nil {
+				return err
+			}
+			// The peer address, for the audit: echo's RealIP would believe X-Forwarded-For from anyone.
+			remote, _, _ := net.SplitHostPort(r.RemoteAddr)
+			c.SetRequest(r.WithContext(context.WithValue(r.Context(), adminCallerKey{}, adminCaller{key: key, remote: remote})))
+			return parameterError(next(c))
+		}
+	}
+}
+
+// adminParameters says in our words what each path and query parameter must be.
+var adminParameters = map[string]string{
+	"id":    "a tenant id is Cust followed by 1 to 10 digits",
+	"sid":   "a secret is named by its numeric id",
+	"since": "since is an RFC 3339 time",
+	"until": "until is an RFC 3339 time",
+	"limit": "limit is a number from 1 to 10000",
+}
+
+// parameterError replaces the generated wrapper's answer to a parameter it cannot bind
+// (a 400 echo.HTTPError whose message quotes the parser) with our own.
+func parameterError(err error) error {
+	var he *echo.HTTPError
+	if !errors.As(err, &he) || he.Code != http.StatusBadRequest {
+		return err
+	}
+	msg, _ := he.Message.(string)
+	name, _, _ := strings.Cut(strings.TrimPrefix(msg, "Invalid format for parameter "), ":")
+	if what, ok := adminParameters[name]; ok {
+		return badRequest("%s", what)
+	}
+	return badRequest("a parameter of the request cannot be read")
+}
+
+// adminBinder is the admin API's echo.Binder: JSON only, one value, known members only,
+// as the admin API has always read its bodies. An empty body is io.EOF for the generated
+// handlers (which leave an optional body out on it) and, for a required one, the answer
+// the admin API gives to a body it cannot read.
+type adminBinder struct{}
+
+func (adminBinder) Bind(target any, c echo.Context) error {
+	r := c.Request()
+	body := bufferedBody(r)
+	if _, err := body.Peek(); errors.Is(err, io.EOF) {
+		if !isJSON(r.Header.Get(echo.HeaderContentType)) {
+			return errors.Join(errMediaType, io.EOF)
+		}
+		return errors.Join(badRequest("the request body is not the JSON this route takes"), io.EOF)
+	} else if err != nil {
+		return err
+	}
+	if !isJSON(r.Header.Get(echo.HeaderContentType)) {
+		return errMediaType
+	}
+	dec := json.NewDecoder(body) // bounded by the body limit middleware (413)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(target); err != nil {
+		if tooLarge(err) {
+			return err
+		}
+		return badRequest("the request body is not the JSON this route takes")
+	}
+	// Reading to the end also surfaces a body limit the last read crossed: the decoder
+	// returns a complete value before it reports that read's error.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if tooLarge(err) {
+			return err
+		}
+		return &malformedError{"the request body holds more than one JSON value"}
+	}
+	return nil
+}
+
+// adminAPI answers the admin operations: it reads the request, calls the store or
+// the tenancy service, and maps the result to the contract's types.
 type adminAPI struct {
 	keys  AdminAuthenticator
 	store tenancy.AdminStore
 	admin *tenancy.Service
 }
+
+var _ adminapi.StrictServerInterface = (*adminAPI)(nil)
 
 // adminError is an admin API answer other than 2xx. Unlike the NetServer-facing routes,
 // the admin API answers 404 for an unknown tenant and 409 for a conflict: no NetServer
@@ -110,497 +225,359 @@ func storeError(err error, what string) error {
 	return err
 }
 
-func actor(key tenancy.AdminKey) string { return tenancy.AdminKeyActor(key.ID) }
+// actor names the admin key of the call in the audit log.
+func actor(ctx context.Context) string { return tenancy.AdminKeyActor(callerFrom(ctx).key.ID) }
 
-// tenantParam reads and checks the :id of the path.
-func tenantParam(c echo.Context) (string, error) {
-	id := c.Param("id")
+// checkTenantID checks the form of a tenant id from the path.
+func checkTenantID(id string) error {
 	if !tenancy.TenantPattern.MatchString(id) {
-		return "", badRequest("a tenant id is Cust followed by 1 to 10 digits")
-	}
-	return id, nil
-}
-
-// knownTenant reads the :id of the path and checks that it names a tenant.
-func (a *adminAPI) knownTenant(c echo.Context) (string, error) {
-	id, err := tenantParam(c)
-	if err != nil {
-		return "", err
-	}
-	if _, err := a.store.Tenant(c.Request().Context(), id); err != nil {
-		return "", storeError(err, "tenant "+id)
-	}
-	return id, nil
-}
-
-// readOptionalJSON is readJSON for a body that may be left out, whatever its framing
-// (Content-Length or chunked).
-func (a *adminAPI) readOptionalJSON(c echo.Context, v any) error {
-	body := bufferedBody(c.Request())
-	if _, err := body.Peek(); errors.Is(err, io.EOF) {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	c.Request().Body = io.NopCloser(body)
-	return a.readJSON(c, v)
-}
-
-// readJSON decodes the request body into v: JSON only, one value, known members only.
-func (a *adminAPI) readJSON(c echo.Context, v any) error {
-	r := c.Request()
-	if !isJSON(r.Header.Get(echo.HeaderContentType)) {
-		return errMediaType
-	}
-	dec := json.NewDecoder(r.Body) // bounded by the body limit middleware (413)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if tooLarge(err) {
-			return err
-		}
-		return badRequest("the request body is not the JSON this route takes")
-	}
-	// Reading to the end also surfaces a body limit the last read crossed: the decoder
-	// returns a complete value before it reports that read's error.
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if tooLarge(err) {
-			return err
-		}
-		return &malformedError{"the request body holds more than one JSON value"}
+		return badRequest("a tenant id is Cust followed by 1 to 10 digits")
 	}
 	return nil
 }
 
-// --- tenants -----------------------------------------------------------------------------
-
-// tenantView is a tenant as the admin API shows it.
-type tenantView struct {
-	ID               string            `json:"id"`
-	Name             string            `json:"name"`
-	Environment      string            `json:"environment"`
-	AppIDs           []string          `json:"app_ids"`
-	Enabled          bool              `json:"enabled"`
-	Config           map[string]string `json:"config"`
-	TokensValidAfter *time.Time        `json:"tokens_valid_after,omitempty"`
-	CreatedAt        time.Time         `json:"created_at"`
-	UpdatedAt        time.Time         `json:"updated_at"`
-}
-
-func viewTenant(t tenancy.Tenant) tenantView {
-	v := tenantView{ID: t.ID, Name: t.Name, Environment: string(t.Environment), AppIDs: t.AppIDs,
-		Enabled: t.Enabled, Config: t.Config, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
-	if v.AppIDs == nil {
-		v.AppIDs = []string{}
-	}
-	if !t.TokensValidAfter.IsZero() {
-		tva := t.TokensValidAfter
-		v.TokensValidAfter = &tva
-	}
-	return v
-}
-
-func (a *adminAPI) listTenants(c echo.Context, _ tenancy.AdminKey) error {
-	ts, err := a.store.ListTenants(c.Request().Context())
-	if err != nil {
+// knownTenant checks that id names a tenant.
+func (a *adminAPI) knownTenant(ctx context.Context, id string) error {
+	if err := checkTenantID(id); err != nil {
 		return err
 	}
-	out := make([]tenantView, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, viewTenant(t))
+	if _, err := a.store.Tenant(ctx, id); err != nil {
+		return storeError(err, "tenant "+id)
 	}
-	return c.JSON(http.StatusOK, out)
+	return nil
 }
 
-type tenantInput struct {
-	ID          string            `json:"id"`
-	Name        *string           `json:"name"`
-	Environment *string           `json:"environment"`
-	AppIDs      *[]string         `json:"app_ids"`
-	Config      map[string]string `json:"config"`
+// checkSecretID checks a secret id from the path.
+func checkSecretID(sid int64) error {
+	if sid <= 0 {
+		return badRequest("a secret is named by its numeric id")
+	}
+	return nil
 }
 
-func environment(s string) (connector.Environment, error) {
-	switch e := connector.Environment(s); e {
+// noStore is the header pair of an answer that carries a credential.
+const (
+	noStore = "no-store"
+	noCache = "no-cache"
+)
+
+// --- tenants -----------------------------------------------------------------------------
+
+// tenantOut is a tenant as the admin API shows it.
+func tenantOut(t tenancy.Tenant) model.AdminTenant {
+	appIDs := t.AppIDs
+	if appIDs == nil {
+		appIDs = []string{}
+	}
+	return model.AdminTenant{Id: t.ID, Name: t.Name, Environment: model.AdminTenantEnvironment(t.Environment),
+		AppIds: appIDs, Enabled: t.Enabled, Config: t.Config, TokensValidAfter: t.TokensValidAfter,
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+}
+
+func (a *adminAPI) AdminListTenants(ctx context.Context, _ adminapi.AdminListTenantsRequestObject) (adminapi.AdminListTenantsResponseObject, error) {
+	ts, err := a.store.ListTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(adminapi.AdminListTenants200JSONResponse, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, tenantOut(t))
+	}
+	return out, nil
+}
+
+func environment(e *model.AdminTenantInputEnvironment) (connector.Environment, error) {
+	switch env := connector.Environment(*e); env {
 	case connector.EnvironmentTest, connector.EnvironmentLive:
-		return e, nil
+		return env, nil
 	}
 	return "", badRequest("environment is test or live")
 }
 
-func (a *adminAPI) addTenant(c echo.Context, key tenancy.AdminKey) error {
-	var in tenantInput
-	if err := a.readJSON(c, &in); err != nil {
-		return err
-	}
-	if !tenancy.TenantPattern.MatchString(in.ID) {
-		return badRequest("a tenant id is Cust followed by 1 to 10 digits")
+func (a *adminAPI) AdminAddTenant(ctx context.Context, req adminapi.AdminAddTenantRequestObject) (adminapi.AdminAddTenantResponseObject, error) {
+	in := req.Body
+	if !tenancy.TenantPattern.MatchString(in.Id) {
+		return nil, badRequest("a tenant id is Cust followed by 1 to 10 digits")
 	}
 	if in.Name == nil || strings.TrimSpace(*in.Name) == "" || in.Environment == nil {
-		return badRequest("name and environment are required")
+		return nil, badRequest("name and environment are required")
 	}
-	env, err := environment(*in.Environment)
+	env, err := environment(in.Environment)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	t := tenancy.Tenant{ID: in.ID, Name: *in.Name, Environment: env, Enabled: true, Config: in.Config}
-	if in.AppIDs != nil {
-		t.AppIDs = *in.AppIDs
-	}
-	ctx := c.Request().Context()
-	stored, err := a.admin.AddTenant(ctx, t, actor(key))
+	t := tenancy.Tenant{ID: in.Id, Name: *in.Name, Environment: env, Enabled: true, AppIDs: in.AppIds, Config: in.Config}
+	stored, err := a.admin.AddTenant(ctx, t, actor(ctx))
 	if err != nil {
-		return storeError(err, "tenant "+t.ID)
+		return nil, storeError(err, "tenant "+t.ID)
 	}
-	return c.JSON(http.StatusCreated, viewTenant(stored))
+	return adminapi.AdminAddTenant201JSONResponse(tenantOut(stored)), nil
 }
 
-func (a *adminAPI) showTenant(c echo.Context, _ tenancy.AdminKey) error {
-	id, err := tenantParam(c)
-	if err != nil {
-		return err
+func (a *adminAPI) AdminShowTenant(ctx context.Context, req adminapi.AdminShowTenantRequestObject) (adminapi.AdminShowTenantResponseObject, error) {
+	id := req.Id
+	if err := checkTenantID(id); err != nil {
+		return nil, err
 	}
-	ctx := c.Request().Context()
 	t, err := a.store.Tenant(ctx, id)
 	if err != nil {
-		return storeError(err, "tenant "+id)
+		return nil, storeError(err, "tenant "+id)
 	}
 	mappings, err := a.store.ListUserMappings(ctx, id)
 	if err != nil {
-		return storeError(err, "tenant "+id)
+		return nil, storeError(err, "tenant "+id)
 	}
-	users := make([]userMapping, 0, len(mappings))
+	users := make([]model.AdminUserMapping, 0, len(mappings))
 	for _, m := range mappings {
-		users = append(users, userMapping{AssociateID: m.AssociateID, Email: m.Email, ERPUser: m.ERPUser})
+		users = append(users, model.AdminUserMapping{AssociateId: m.AssociateID, Email: m.Email, ErpUser: m.ERPUser})
 	}
-	return c.JSON(http.StatusOK, struct {
-		tenantView
-		Users []userMapping `json:"users"`
-	}{viewTenant(t), users})
+	v := tenantOut(t)
+	return adminapi.AdminShowTenant200JSONResponse{Id: v.Id, Name: v.Name,
+		Environment: model.AdminTenantWithUsersEnvironment(v.Environment), AppIds: v.AppIds, Enabled: v.Enabled,
+		Config: v.Config, TokensValidAfter: v.TokensValidAfter, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		Users: users}, nil
 }
 
-func (a *adminAPI) updateTenant(c echo.Context, key tenancy.AdminKey) error {
-	id, err := tenantParam(c)
-	if err != nil {
-		return err
+func (a *adminAPI) AdminUpdateTenant(ctx context.Context, req adminapi.AdminUpdateTenantRequestObject) (adminapi.AdminUpdateTenantResponseObject, error) {
+	id, in := req.Id, req.Body
+	if err := checkTenantID(id); err != nil {
+		return nil, err
 	}
-	var in tenantInput
-	if err := a.readJSON(c, &in); err != nil {
-		return err
-	}
-	if in.ID != "" && in.ID != id {
-		return badRequest("a tenant's id cannot change")
+	if in.Id != "" && in.Id != id {
+		return nil, badRequest("a tenant's id cannot change")
 	}
 	var env connector.Environment
 	if in.Environment != nil {
-		if env, err = environment(*in.Environment); err != nil {
-			return err
+		var err error
+		if env, err = environment(in.Environment); err != nil {
+			return nil, err
 		}
 	}
-	t, _, err := a.admin.UpdateTenant(c.Request().Context(), id, func(t *tenancy.Tenant) {
+	t, _, err := a.admin.UpdateTenant(ctx, id, func(t *tenancy.Tenant) {
 		if in.Name != nil {
 			t.Name = *in.Name
 		}
 		if in.Environment != nil {
 			t.Environment = env
 		}
-		if in.AppIDs != nil {
-			t.AppIDs = *in.AppIDs
+		if in.AppIds != nil {
+			t.AppIDs = in.AppIds
 		}
 		if in.Config != nil {
 			t.Config = in.Config
 		}
-	}, actor(key))
+	}, actor(ctx))
 	if err != nil {
-		return storeError(err, "tenant "+id)
+		return nil, storeError(err, "tenant "+id)
 	}
-	return c.JSON(http.StatusOK, viewTenant(t))
+	return adminapi.AdminUpdateTenant200JSONResponse(tenantOut(t)), nil
 }
 
-func (a *adminAPI) setEnabled(enabled bool) func(echo.Context, tenancy.AdminKey) error {
-	return func(c echo.Context, key tenancy.AdminKey) error {
-		id, err := tenantParam(c)
-		if err != nil {
-			return err
-		}
-		t, err := a.admin.SetTenantEnabled(c.Request().Context(), id, enabled, "", actor(key))
-		if err != nil {
-			return storeError(err, "tenant "+id)
-		}
-		return c.JSON(http.StatusOK, viewTenant(t))
-	}
-}
-
-type userMapping struct {
-	AssociateID int32  `json:"associate_id,omitempty"`
-	Email       string `json:"email,omitempty"`
-	ERPUser     string `json:"erp_user"`
-}
-
-func (a *adminAPI) mapUser(c echo.Context, key tenancy.AdminKey) error {
-	id, err := a.knownTenant(c)
+func (a *adminAPI) AdminDisableTenant(ctx context.Context, req adminapi.AdminDisableTenantRequestObject) (adminapi.AdminDisableTenantResponseObject, error) {
+	t, err := a.setEnabled(ctx, req.Id, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var in userMapping
-	if err := a.readJSON(c, &in); err != nil {
-		return err
-	}
-	if (in.AssociateID == 0 && in.Email == "") || in.ERPUser == "" {
-		return badRequest("give associate_id or email, and erp_user")
-	}
-	if _, err := a.admin.MapUser(c.Request().Context(), tenancy.UserMapping{TenantID: id, AssociateID: in.AssociateID, Email: in.Email, ERPUser: in.ERPUser}, actor(key)); err != nil {
-		return storeError(err, "tenant "+id)
-	}
-	return c.JSON(http.StatusOK, in)
+	return adminapi.AdminDisableTenant200JSONResponse(tenantOut(t)), nil
 }
 
-func (a *adminAPI) unmapUser(c echo.Context, key tenancy.AdminKey) error {
-	id, err := tenantParam(c)
+func (a *adminAPI) AdminEnableTenant(ctx context.Context, req adminapi.AdminEnableTenantRequestObject) (adminapi.AdminEnableTenantResponseObject, error) {
+	t, err := a.setEnabled(ctx, req.Id, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var in struct {
-		AssociateID int32  `json:"associate_id"`
-		Email       string `json:"email"`
+	return adminapi.AdminEnableTenant200JSONResponse(tenantOut(t)), nil
+}
+
+func (a *adminAPI) setEnabled(ctx context.Context, id string, enabled bool) (tenancy.Tenant, error) {
+	if err := checkTenantID(id); err != nil {
+		return tenancy.Tenant{}, err
 	}
-	if err := a.readJSON(c, &in); err != nil {
-		return err
+	t, err := a.admin.SetTenantEnabled(ctx, id, enabled, "", actor(ctx))
+	if err != nil {
+		return tenancy.Tenant{}, storeError(err, "tenant "+id)
 	}
-	if in.AssociateID == 0 && in.Email == "" {
-		return badRequest("give associate_id or email")
+	return t, nil
+}
+
+func (a *adminAPI) AdminMapUser(ctx context.Context, req adminapi.AdminMapUserRequestObject) (adminapi.AdminMapUserResponseObject, error) {
+	id, in := req.Id, req.Body
+	if err := a.knownTenant(ctx, id); err != nil {
+		return nil, err
 	}
-	if err := a.admin.UnmapUser(c.Request().Context(), tenancy.UserMapping{TenantID: id, AssociateID: in.AssociateID, Email: in.Email}, actor(key)); err != nil {
-		return storeError(err, "the mapping")
+	if (in.AssociateId == 0 && in.Email == "") || in.ErpUser == "" {
+		return nil, badRequest("give associate_id or email, and erp_user")
 	}
-	return c.NoContent(http.StatusNoContent)
+	if _, err := a.admin.MapUser(ctx, tenancy.UserMapping{TenantID: id, AssociateID: in.AssociateId, Email: in.Email, ERPUser: in.ErpUser}, actor(ctx)); err != nil {
+		return nil, storeError(err, "tenant "+id)
+	}
+	return adminapi.AdminMapUser200JSONResponse(*in), nil
+}
+
+func (a *adminAPI) AdminUnmapUser(ctx context.Context, req adminapi.AdminUnmapUserRequestObject) (adminapi.AdminUnmapUserResponseObject, error) {
+	id, in := req.Id, req.Body
+	if err := checkTenantID(id); err != nil {
+		return nil, err
+	}
+	if in.AssociateId == 0 && in.Email == "" {
+		return nil, badRequest("give associate_id or email")
+	}
+	if err := a.admin.UnmapUser(ctx, tenancy.UserMapping{TenantID: id, AssociateID: in.AssociateId, Email: in.Email}, actor(ctx)); err != nil {
+		return nil, storeError(err, "the mapping")
+	}
+	return adminapi.AdminUnmapUser204Response{}, nil
 }
 
 // --- secrets and tokens -----------------------------------------------------------------
 
-type secretView struct {
-	ID         int64      `json:"id"`
-	Display    string     `json:"display"`
-	Last4      string     `json:"last4"`
-	Mode       string     `json:"mode"`
-	CreatedAt  time.Time  `json:"created_at"`
-	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
-	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
-	RolledFrom int64      `json:"rolled_from,omitempty"`
-	Secret     string     `json:"secret,omitempty"` // only in the answer that creates it
+// secretOut is a secret as the admin API shows it, without its value.
+func secretOut(s tenancy.Secret) model.AdminSecret {
+	return model.AdminSecret{Id: s.ID, Display: s.Display, Last4: s.Last4, Mode: model.AdminSecretMode(s.Mode),
+		CreatedAt: s.CreatedAt, ExpiresAt: s.ExpiresAt, RevokedAt: s.RevokedAt, LastUsedAt: s.LastUsedAt, RolledFrom: s.RolledFrom}
 }
 
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
+func (a *adminAPI) AdminListSecrets(ctx context.Context, req adminapi.AdminListSecretsRequestObject) (adminapi.AdminListSecretsResponseObject, error) {
+	if err := a.knownTenant(ctx, req.Id); err != nil {
+		return nil, err
 	}
-	return &t
-}
-
-func viewSecret(s tenancy.Secret) secretView {
-	return secretView{ID: s.ID, Display: s.Display, Last4: s.Last4, Mode: string(s.Mode), CreatedAt: s.CreatedAt,
-		ExpiresAt: timePtr(s.ExpiresAt), RevokedAt: timePtr(s.RevokedAt), LastUsedAt: timePtr(s.LastUsedAt), RolledFrom: s.RolledFrom}
-}
-
-// noStore marks an answer that carries a credential.
-func noStore(c echo.Context) {
-	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().Header().Set("Pragma", "no-cache")
-}
-
-func (a *adminAPI) listSecrets(c echo.Context, _ tenancy.AdminKey) error {
-	id, err := a.knownTenant(c)
+	secrets, err := a.store.SecretsOf(ctx, req.Id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ctx := c.Request().Context()
-	secrets, err := a.store.SecretsOf(ctx, id)
-	if err != nil {
-		return err
-	}
-	out := make([]secretView, 0, len(secrets))
+	out := make(adminapi.AdminListSecrets200JSONResponse, 0, len(secrets))
 	for _, s := range secrets {
-		out = append(out, viewSecret(s))
+		out = append(out, secretOut(s))
 	}
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
-func (a *adminAPI) createSecret(c echo.Context, key tenancy.AdminKey) error {
-	id, err := tenantParam(c)
-	if err != nil {
-		return err
+func (a *adminAPI) AdminCreateSecret(ctx context.Context, req adminapi.AdminCreateSecretRequestObject) (adminapi.AdminCreateSecretResponseObject, error) {
+	id := req.Id
+	if err := checkTenantID(id); err != nil {
+		return nil, err
 	}
-	plain, sec, err := a.admin.CreateSecret(c.Request().Context(), id, actor(key))
+	plain, sec, err := a.admin.CreateSecret(ctx, id, actor(ctx))
 	if err != nil {
-		return storeError(err, "tenant "+id)
+		return nil, storeError(err, "tenant "+id)
 	}
-	v := viewSecret(sec)
+	v := secretOut(sec)
 	v.Secret = plain
-	noStore(c)
-	return c.JSON(http.StatusCreated, v)
+	return adminapi.AdminCreateSecret201JSONResponse{Body: v,
+		Headers: adminapi.AdminCreateSecret201ResponseHeaders{CacheControl: noStore, Pragma: noCache}}, nil
 }
 
-func secretParam(c echo.Context) (int64, error) {
-	n, err := strconv.ParseInt(c.Param("sid"), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, badRequest("a secret is named by its numeric id")
+func (a *adminAPI) AdminRollSecret(ctx context.Context, req adminapi.AdminRollSecretRequestObject) (adminapi.AdminRollSecretResponseObject, error) {
+	id, sid, in := req.Id, req.Sid, req.Body
+	if err := checkTenantID(id); err != nil {
+		return nil, err
 	}
-	return n, nil
-}
-
-func (a *adminAPI) rollSecret(c echo.Context, key tenancy.AdminKey) error {
-	id, err := tenantParam(c)
-	if err != nil {
-		return err
-	}
-	sid, err := secretParam(c)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		ExpireOldInSeconds *int64 `json:"expire_old_in_seconds"`
-	}
-	if err := a.readJSON(c, &in); err != nil {
-		return err
+	if err := checkSecretID(sid); err != nil {
+		return nil, err
 	}
 	if in.ExpireOldInSeconds == nil {
-		return badRequest("expire_old_in_seconds is required: 0 ends the old secret now")
+		return nil, badRequest("expire_old_in_seconds is required: 0 ends the old secret now")
 	}
-	plain, sec, err := a.admin.RollSecret(c.Request().Context(), id, sid, time.Duration(*in.ExpireOldInSeconds)*time.Second, actor(key))
+	plain, sec, err := a.admin.RollSecret(ctx, id, sid, time.Duration(*in.ExpireOldInSeconds)*time.Second, actor(ctx))
 	if err != nil {
-		return storeError(err, fmt.Sprintf("secret %d of %s", sid, id))
+		return nil, storeError(err, fmt.Sprintf("secret %d of %s", sid, id))
 	}
-	v := viewSecret(sec)
+	v := secretOut(sec)
 	v.Secret = plain
-	noStore(c)
-	return c.JSON(http.StatusCreated, v)
+	return adminapi.AdminRollSecret201JSONResponse{Body: v,
+		Headers: adminapi.AdminRollSecret201ResponseHeaders{CacheControl: noStore, Pragma: noCache}}, nil
 }
 
-func (a *adminAPI) revokeSecret(c echo.Context, key tenancy.AdminKey) error {
-	id, err := tenantParam(c)
-	if err != nil {
-		return err
+func (a *adminAPI) AdminRevokeSecret(ctx context.Context, req adminapi.AdminRevokeSecretRequestObject) (adminapi.AdminRevokeSecretResponseObject, error) {
+	id, sid := req.Id, req.Sid
+	if err := checkTenantID(id); err != nil {
+		return nil, err
 	}
-	sid, err := secretParam(c)
-	if err != nil {
-		return err
+	if err := checkSecretID(sid); err != nil {
+		return nil, err
 	}
-	if err := a.admin.RevokeSecret(c.Request().Context(), id, sid, actor(key)); err != nil {
-		return storeError(err, fmt.Sprintf("secret %d of %s", sid, id))
+	if err := a.admin.RevokeSecret(ctx, id, sid, actor(ctx)); err != nil {
+		return nil, storeError(err, fmt.Sprintf("secret %d of %s", sid, id))
 	}
-	return c.NoContent(http.StatusNoContent)
+	return adminapi.AdminRevokeSecret204Response{}, nil
 }
 
-type tokenView struct {
-	ID          int64     `json:"id"`
-	AssociateID int32     `json:"associate_id,omitempty"`
-	Email       string    `json:"email,omitempty"`
-	Method      string    `json:"method"`
-	SecretID    int64     `json:"secret_id,omitempty"`
-	Actor       string    `json:"actor,omitempty"`
-	IssuedAt    time.Time `json:"issued_at"`
-	ExpiresAt   time.Time `json:"expires_at"`
-}
-
-func (a *adminAPI) listTokens(c echo.Context, _ tenancy.AdminKey) error {
-	id, err := a.knownTenant(c)
-	if err != nil {
-		return err
+func (a *adminAPI) AdminListTokens(ctx context.Context, req adminapi.AdminListTokensRequestObject) (adminapi.AdminListTokensResponseObject, error) {
+	if err := a.knownTenant(ctx, req.Id); err != nil {
+		return nil, err
 	}
-	ctx := c.Request().Context()
-	tokens, err := a.store.ListTokens(ctx, id, time.Now())
+	tokens, err := a.store.ListTokens(ctx, req.Id, time.Now())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	out := make([]tokenView, 0, len(tokens))
+	out := make(adminapi.AdminListTokens200JSONResponse, 0, len(tokens))
 	for _, t := range tokens {
-		out = append(out, tokenView{ID: t.ID, AssociateID: t.User.AssociateID, Email: t.User.Email, Method: string(t.Method),
-			SecretID: t.SecretID, Actor: t.Actor, IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt})
+		out = append(out, model.AdminToken{Id: t.ID, AssociateId: t.User.AssociateID, Email: t.User.Email, Method: string(t.Method),
+			SecretId: t.SecretID, Actor: t.Actor, IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt})
 	}
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
-func (a *adminAPI) revokeTokens(c echo.Context, key tenancy.AdminKey) error {
-	id, err := a.knownTenant(c)
+func (a *adminAPI) AdminRevokeTokens(ctx context.Context, req adminapi.AdminRevokeTokensRequestObject) (adminapi.AdminRevokeTokensResponseObject, error) {
+	id := req.Id
+	if err := a.knownTenant(ctx, id); err != nil {
+		return nil, err
+	}
+	var associateID int32 // every token of the tenant when the body is left out
+	if req.Body != nil {
+		associateID = req.Body.AssociateId
+	}
+	n, err := a.admin.RevokeTokens(ctx, id, associateID, "", actor(ctx))
 	if err != nil {
-		return err
+		return nil, storeError(err, "tenant "+id)
 	}
-	var in struct {
-		AssociateID int32 `json:"associate_id"`
-	}
-	if err := a.readOptionalJSON(c, &in); err != nil {
-		return err
-	}
-	n, err := a.admin.RevokeTokens(c.Request().Context(), id, in.AssociateID, "", actor(key))
-	if err != nil {
-		return storeError(err, "tenant "+id)
-	}
-	return c.JSON(http.StatusOK, map[string]int{"revoked": n})
+	return adminapi.AdminRevokeTokens200JSONResponse{Revoked: n}, nil
 }
 
 // --- audit and support --------------------------------------------------------------------
 
-type auditView struct {
-	At         time.Time `json:"at"`
-	Kind       string    `json:"kind"`
-	Reason     string    `json:"reason,omitempty"`
-	Actor      string    `json:"actor,omitempty"`
-	Credential string    `json:"credential,omitempty"`
-	RemoteAddr string    `json:"remote_addr,omitempty"`
-}
-
-func (a *adminAPI) audit(c echo.Context, _ tenancy.AdminKey) error {
-	id, err := tenantParam(c)
-	if err != nil {
-		return err
+func (a *adminAPI) AdminAudit(ctx context.Context, req adminapi.AdminAuditRequestObject) (adminapi.AdminAuditResponseObject, error) {
+	id, p := req.Id, req.Params
+	if err := checkTenantID(id); err != nil {
+		return nil, err
 	}
-	f := tenancy.AuditFilter{TenantID: id}
-	for _, k := range c.QueryParams()["kind"] {
+	f := tenancy.AuditFilter{TenantID: id, Since: p.Since, Until: p.Until}
+	for _, k := range p.Kind {
 		f.Kinds = append(f.Kinds, tenancy.EventKind(k))
 	}
-	for name, dst := range map[string]*time.Time{"since": &f.Since, "until": &f.Until} {
-		if v := c.QueryParam(name); v != "" {
-			if *dst, err = time.Parse(time.RFC3339, v); err != nil {
-				return badRequest("%s is an RFC 3339 time", name)
-			}
+	if p.Limit != nil {
+		if f.Limit = *p.Limit; f.Limit < 1 || f.Limit > 10000 {
+			return nil, badRequest("limit is a number from 1 to 10000")
 		}
 	}
-	if v := c.QueryParam("limit"); v != "" {
-		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > 10000 {
-			return badRequest("limit is a number from 1 to 10000")
-		}
-	}
-	events, err := a.store.AuditEvents(c.Request().Context(), f)
+	events, err := a.store.AuditEvents(ctx, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	out := make([]auditView, 0, len(events))
+	out := make(adminapi.AdminAudit200JSONResponse, 0, len(events))
 	for _, ev := range events {
-		out = append(out, auditView{At: ev.At, Kind: string(ev.Kind), Reason: ev.Reason, Actor: ev.Actor, Credential: ev.Credential, RemoteAddr: ev.RemoteAddr})
+		out = append(out, model.AdminAuditEvent{At: ev.At, Kind: string(ev.Kind), Reason: ev.Reason, Actor: ev.Actor,
+			Credential: ev.Credential, RemoteAddr: ev.RemoteAddr})
 	}
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
-func (a *adminAPI) supportToken(c echo.Context, key tenancy.AdminKey) error {
-	id, err := tenantParam(c)
-	if err != nil {
-		return err
+func (a *adminAPI) AdminSupportToken(ctx context.Context, req adminapi.AdminSupportTokenRequestObject) (adminapi.AdminSupportTokenResponseObject, error) {
+	id := req.Id
+	if err := checkTenantID(id); err != nil {
+		return nil, err
 	}
-	var in struct {
-		TTLSeconds int64 `json:"ttl_seconds"`
+	var ttl time.Duration // the maximum when the body is left out
+	if req.Body != nil {
+		ttl = time.Duration(req.Body.TtlSeconds) * time.Second
 	}
-	if err := a.readOptionalJSON(c, &in); err != nil {
-		return err
-	}
-	// The peer address, for the audit: echo's RealIP would believe X-Forwarded-For from anyone.
-	remote, _, _ := net.SplitHostPort(c.Request().RemoteAddr)
-	tok, err := a.keys.SupportToken(c.Request().Context(), key, id, time.Duration(in.TTLSeconds)*time.Second, remote)
+	caller := callerFrom(ctx)
+	tok, err := a.keys.SupportToken(ctx, caller.key, id, ttl, caller.remote)
 	if err != nil {
 		if errors.Is(err, auth.ErrBadTTL) {
-			return badRequest("ttl_seconds is at most %d", int(auth.MaxSupportTTL.Seconds()))
+			return nil, badRequest("ttl_seconds is at most %d", int(auth.MaxSupportTTL.Seconds()))
 		}
-		return storeError(err, "tenant "+id)
+		return nil, storeError(err, "tenant "+id)
 	}
-	noStore(c)
-	return c.JSON(http.StatusCreated, tok)
+	return adminapi.AdminSupportToken201JSONResponse{Body: *tok,
+		Headers: adminapi.AdminSupportToken201ResponseHeaders{CacheControl: noStore, Pragma: noCache}}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/openapi"
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
@@ -68,6 +69,12 @@ func (e *adminEnv) call(t *testing.T, method, path, body string, header ...strin
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	return e.do(t, req)
+}
+
+// do sends req to the admin API and checks every 2xx answer against the contract.
+func (e *adminEnv) do(t *testing.T, req *http.Request) (int, http.Header, []byte) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +82,11 @@ func (e *adminEnv) call(t *testing.T, method, path, body string, header ...strin
 	defer resp.Body.Close()
 	var buf bytes.Buffer
 	_, _ = buf.ReadFrom(resp.Body)
+	if resp.StatusCode/100 == 2 {
+		if err := openapi.ValidateResponseFor(req.Method, req.URL.Path, resp.StatusCode, resp.Header.Get("Content-Type"), buf.Bytes()); err != nil {
+			t.Errorf("%s %s %d does not match the contract: %v\n%s", req.Method, req.URL.Path, resp.StatusCode, err, buf.Bytes())
+		}
+	}
 	return resp.StatusCode, resp.Header, buf.Bytes()
 }
 
@@ -85,7 +97,7 @@ func TestAdminRoutesAndScopes(t *testing.T) {
 	ctx := context.Background()
 	for _, id := range []string{"Cust100", "Cust300"} {
 		if err := e.store.CreateTenant(ctx, tenancy.Tenant{ID: id, Name: id, Environment: connector.EnvironmentTest, Enabled: true},
-			tenancy.AuditEvent{TenantID: id, Kind: "tenant.created"}); err != nil {
+			tenancy.AuditEvent{TenantID: id, Kind: tenancy.EventTenantCreated}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -138,7 +150,7 @@ func TestAdminRefusesTenantCredentials(t *testing.T) {
 	e := newAdminEnv(t)
 	ctx := context.Background()
 	if err := e.store.CreateTenant(ctx, tenancy.Tenant{ID: "Cust100", Name: "x", Environment: connector.EnvironmentTest, Enabled: true},
-		tenancy.AuditEvent{TenantID: "Cust100", Kind: "tenant.created"}); err != nil {
+		tenancy.AuditEvent{TenantID: "Cust100", Kind: tenancy.EventTenantCreated}); err != nil {
 		t.Fatal(err)
 	}
 	secret, _, err := tenancy.NewService(e.store).CreateSecret(ctx, "Cust100", "test")
@@ -219,19 +231,15 @@ func TestAdminAnswers(t *testing.T) {
 func TestAdminOptionalBodies(t *testing.T) {
 	e := newAdminEnv(t)
 	if err := e.store.CreateTenant(context.Background(), tenancy.Tenant{ID: "Cust100", Name: "x", Environment: connector.EnvironmentTest, Enabled: true},
-		tenancy.AuditEvent{TenantID: "Cust100", Kind: "tenant.created"}); err != nil {
+		tenancy.AuditEvent{TenantID: "Cust100", Kind: tenancy.EventTenantCreated}); err != nil {
 		t.Fatal(err)
 	}
 	post := func(body io.Reader) int {
 		req, _ := http.NewRequest(http.MethodPost, e.base+"/tenants/Cust100/tokens/revoke", body)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+e.keys[tenancy.ScopeTokensWrite])
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		status, _, _ := e.do(t, req)
+		return status
 	}
 	for name, tc := range map[string]struct {
 		body   io.Reader
@@ -259,12 +267,78 @@ func TestAdminBodyLimit(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, e.base+"/tenants", io.MultiReader(strings.NewReader(big)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+e.keys[tenancy.ScopeTenantsWrite])
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	if status, _, _ := e.do(t, req); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("chunked: %d, want 413", status)
+	}
+}
+
+// TestAdminAnswersMatchContract fills a tenant with everything the admin API shows (config,
+// AppIds, users, rolled and revoked secrets, live tokens, audit events) and reads it back
+// through every read route: e.do holds each answer against the contract.
+func TestAdminAnswersMatchContract(t *testing.T) {
+	e := newAdminEnv(t)
+	write, read := e.keys[tenancy.ScopeTenantsWrite], e.keys[tenancy.ScopeTenantsRead]
+	secrets := e.keys[tenancy.ScopeSecretsWrite]
+	steps := []struct {
+		method, path, body, key string
+		status                  int
+	}{
+		{"POST", "/tenants", `{"id":"Cust42","name":"Nord AS","environment":"test","app_ids":["app-1"],"config":{"Currency":"NOK"}}`, write, 201},
+		{"PUT", "/tenants/Cust42/users", `{"email":"ola@example.com","erp_user":"OLA"}`, write, 200},
+		{"POST", "/tenants/Cust42/secrets", "", secrets, 201},
+		{"POST", "/tenants/Cust42/secrets/1/roll", `{"expire_old_in_seconds":600}`, secrets, 201},
+		{"POST", "/tenants/Cust42/secrets", "", secrets, 201},
+		{"POST", "/tenants/Cust42/secrets/3/revoke", "", secrets, 204},
+		{"POST", "/tenants/Cust42/support-token", "", e.keys[tenancy.ScopeSupport], 201},
+		{"GET", "/tenants/Cust42", "", read, 200},
+		{"GET", "/tenants/Cust42/secrets", "", read, 200},
+		{"GET", "/tenants/Cust42/tokens", "", read, 200},
+		{"GET", "/tenants/Cust42/audit", "", e.keys[tenancy.ScopeAuditRead], 200},
+		{"POST", "/tenants/Cust42/disable", "", write, 200},
+		{"GET", "/tenants", "", read, 200},
+		{"PATCH", "/tenants/Cust42", `{"config":{}}`, write, 200},
+	}
+	for _, s := range steps {
+		if status, _, body := e.call(t, s.method, s.path, s.body, "Authorization", "Bearer "+s.key); status != s.status {
+			t.Fatalf("%s %s: %d, want %d: %s", s.method, s.path, status, s.status, body)
+		}
+	}
+}
+
+// TestAdminParameters: a path or query parameter the generated handler cannot read gets
+// our invalid-input answer, after the admin key.
+func TestAdminParameters(t *testing.T) {
+	e := newAdminEnv(t)
+	if err := e.store.CreateTenant(context.Background(), tenancy.Tenant{ID: "Cust100", Name: "x", Environment: connector.EnvironmentTest, Enabled: true},
+		tenancy.AuditEvent{TenantID: "Cust100", Kind: tenancy.EventTenantCreated}); err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusRequestEntityTooLarge {
-		t.Errorf("chunked: %d, want 413", resp.StatusCode)
+	tests := []struct {
+		name, method, path string
+		scope              tenancy.Scope
+		detail             string
+	}{
+		{"secret id not a number", "POST", "/tenants/Cust100/secrets/abc/revoke", tenancy.ScopeSecretsWrite, "a secret is named by its numeric id"},
+		{"secret id zero", "POST", "/tenants/Cust100/secrets/0/revoke", tenancy.ScopeSecretsWrite, "a secret is named by its numeric id"},
+		{"since not a time", "GET", "/tenants/Cust100/audit?since=yesterday", tenancy.ScopeAuditRead, "since is an RFC 3339 time"},
+		{"limit not a number", "GET", "/tenants/Cust100/audit?limit=ten", tenancy.ScopeAuditRead, "limit is a number from 1 to 10000"},
+		{"limit zero", "GET", "/tenants/Cust100/audit?limit=0", tenancy.ScopeAuditRead, "limit is a number from 1 to 10000"},
+		{"limit too large", "GET", "/tenants/Cust100/audit?limit=10001", tenancy.ScopeAuditRead, "limit is a number from 1 to 10000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if status, _, _ := e.call(t, tt.method, tt.path, ""); status != 401 {
+				t.Errorf("without a key: %d, want 401", status)
+			}
+			status, h, body := e.call(t, tt.method, tt.path, "", "Authorization", "Bearer "+e.keys[tt.scope])
+			var p struct{ Type, Detail string }
+			if status != 400 || h.Get("Content-Type") != "application/problem+json" || json.Unmarshal(body, &p) != nil ||
+				p.Type != server.ProblemTypeBase+"invalid-input" || p.Detail != tt.detail {
+				t.Errorf("%d %s %s", status, h.Get("Content-Type"), body)
+			}
+		})
+	}
+	if status, _, body := e.call(t, "GET", "/tenants/Cust100/nothing", ""); status != 404 {
+		t.Errorf("an unknown path: %d, want 404: %s", status, body)
 	}
 }

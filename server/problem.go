@@ -77,10 +77,10 @@ func classify(err error) (p problem, detail string, fault bool) {
 		return probInvalid, "The connector could not accept the request.", false
 	case errors.As(err, &malformed):
 		return probMalformed, malformed.msg, false
-	case errors.Is(err, io.EOF): // how the binder reports a missing required body
-		return probNoBody, probNoBody.detail, false
-	case errors.Is(err, errMediaType):
+	case errors.Is(err, errMediaType): // before io.EOF: the admin binder reports an empty body of the wrong type as both
 		return probMediaType, probMediaType.detail, false
+	case errors.Is(err, io.EOF): // how the binders report a missing required body
+		return probNoBody, probNoBody.detail, false
 	case errors.Is(err, context.DeadlineExceeded):
 		return probTimeout, probTimeout.detail, true
 	case errors.Is(err, context.Canceled):

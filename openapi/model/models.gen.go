@@ -76,6 +76,24 @@ func (e AdminTenantInputEnvironment) Valid() bool {
 	}
 }
 
+// Defines values for AdminTenantWithUsersEnvironment.
+const (
+	AdminTenantWithUsersEnvironmentLive AdminTenantWithUsersEnvironment = "live"
+	AdminTenantWithUsersEnvironmentTest AdminTenantWithUsersEnvironment = "test"
+)
+
+// Valid indicates whether the value is a known member of the AdminTenantWithUsersEnvironment enum.
+func (e AdminTenantWithUsersEnvironment) Valid() bool {
+	switch e {
+	case AdminTenantWithUsersEnvironmentLive:
+		return true
+	case AdminTenantWithUsersEnvironmentTest:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ClientCredentialsRequestGrantType.
 const (
 	ClientCredentialsRequestGrantTypeClientCredentials ClientCredentialsRequestGrantType = "client_credentials"
@@ -411,19 +429,20 @@ type AdminRevoked struct {
 
 // AdminRollRequest defines model for AdminRollRequest.
 type AdminRollRequest struct {
-	ExpireOldInSeconds int64 `json:"expire_old_in_seconds"`
+	// ExpireOldInSeconds How long the old secret stays valid; 0 ends it now.
+	ExpireOldInSeconds *int64 `json:"expire_old_in_seconds"`
 }
 
 // AdminSecret defines model for AdminSecret.
 type AdminSecret struct {
 	CreatedAt  time.Time       `json:"created_at"`
 	Display    string          `json:"display"`
-	ExpiresAt  time.Time       `json:"expires_at,omitempty"`
+	ExpiresAt  time.Time       `json:"expires_at,omitempty,omitzero"`
 	Id         int64           `json:"id"`
 	Last4      string          `json:"last4"`
-	LastUsedAt time.Time       `json:"last_used_at,omitempty"`
+	LastUsedAt time.Time       `json:"last_used_at,omitempty,omitzero"`
 	Mode       AdminSecretMode `json:"mode"`
-	RevokedAt  time.Time       `json:"revoked_at,omitempty"`
+	RevokedAt  time.Time       `json:"revoked_at,omitempty,omitzero"`
 	RolledFrom int64           `json:"rolled_from,omitempty"`
 
 	// Secret The value; only in the answer that creates it.
@@ -441,16 +460,19 @@ type AdminSupportTokenRequest struct {
 
 // AdminTenant defines model for AdminTenant.
 type AdminTenant struct {
-	AppIds           []string               `json:"app_ids"`
-	Config           map[string]string      `json:"config,omitempty"`
-	CreatedAt        time.Time              `json:"created_at"`
-	Enabled          bool                   `json:"enabled"`
-	Environment      AdminTenantEnvironment `json:"environment"`
-	Id               string                 `json:"id"`
-	Name             string                 `json:"name"`
-	TokensValidAfter time.Time              `json:"tokens_valid_after,omitempty"`
-	UpdatedAt        time.Time              `json:"updated_at"`
-	Users            []AdminUserMapping     `json:"users,omitempty"`
+	AppIds []string `json:"app_ids"`
+
+	// Config The tenant's configuration values; null when it has none.
+	Config      map[string]string      `json:"config"`
+	CreatedAt   time.Time              `json:"created_at"`
+	Enabled     bool                   `json:"enabled"`
+	Environment AdminTenantEnvironment `json:"environment"`
+	Id          string                 `json:"id"`
+	Name        string                 `json:"name"`
+
+	// TokensValidAfter Tokens issued before this time are refused; absent when never set.
+	TokensValidAfter time.Time `json:"tokens_valid_after,omitempty,omitzero"`
+	UpdatedAt        time.Time `json:"updated_at"`
 }
 
 // AdminTenantEnvironment defines model for AdminTenant.Environment.
@@ -458,17 +480,42 @@ type AdminTenantEnvironment string
 
 // AdminTenantInput defines model for AdminTenantInput.
 type AdminTenantInput struct {
-	AppIds      []string                    `json:"app_ids,omitempty"`
-	Config      map[string]string           `json:"config,omitempty"`
-	Environment AdminTenantInputEnvironment `json:"environment,omitempty"`
+	AppIds []string          `json:"app_ids,omitempty"`
+	Config map[string]string `json:"config,omitempty"`
+
+	// Environment Required when adding.
+	Environment *AdminTenantInputEnvironment `json:"environment,omitempty"`
 
 	// Id Required when adding; cannot change.
-	Id   string `json:"id,omitempty"`
-	Name string `json:"name,omitempty"`
+	Id string `json:"id,omitempty"`
+
+	// Name Required when adding.
+	Name *string `json:"name,omitempty"`
 }
 
-// AdminTenantInputEnvironment defines model for AdminTenantInput.Environment.
+// AdminTenantInputEnvironment Required when adding.
 type AdminTenantInputEnvironment string
+
+// AdminTenantWithUsers A tenant with its user mappings.
+type AdminTenantWithUsers struct {
+	AppIds []string `json:"app_ids"`
+
+	// Config The tenant's configuration values; null when it has none.
+	Config      map[string]string               `json:"config"`
+	CreatedAt   time.Time                       `json:"created_at"`
+	Enabled     bool                            `json:"enabled"`
+	Environment AdminTenantWithUsersEnvironment `json:"environment"`
+	Id          string                          `json:"id"`
+	Name        string                          `json:"name"`
+
+	// TokensValidAfter Tokens issued before this time are refused; absent when never set.
+	TokensValidAfter time.Time          `json:"tokens_valid_after,omitempty,omitzero"`
+	UpdatedAt        time.Time          `json:"updated_at"`
+	Users            []AdminUserMapping `json:"users"`
+}
+
+// AdminTenantWithUsersEnvironment defines model for AdminTenantWithUsers.Environment.
+type AdminTenantWithUsersEnvironment string
 
 // AdminToken defines model for AdminToken.
 type AdminToken struct {
@@ -1660,7 +1707,7 @@ type AdminAuditParams struct {
 	Kind  []string  `form:"kind,omitempty" json:"kind,omitempty"`
 	Since time.Time `form:"since,omitempty" json:"since,omitempty"`
 	Until time.Time `form:"until,omitempty" json:"until,omitempty"`
-	Limit int       `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit *int      `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // AuthenticateJSONRequestBody defines body for Authenticate for application/json ContentType.
