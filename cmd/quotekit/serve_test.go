@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -54,7 +55,7 @@ func TestServe(t *testing.T) {
 	if url == "" {
 		t.Fatalf("serve did not start:\n%s", logs)
 	}
-	post := func(path, authz string) *http.Response {
+	post := func(path, authz string) (int, []byte) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodPost, url+path, strings.NewReader("{}"))
 		req.Header.Set("Content-Type", "application/json")
@@ -65,21 +66,25 @@ func TestServe(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { resp.Body.Close() })
-		return resp
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body
 	}
-	if resp := post("/GetCapabilities", ""); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("an operation without a credential: %d, want 401", resp.StatusCode)
+	if status, _ := post("/GetCapabilities", ""); status != http.StatusUnauthorized {
+		t.Errorf("an operation without a credential: %d, want 401", status)
 	}
-	resp := post("/Authenticate", "Bearer "+secret)
+	status, body := post("/Authenticate", "Bearer "+secret)
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK || tok.AccessToken == "" {
-		t.Fatalf("Authenticate: %d %v", resp.StatusCode, err)
+	if err := json.Unmarshal(body, &tok); err != nil || status != http.StatusOK || tok.AccessToken == "" {
+		t.Fatalf("Authenticate: %d %v", status, err)
 	}
-	if resp := post("/FindProduct", "Bearer "+tok.AccessToken); resp.StatusCode != http.StatusNotFound {
-		t.Errorf("an operation with an access token: %d, want 404 (no connector)", resp.StatusCode)
+	if status, _ := post("/FindProduct", "Bearer "+tok.AccessToken); status != http.StatusNotFound {
+		t.Errorf("an operation with an access token: %d, want 404 (no connector)", status)
 	}
 }
 

@@ -58,8 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	defer closeERP()
-	return app.Serve(ctx, erp, cfg, getenv, stdout, stderr, app.OnReady(demoTenant))
+	err = app.Serve(ctx, erp, cfg, getenv, stdout, stderr, app.OnReady(demoTenant))
+	return errors.Join(err, closeERP())
 }
 
 // openERP opens the connector the sample serves, with its data under dir, and returns it

@@ -14,6 +14,6 @@ func TestConnectorConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeERP()
+	defer func() { _ = closeERP() }()
 	connectortest.Run(t, erp, connectortest.Config{Search: "drill", ConfigValues: map[string]string{"company": "[I:1]"}})
 }

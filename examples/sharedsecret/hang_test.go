@@ -45,7 +45,7 @@ func TestHungERPCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeERP()
+	defer func() { _ = closeERP() }()
 	h, err := server.New(hungFindProduct{erp}, tenantAuth{}, server.WithCallTimeout(200*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)

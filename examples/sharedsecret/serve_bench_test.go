@@ -44,7 +44,7 @@ func newBenchStack(b *testing.B) *benchStack {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { closeERP() })
+	b.Cleanup(func() { _ = closeERP() })
 	// The JSON handler, as in production, so its cost is in the figures; only the
 	// bytes are dropped.
 	log := slog.New(slog.NewJSONHandler(dropWriter{}, nil))

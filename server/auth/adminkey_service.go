@@ -14,7 +14,7 @@ import (
 	"github.com/quotekit/quotekit/tenancy"
 )
 
-// ErrBadTTL: a support token lifetime below zero or above MaxSupportTTL.
+// ErrBadTTL is the error of a support token lifetime below zero or above MaxSupportTTL.
 var ErrBadTTL = fmt.Errorf("support token lifetime must not be negative or exceed %s", MaxSupportTTL)
 
 // MaxSupportTTL bounds the lifetime of a support access token.
