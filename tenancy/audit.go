@@ -25,6 +25,9 @@ const (
 	EventSupportToken EventKind = "support.token"
 	// EventAuthRefused is a refused credential, of a tenant or of no known tenant.
 	EventAuthRefused EventKind = "auth.refused"
+	// EventHandshake is a SuperOffice Authenticate handshake answered with a signed
+	// application token.
+	EventHandshake EventKind = "handshake.answered"
 
 	EventAdminKeyCreated EventKind = "adminkey.created"
 	EventAdminKeyRevoked EventKind = "adminkey.revoked"
@@ -35,6 +38,6 @@ var EventKinds = []EventKind{
 	EventTenantCreated, EventTenantUpdated, EventTenantEnabled, EventTenantDisabled,
 	EventUserMapped, EventUserUnmapped,
 	EventSecretCreated, EventSecretRolled, EventSecretRevoked,
-	EventTokenIssued, EventTokensRevoked, EventSupportToken, EventAuthRefused,
+	EventTokenIssued, EventTokensRevoked, EventSupportToken, EventAuthRefused, EventHandshake,
 	EventAdminKeyCreated, EventAdminKeyRevoked,
 }

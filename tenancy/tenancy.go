@@ -166,6 +166,16 @@ type Store interface {
 
 	// Audit appends an event on its own (refusals, which change nothing else).
 	Audit(ctx context.Context, ev AuditEvent) error
+
+	// RememberJWT records a SuperOffice JWT by its SHA-256 until expires, for a JWT used
+	// without minting a token (the SOAP handshake); ErrConflict when it was recorded
+	// before (a replay).
+	RememberJWT(ctx context.Context, hash [32]byte, expires time.Time) error
+	// DataVersion returns a number that differs between two calls whenever a change was
+	// committed to the store in between, by this process or any other. It must be cheap
+	// (no table read): callers use it to keep what they verified cached until anything
+	// changes.
+	DataVersion(ctx context.Context) (uint64, error)
 }
 
 // AdminStore is what the Service needs beyond Store. Every method that takes an

@@ -43,6 +43,7 @@ type Service struct {
 	log        *slog.Logger
 	metrics    *authMetrics
 	adminKeys  tenancy.AdminKeyStore // nil: the admin API is off (see AuthenticateAdmin)
+	secrets    secretCache           // shared secrets verified for SOAP calls
 }
 
 // Option sets an optional part of the Service.

@@ -42,6 +42,7 @@ var _ tenancy.AdminStore = (*Store)(nil)
 // writer, so the per-request token lookup stays fast while credentials are being changed.
 type Store struct {
 	w, r     *sql.DB
+	version  dataVersion // PRAGMA data_version on a pinned connection of its own
 	now      func() time.Time
 	readOnly bool
 	busy     time.Duration // the busy timeout, which also bounds the wait for the writer
@@ -121,7 +122,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	r.SetMaxOpenConns(o.readers)
 	r.SetMaxIdleConns(o.readers)
 
+	v, err := sql.Open("sqlite3", dsn(path, o, false))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %v", path, err)
+	}
+	v.SetMaxOpenConns(1)
+
 	s := newStore(w, r, o)
+	s.version.db = v
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -175,7 +185,11 @@ func (s *Store) Close() error {
 		close(s.closing)
 	}
 	<-s.stopped
-	return errors.Join(s.r.Close(), s.w.Close())
+	var verr error
+	if s.version.db != nil {
+		verr = s.version.close()
+	}
+	return errors.Join(verr, s.r.Close(), s.w.Close())
 }
 
 // Ping checks that the database answers a read, for readiness probes. It fails with

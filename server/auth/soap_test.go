@@ -1,0 +1,228 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwt"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/tenancy"
+)
+
+func soapRequest() *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/Services/QuoteConnector.svc", nil)
+	r.RemoteAddr = "192.0.2.7:50000"
+	return r
+}
+
+// countingStore counts the secret lookups that reach the real store underneath.
+type countingStore struct {
+	*sqlite.Store
+	lookups int
+}
+
+func (c *countingStore) SecretByHash(ctx context.Context, hash [32]byte) (tenancy.Secret, tenancy.Tenant, error) {
+	c.lookups++
+	return c.Store.SecretByHash(ctx, hash)
+}
+
+// TestAuthenticateSecret: the SOAP per-call check accepts the tenant's own secret only,
+// refuses the rest with the same refusal as REST, and serves repeated calls from its cache
+// without a store lookup.
+func TestAuthenticateSecret(t *testing.T) {
+	e := newEnv(t)
+	e.tenant("Cust100", connector.EnvironmentTest)
+	e.tenant("Cust200", connector.EnvironmentTest)
+	secret, _ := e.secret("Cust100")
+	other, _ := e.secret("Cust200")
+
+	tenant, err := e.svc.AuthenticateSecret(soapRequest(), "Cust100", secret)
+	if err != nil || tenant.ID != "Cust100" || tenant.Config["erp-url"] == "" {
+		t.Fatalf("own secret: %+v, %v", tenant, err)
+	}
+	for name, c := range map[string]struct{ tenant, secret string }{
+		"another tenant's secret":      {"Cust100", other},
+		"its secret for another tenant": {"Cust200", secret},
+		"no ContextIdentifier":          {"", secret},
+		"garbage":                       {"Cust100", "not-a-secret"},
+		"one character off":             {"Cust100", secret[:len(secret)-1] + flip(secret[len(secret)-1])},
+	} {
+		_, err := e.svc.AuthenticateSecret(soapRequest(), c.tenant, c.secret)
+		if !errors.Is(err, auth.ErrInvalidCredential) && !errors.Is(err, auth.ErrMalformed) {
+			t.Errorf("%s: %v, want a refusal", name, err)
+		}
+	}
+	if _, err := e.svc.AuthenticateSecret(soapRequest(), "Cust100", ""); !errors.Is(err, auth.ErrNoCredential) {
+		t.Errorf("no secret: %v, want ErrNoCredential", err)
+	}
+	e.noLeaks(secret, other)
+}
+
+func flip(c byte) string {
+	if c == 'A' {
+		return "B"
+	}
+	return "A"
+}
+
+// TestAuthenticateSecretCache: once verified, a secret is answered without a store lookup;
+// a revocation through another handle on the same file (the CLI), a roll's expiry and a
+// disabled tenant are each refused on the very next call.
+func TestAuthenticateSecretCache(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.tenant("Cust100", connector.EnvironmentTest)
+	secret, sec := e.secret("Cust100")
+	counting := &countingStore{Store: e.store}
+	svc := auth.NewService(counting, auth.WithClock(e.clock.Now),
+		auth.WithRateLimits(auth.Limit{Burst: 1000, Every: time.Millisecond}, auth.Limit{Burst: 1000, Every: time.Millisecond}))
+
+	ok := func(what string) {
+		t.Helper()
+		if _, err := svc.AuthenticateSecret(soapRequest(), "Cust100", secret); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	refused := func(what string) {
+		t.Helper()
+		if _, err := svc.AuthenticateSecret(soapRequest(), "Cust100", secret); !errors.Is(err, auth.ErrInvalidCredential) {
+			t.Fatalf("%s: %v, want a refusal", what, err)
+		}
+	}
+
+	for range 3 {
+		ok("warming up") // the first verification records the secret's use, which is a change
+	}
+	before := counting.lookups
+	for range 50 {
+		ok("cached")
+	}
+	if counting.lookups != before {
+		t.Fatalf("%d store lookups for 50 cached calls, want 0", counting.lookups-before)
+	}
+
+	// A roll with an overlap: the old secret works until the overlap ends, then not.
+	rolled, _, err := e.admin.RollSecret(ctx, "Cust100", sec.ID, time.Hour, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok("during the overlap")
+	e.clock.Add(time.Hour)
+	refused("after the overlap")
+	e.clock.Add(-time.Hour)
+
+	// A revocation by another process on the same file.
+	if _, err := svc.AuthenticateSecret(soapRequest(), "Cust100", rolled); err != nil {
+		t.Fatal(err)
+	}
+	otherHandle, err := sqlite.Open(ctx, e.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer otherHandle.Close()
+	secs, err := otherHandle.SecretsOf(ctx, "Cust100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range secs {
+		if s.RevokedAt.IsZero() {
+			if err := tenancy.NewService(otherHandle, tenancy.WithClock(e.clock.Now)).RevokeSecret(ctx, "Cust100", s.ID, "cli"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := svc.AuthenticateSecret(soapRequest(), "Cust100", rolled); !errors.Is(err, auth.ErrInvalidCredential) {
+		t.Fatalf("revoked by another process, then: %v", err)
+	}
+
+	// A disabled tenant.
+	fresh, _ := e.secret("Cust100")
+	for range 3 {
+		if _, err := svc.AuthenticateSecret(soapRequest(), "Cust100", fresh); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.admin.SetTenantEnabled(ctx, "Cust100", false, "test", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AuthenticateSecret(soapRequest(), "Cust100", fresh); !errors.Is(err, auth.ErrInvalidCredential) {
+		t.Fatalf("tenant disabled, then: %v", err)
+	}
+}
+
+// TestHandshake: a SuperOffice JWT with a nonce buys the signed application token once;
+// every failure is answered in-band with one of the samples' fixed reasons.
+func TestHandshake(t *testing.T) {
+	e := newEnv(t)
+	e.tenant("Cust100", connector.EnvironmentTest)
+
+	tok := e.soJWT(e.sod, "Cust100", nil)
+	res := e.svc.Handshake(soapRequest(), tok)
+	if !res.Succeeded || res.Reason != "" {
+		t.Fatalf("valid token: %+v", res)
+	}
+	nonce, at, err := auth.VerifyApplicationToken(&e.partner.PublicKey, res.SignedApplicationToken)
+	if err != nil || nonce != "n0nce-123" || !at.Equal(e.clock.Now().Truncate(time.Minute)) {
+		t.Fatalf("application token: nonce %q at %v, %v", nonce, at, err)
+	}
+	if again := e.svc.Handshake(soapRequest(), tok); again.Succeeded || again.Reason != auth.HandshakeFailed {
+		t.Errorf("replayed token: %+v", again)
+	}
+
+	cases := map[string]struct {
+		token  string
+		reason string
+	}{
+		"wrong audience": {e.soJWT(e.sod, "Cust100", func(tk jwt.Token) { _ = tk.Set(jwt.AudienceKey, "spn:someone-else") }), auth.HandshakeWrongAudience},
+		"no nonce":       {e.soJWT(e.sod, "Cust100", func(tk jwt.Token) { _ = tk.Remove("nonce") }), auth.HandshakeNoNonce},
+		"unknown tenant": {e.soJWT(e.sod, "Cust999", nil), auth.HandshakeFailed},
+		"wrong key":      {e.soJWT(e.partner, "Cust100", nil), auth.HandshakeFailed},
+		"empty":          {"", auth.HandshakeFailed},
+		"not a JWT":      {"abc", auth.HandshakeFailed},
+	}
+	for name, c := range cases {
+		res := e.svc.Handshake(soapRequest(), c.token)
+		if res.Succeeded || res.Reason != c.reason || res.SignedApplicationToken != "" {
+			t.Errorf("%s: %+v, want reason %q", name, res, c.reason)
+		}
+	}
+	events, err := e.store.AuditEvents(context.Background(), tenancy.AuditFilter{TenantID: "Cust100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answered, refusedN int
+	for _, ev := range events {
+		switch ev.Kind {
+		case tenancy.EventHandshake:
+			answered++
+		case tenancy.EventAuthRefused:
+			refusedN++
+		}
+	}
+	if answered != 1 || refusedN < 3 {
+		t.Errorf("audit: %d handshakes answered, %d refusals; want 1 and at least 3", answered, refusedN)
+	}
+	e.noLeaks(tok)
+	if strings.Contains(e.logs.String(), "n0nce-123") {
+		t.Error("the nonce reached the log")
+	}
+}
+
+// TestHandshakeUnconfigured: without a partner key nothing can be signed, and the answer
+// says so in-band.
+func TestHandshakeUnconfigured(t *testing.T) {
+	e := newEnv(t)
+	e.tenant("Cust100", connector.EnvironmentTest)
+	svc := auth.NewService(e.store)
+	if res := svc.Handshake(soapRequest(), e.soJWT(e.sod, "Cust100", nil)); res.Succeeded || res.Reason != auth.HandshakeFailed {
+		t.Errorf("unconfigured: %+v", res)
+	}
+}
