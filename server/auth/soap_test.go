@@ -49,7 +49,7 @@ func TestAuthenticateSecret(t *testing.T) {
 		t.Fatalf("own secret: %+v, %v", tenant, err)
 	}
 	for name, c := range map[string]struct{ tenant, secret string }{
-		"another tenant's secret":      {"Cust100", other},
+		"another tenant's secret":       {"Cust100", other},
 		"its secret for another tenant": {"Cust200", secret},
 		"no ContextIdentifier":          {"", secret},
 		"garbage":                       {"Cust100", "not-a-secret"},
