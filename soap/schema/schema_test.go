@@ -140,12 +140,13 @@ func parse(t *testing.T, data []byte) *node {
 					n.attrs[a.Name.Local] = a.Value
 				}
 			}
-			if len(stack) > 0 {
+			switch {
+			case len(stack) > 0:
 				p := stack[len(stack)-1]
 				p.children = append(p.children, n)
-			} else if root != nil {
+			case root != nil:
 				t.Fatal("more than one root element")
-			} else {
+			default:
 				root = n
 			}
 			stack = append(stack, n)
