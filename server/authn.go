@@ -5,6 +5,7 @@ import (
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi/model"
+	"github.com/quotekit/quotekit/server/auth"
 )
 
 // Authenticator verifies credentials for the server. Its errors are those of package
@@ -19,4 +20,9 @@ type Authenticator interface {
 	Token(r *http.Request) (*model.AccessTokenResponse, error)
 	// ClientCredentials answers POST /oauth/access_token (RFC 6749 §4.4).
 	ClientCredentials(r *http.Request) (*model.AccessTokenResponse, error)
+	// AuthenticateSecret verifies the shared secret a SOAP call carries in its
+	// configuration fields against tenantID, its ContextIdentifier.
+	AuthenticateSecret(r *http.Request, tenantID, secret string) (connector.Tenant, error)
+	// Handshake answers SuperOffice's SOAP Authenticate handshake for signedToken.
+	Handshake(r *http.Request, signedToken string) auth.HandshakeResult
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi/model"
+	"github.com/quotekit/quotekit/server/auth"
 )
 
 // benchLines is the size of the largest carriers the benchmarks use: a quote version
@@ -142,6 +143,10 @@ func (acceptAll) Token(*http.Request) (*model.AccessTokenResponse, error) { retu
 func (acceptAll) ClientCredentials(*http.Request) (*model.AccessTokenResponse, error) {
 	return nil, nil
 }
+func (acceptAll) AuthenticateSecret(*http.Request, string, string) (connector.Tenant, error) {
+	return connector.Tenant{ID: "Cust12345", Environment: connector.EnvironmentTest}, nil
+}
+func (acceptAll) Handshake(*http.Request, string) auth.HandshakeResult { return auth.HandshakeResult{} }
 
 // BenchmarkServeLargeVersion is ValidateQuoteVersion of a 200-line version through the
 // whole handler: routing, request id, the request log and metrics, decoding, the

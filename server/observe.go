@@ -31,13 +31,13 @@ func NewMetrics() *Metrics {
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "quotekit", Name: "requests_total",
-			Help: "Requests answered, by operation (or route) and status code.",
-		}, []string{"operation", "code"}),
+			Help: "Requests answered, by transport (rest, soap), operation (or route) and status code.",
+		}, []string{"transport", "operation", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "quotekit", Name: "request_duration_seconds",
-			Help:    "Time to answer a request, by operation (or route).",
+			Help:    "Time to answer a request, by transport (rest, soap) and operation (or route).",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 20},
-		}, []string{"operation"}),
+		}, []string{"transport", "operation"}),
 	}
 	m.registry.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -61,10 +61,14 @@ type readyCheck struct {
 	check func(context.Context) error
 }
 
-// operationOf names the route of a request for logs and metrics: the operation for the 27
-// operations, the path for the rest, and "unknown" for paths that match no route, so a
-// scan of random paths cannot blow up the label set.
+// operationOf names the route of a request for logs and metrics: the operation for the
+// REST operations and for a SOAP call whose envelope named a known one, the path for the
+// rest, and "unknown" for paths that match no route, so a scan of random paths or
+// SOAPActions cannot blow up the label set.
 func operationOf(c echo.Context) string {
+	if op, ok := c.Get(ctxOperation).(string); ok {
+		return op
+	}
 	path := c.Path()
 	if path == "" || strings.Contains(path, "*") {
 		return "unknown"
@@ -85,14 +89,19 @@ func observe(log *slog.Logger, m *Metrics) echo.MiddlewareFunc {
 			}
 			status := c.Response().Status
 			op := operationOf(c)
+			transport := "rest"
+			if isSOAP(c) {
+				transport = "soap"
+			}
 			elapsed := time.Since(start)
 			if m != nil {
-				m.requests.WithLabelValues(op, strconv.Itoa(status)).Inc()
-				m.latency.WithLabelValues(op).Observe(elapsed.Seconds())
+				m.requests.WithLabelValues(transport, op, strconv.Itoa(status)).Inc()
+				m.latency.WithLabelValues(transport, op).Observe(elapsed.Seconds())
 			}
 			attrs := []slog.Attr{
 				slog.String("request_id", requestIDFrom(c)),
 				slog.String("method", c.Request().Method),
+				slog.String("transport", transport),
 				slog.String("operation", op),
 				slog.Int("status", status),
 				slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),

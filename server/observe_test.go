@@ -57,9 +57,9 @@ func TestRequestLogAndMetrics(t *testing.T) {
 
 	_, _, got := do(t, "GET", base+"/metrics", "", "", nil)
 	for _, want := range []string{
-		`quotekit_requests_total{code="200",operation="FindProduct"} 1`,
-		`quotekit_requests_total{code="401",operation="FindProduct"} 1`,
-		`quotekit_request_duration_seconds_count{operation="FindProduct"} 2`,
+		`quotekit_requests_total{code="200",operation="FindProduct",transport="rest"} 1`,
+		`quotekit_requests_total{code="401",operation="FindProduct",transport="rest"} 1`,
+		`quotekit_request_duration_seconds_count{operation="FindProduct",transport="rest"} 2`,
 	} {
 		if !bytes.Contains(got, []byte(want)) {
 			t.Errorf("/metrics lacks %s", want)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/soap"
 )
 
 // ProblemTypeBase prefixes the stable `type` URIs of problem documents.
@@ -136,6 +137,10 @@ func (m *errorMapper) handle(err error, c echo.Context) {
 		return
 	}
 	r := c.Request()
+	if isSOAP(c) {
+		m.soap(c, err)
+		return
+	}
 	p, detail, fault := classify(err)
 	id := requestIDFrom(c)
 	if fault {
@@ -181,6 +186,32 @@ func (m *errorMapper) handle(err error, c echo.Context) {
 		b = nil
 	}
 	_ = c.Blob(p.status, contentType, b)
+}
+
+// soap answers a SOAP call's error with a SOAP 1.1 fault (soapFault); internal errors are
+// logged under the request id, which the fault names.
+func (m *errorMapper) soap(c echo.Context, err error) {
+	r := c.Request()
+	status, f := soapFault(err)
+	id := requestIDFrom(c)
+	if _, _, fault := classify(err); fault && f.Code == "s:Server" {
+		m.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("request_id", id), slog.String("path", r.URL.Path),
+			slog.String("transport", "soap"), slog.String("error", err.Error()))
+	}
+	if f.Message == faultInternal {
+		f.Message += id + "."
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if werr := soap.WriteFault(buf, &f); werr != nil {
+		buf.Reset()
+		buf.WriteString(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Server</faultcode><faultstring>Internal error</faultstring></s:Fault></s:Body></s:Envelope>`)
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	_ = c.Blob(status, soapContentTypeValue, buf.Bytes())
 }
 
 // tokenErrorCode is the RFC 6749 §5.2 code of a problem on a token endpoint.

@@ -33,6 +33,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -45,7 +46,10 @@ import (
 
 // Defaults for the options.
 const (
-	DefaultBodyLimit   = 8 << 20 // bytes; a quote version with hundreds of lines is well below
+	// DefaultBodyLimit bounds request bodies, REST and SOAP alike (bytes). A quote version
+	// with hundreds of lines is well below; SOAP's XML is about twice its JSON, and WCF
+	// hosts of SuperOffice's samples accept far more.
+	DefaultBodyLimit   = 16 << 20
 	DefaultCallTimeout = 20 * time.Second
 	// TokenBodyLimit bounds the body of the token endpoints, which carry a JWT or a form.
 	TokenBodyLimit = 64 << 10
@@ -57,6 +61,7 @@ type config struct {
 	callTimeout time.Duration
 	metrics     *Metrics
 	ready       []readyCheck
+	soapPath    string
 }
 
 // Option changes an optional setting of New.
@@ -79,6 +84,7 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 		logger:      slog.New(slog.DiscardHandler),
 		bodyLimit:   DefaultBodyLimit,
 		callTimeout: DefaultCallTimeout,
+		soapPath:    DefaultSOAPPath,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -92,6 +98,11 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 	}
 
 	e := newEcho(cfg)
+	if cfg.soapPath != "" {
+		if _, isOp := connector.Lookup(strings.TrimPrefix(cfg.soapPath, "/")); !strings.HasPrefix(cfg.soapPath, "/") || isOp {
+			return nil, fmt.Errorf("server: SOAP path %q must start with / and not be an operation's path", cfg.soapPath)
+		}
+	}
 
 	e.GET("/openapi.json", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, spec)
@@ -112,6 +123,11 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 	ops := invoker{conn: conn, timeout: cfg.callTimeout}
 	for _, op := range connector.Operations() {
 		e.POST("/"+op.Name, ops.restOperation(op), authenticate(authn))
+	}
+	if cfg.soapPath != "" {
+		soapOps := soapEndpoint{ops: ops, authn: authn, path: cfg.soapPath}
+		e.POST(cfg.soapPath, soapOps.serve, markSOAP)
+		e.GET(cfg.soapPath, soapOps.metadata, markSOAP)
 	}
 	return e, nil
 }

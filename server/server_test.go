@@ -69,6 +69,25 @@ func (f *fakeAuth) ClientCredentials(r *http.Request) (*model.AccessTokenRespons
 	return f.Token(r)
 }
 
+// AuthenticateSecret accepts the secret "good" for the test tenant.
+func (f *fakeAuth) AuthenticateSecret(_ *http.Request, tenantID, secret string) (connector.Tenant, error) {
+	switch {
+	case secret == "":
+		return connector.Tenant{}, auth.ErrNoCredential
+	case secret != "good" || tenantID != tenant.ID:
+		return connector.Tenant{}, auth.ErrInvalidCredential
+	}
+	return tenant, nil
+}
+
+// Handshake succeeds for the token "good".
+func (f *fakeAuth) Handshake(_ *http.Request, signedToken string) auth.HandshakeResult {
+	if signedToken != "good" {
+		return auth.HandshakeResult{Reason: auth.HandshakeFailed}
+	}
+	return auth.HandshakeResult{Succeeded: true, SignedApplicationToken: "nonce.202612051000.c2lnbmF0dXJl"}
+}
+
 // start serves conn on 127.0.0.1 over real HTTP and returns its base URL.
 func start(t testing.TB, conn connector.Connector, authn server.Authenticator, opts ...server.Option) string {
 	t.Helper()

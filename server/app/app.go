@@ -44,6 +44,7 @@ const (
 // Ready is what a program learns once the server listens.
 type Ready struct {
 	BaseURL  string           // e.g. https://127.0.0.1:8443
+	SOAPURL  string           // the SOAP endpoint's URL, "" when it is not served
 	AdminURL string           // the admin API's, "" when it is not served
 	Store    *sqlite.Store    // the store, for seeding
 	DB       string           // the store's database file, as configured (Config.DB)
@@ -95,6 +96,7 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 	}
 	srvOpts := []server.Option{
 		server.WithLogger(log), server.WithMetrics(metrics), server.WithCallTimeout(cfg.CallTimeout), server.WithBodyLimit(cfg.BodyLimit),
+		server.WithSOAPPath(cfg.SOAPPath),
 		server.WithReadiness("store", store.Ping),
 	}
 	verifier, err := superOffice(ctx, cfg)
@@ -145,7 +147,7 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 	log.Info("listening", slog.String("url", baseURL), slog.String("admin_url", adminURL))
 
 	if o.onReady != nil {
-		if err := o.onReady(ctx, Ready{BaseURL: baseURL, AdminURL: adminURL, Store: store, DB: cfg.DB, Admin: admin, Stdout: stdout}); err != nil {
+		if err := o.onReady(ctx, Ready{BaseURL: baseURL, SOAPURL: soapURL(baseURL, cfg.SOAPPath), AdminURL: adminURL, Store: store, DB: cfg.DB, Admin: admin, Stdout: stdout}); err != nil {
 			for _, l := range listeners {
 				l.Close()
 			}
@@ -369,4 +371,12 @@ func ReadRSAPublicKey(path string) (*rsa.PublicKey, error) {
 		}
 	}
 	return nil, errors.New("not an RSA public key")
+}
+
+// soapURL is the SOAP endpoint's URL on base, or "" when path is (no endpoint).
+func soapURL(base, path string) string {
+	if path == "" {
+		return ""
+	}
+	return base + path
 }

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quotekit/quotekit/server"
 )
 
 // Config is the effective configuration of a server.
@@ -36,6 +38,7 @@ type Config struct {
 	CallTimeout    time.Duration // deadline of one connector call
 	TokenTTL       time.Duration // access token lifetime
 	BodyLimit      int64         // largest request body in bytes
+	SOAPPath       string        // path of the SOAP endpoint; "" serves none
 	LogLevel       string        // debug, info, warn, error
 }
 
@@ -95,7 +98,8 @@ func ParseConfig(name string, args []string, getenv func(string) string, output 
 	fs.StringVar(&proxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed [QUOTEKIT_TRUSTED_PROXIES]")
 	fs.DurationVar(&c.CallTimeout, "call-timeout", envDuration("CALL_TIMEOUT", 20*time.Second), "deadline of one connector call [QUOTEKIT_CALL_TIMEOUT]")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("TOKEN_TTL", time.Hour), "access token lifetime [QUOTEKIT_TOKEN_TTL]")
-	fs.Int64Var(&c.BodyLimit, "body-limit", envInt("BODY_LIMIT", 8<<20), "largest request body in bytes [QUOTEKIT_BODY_LIMIT]")
+	fs.Int64Var(&c.BodyLimit, "body-limit", envInt("BODY_LIMIT", server.DefaultBodyLimit), "largest request body in bytes, REST and SOAP [QUOTEKIT_BODY_LIMIT]")
+	fs.StringVar(&c.SOAPPath, "soap-path", env("SOAP_PATH", server.DefaultSOAPPath), "path of the SOAP endpoint (IOnlineQuoteConnector) on the same listener; \"off\" serves none [QUOTEKIT_SOAP_PATH]")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error [QUOTEKIT_LOG_LEVEL]")
 	for _, add := range extra {
 		add(fs)
@@ -125,6 +129,9 @@ func ParseConfig(name string, args []string, getenv func(string) string, output 
 	if c.ACMECache == "" {
 		c.ACMECache = filepath.Join(c.Dir(), "acme")
 	}
+	if c.SOAPPath == "off" {
+		c.SOAPPath = ""
+	}
 	return c, c.validate()
 }
 
@@ -142,6 +149,8 @@ func (c Config) validate() error {
 		return errors.New("no TLS configured: give --tls-cert and --tls-key, or --acme-host, or --dev (a self-signed certificate), or --http on a loopback address")
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return errors.New("--tls-cert and --tls-key go together")
+	case c.SOAPPath != "" && !strings.HasPrefix(c.SOAPPath, "/"):
+		return fmt.Errorf("--soap-path %q must start with /", c.SOAPPath)
 	case c.PlainHTTP && !loopback(c.Addr):
 		return fmt.Errorf("plain HTTP is served only on a loopback address, not %q: NetServer requires HTTPS", c.Addr)
 	case c.PlainHTTP && c.AdminAddr != "" && !loopback(c.AdminAddr):
@@ -195,7 +204,7 @@ func (c Config) Print(w io.Writer) {
 		{"partner key", orNone(c.PartnerKey)}, {"superoffice environments", orNone(strings.Join(c.SuperOffice, ","))},
 		{"local superoffice keys", orNone(strings.Join(c.LocalKeys, ","))}, {"trusted proxies", orNone(strings.Join(c.TrustedProxies, ","))},
 		{"call timeout", c.CallTimeout.String()}, {"token ttl", c.TokenTTL.String()},
-		{"body limit", strconv.FormatInt(c.BodyLimit, 10)}, {"dev", strconv.FormatBool(c.Dev)},
+		{"body limit", strconv.FormatInt(c.BodyLimit, 10)}, {"soap path", orNone(c.SOAPPath)}, {"dev", strconv.FormatBool(c.Dev)},
 	} {
 		fmt.Fprintf(w, "  %-24s %s\n", kv[0], kv[1])
 	}
