@@ -40,6 +40,7 @@ type Connector interface {
 	QuoteHooks
 	Calculator
 	OrderConsumer
+	QuoteApprover
 
 	mustEmbedUnsupported()
 }
@@ -57,6 +58,11 @@ type Configurer interface {
 	// methods it implements: claim a capability only with its operations
 	// (CapabilityOperations), which connectortest and quotekit check verify.
 	GetCapabilities(ctx context.Context, req *GetCapabilitiesRequest) (map[string]bool, error)
+	// CanProvideCapability reports whether the connector provides the capability named
+	// req.CapabilityName (SOAP only). Left to Unsupported, it is answered from
+	// GetCapabilities (see Capabilities): the claimed value, false for an unknown name.
+	// Override it only to answer differently from the capability map.
+	CanProvideCapability(ctx context.Context, req *CanProvideCapabilityRequest) (bool, error)
 }
 
 // ListProvider serves the lists behind the ilistprovider_* capabilities.
@@ -72,6 +78,12 @@ type PriceListProvider interface {
 	GetActivePriceLists(ctx context.Context, req *GetActivePriceListsRequest) ([]PriceListInfo, error)
 	// GetAllPriceLists returns all price lists in the currency, inactive ones included.
 	GetAllPriceLists(ctx context.Context, req *GetAllPriceListsRequest) ([]PriceListInfo, error)
+	// GetNumberOfActivePriceLists returns how many active price lists there are in
+	// req.IsoCurrencyCode (SOAP only); SuperOffice asks it to decide whether the user must
+	// pick a connection when a quote is created. Left to Unsupported, it is answered as
+	// the length of GetActivePriceLists for the same currency, or 0 when that is
+	// unsupported too.
+	GetNumberOfActivePriceLists(ctx context.Context, req *GetNumberOfActivePriceListsRequest) (int32, error)
 }
 
 // ProductProvider finds products and turns them into quote lines.
@@ -147,4 +159,25 @@ type OrderConsumer interface {
 	PlaceOrder(ctx context.Context, req *PlaceOrderRequest) (*PlaceOrderResponseInfo, error)
 	// GetOrderState returns the ERP state of the order, or nil when nothing changed.
 	GetOrderState(ctx context.Context, req *GetOrderStateRequest) (*OrderResponseInfo, error)
+}
+
+// QuoteApprover is told about the approval of a quote version (SOAP only; SuperOffice's
+// IQuoteConnector2). A version enters approval when ValidateQuoteVersion sets it to
+// DraftNeedsApproval; users with the function right can-approve-quote then approve or
+// reject it. Each method may update the version: it answers the version and its
+// alternatives as the quote hooks do, and State=Error refuses the step with
+// UserExplanation shown to the user. A nil result, like a method left to Unsupported,
+// answers the version echoed with State=Ok (see Operation.Neutral).
+type QuoteApprover interface {
+	// OnQuoteVersionRequestApproval is called when a user asks for the version in
+	// req.QuoteContext to be approved. The version carries the requesting associate
+	// (RequestAssociateId) and the request's comment (RequestComment), and stays
+	// DraftNeedsApproval until an approver acts.
+	OnQuoteVersionRequestApproval(ctx context.Context, req *OnQuoteVersionRequestApprovalRequest) (*QuoteVersionResponseInfo, error)
+	// OnQuoteVersionApproved is called when an approver approves the version; its state
+	// becomes DraftApproved, and the quote may be sent.
+	OnQuoteVersionApproved(ctx context.Context, req *OnQuoteVersionApprovedRequest) (*QuoteVersionResponseInfo, error)
+	// OnQuoteVersionRejected is called when an approver rejects the version; its state
+	// becomes DraftNotApproved.
+	OnQuoteVersionRejected(ctx context.Context, req *OnQuoteVersionRejectedRequest) (*QuoteVersionResponseInfo, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"sync"
@@ -31,6 +32,19 @@ type Operation struct {
 	// Writes reports whether the operation may change the ERP (create a quote or an
 	// order): checks never call it only to learn whether it is implemented.
 	Writes bool
+	// SOAPOnly reports that the operation exists only in the SOAP contract
+	// (IOnlineQuoteConnector); REST has no route for it.
+	SOAPOnly bool
+	// Neutral is the answer for a transport that cannot say "not implemented" (SOAP: a
+	// fault would be shown to the sales user): used when the connector leaves the
+	// operation unsupported, and on SOAP when a NilIsDefault result is nil. It takes a
+	// pointer to the operation's request carrier (nil or any other value counts as a
+	// zero request) and returns a value of the Result type, nil in the sense of IsNil
+	// only where Nil allows it, and nil for an operation without result. It never
+	// changes the request. An echo points to the request's carriers; the lists at the
+	// top of the answer are its own, so that appending to them or replacing their
+	// elements leaves the request alone.
+	Neutral func(req any) any
 
 	call func(ctx context.Context, c Connector, req any) (any, error)
 }
@@ -44,7 +58,8 @@ const (
 	NilRefused NilResult = iota
 	// NilIsNothing: nil travels as null, "nothing" (no list, no image, no change).
 	NilIsNothing
-	// NilIsDefault: nil travels as null and asks NetServer for its default calculation.
+	// NilIsDefault: nil travels as null and asks NetServer for its default calculation;
+	// on SOAP, which has no such null, the transport answers Neutral instead.
 	NilIsDefault
 )
 
@@ -74,24 +89,40 @@ func (op Operation) IsNil(res any) bool {
 	return false
 }
 
-// operation is a row of the table for a method answering a result.
-func operation[Req, Res any](name string, method func(Connector, context.Context, *Req) (Res, error), nilMeans NilResult, caps ...string) Operation {
+// operation is a row of the table for a method answering a result; neutral is the row's
+// Neutral answer.
+func operation[Req, Res any](name string, method func(Connector, context.Context, *Req) (Res, error), nilMeans NilResult, neutral func(*Req) Res, caps ...string) Operation {
 	return Operation{
 		Name: name, Request: reflect.TypeFor[Req](), Result: reflect.TypeFor[Res](), Nil: nilMeans, Capabilities: caps,
+		Neutral: func(req any) any {
+			r, _ := req.(*Req)
+			if r == nil {
+				r = new(Req)
+			}
+			return neutral(r)
+		},
 		call: func(ctx context.Context, c Connector, req any) (any, error) {
 			return method(c, ctx, req.(*Req))
 		},
 	}
 }
 
-// hook is a row of the table for a method answering nothing but success.
+// hook is a row of the table for a method answering nothing but success; its neutral
+// answer is that success.
 func hook[Req any](name string, method func(Connector, context.Context, *Req) error) Operation {
 	return Operation{
 		Name: name, Request: reflect.TypeFor[Req](),
+		Neutral: func(any) any { return nil },
 		call: func(ctx context.Context, c Connector, req any) (any, error) {
 			return nil, method(c, ctx, req.(*Req))
 		},
 	}
+}
+
+// soapOnly marks a row that only the SOAP contract has.
+func soapOnly(op Operation) Operation {
+	op.SOAPOnly = true
+	return op
 }
 
 // optionalBody marks a row whose body NetServer may leave out.
@@ -110,7 +141,9 @@ func writes(op Operation) Operation {
 // for every known name they leave out; a connector that leaves GetCapabilities
 // unsupported claims nothing.
 func capabilities() Operation {
-	op := operation("GetCapabilities", Connector.GetCapabilities, NilRefused)
+	op := operation("GetCapabilities", Connector.GetCapabilities, NilRefused, func(*GetCapabilitiesRequest) map[string]bool {
+		return Capabilities(nil)
+	})
 	op.call = func(ctx context.Context, c Connector, req any) (any, error) {
 		claimed, err := c.GetCapabilities(ctx, req.(*GetCapabilitiesRequest))
 		if err != nil && !errors.Is(err, ErrUnsupported) {
@@ -121,46 +154,98 @@ func capabilities() Operation {
 	return optionalBody(op)
 }
 
+// canProvideCapability is the CanProvideCapability row: the connector's answer or, when
+// it leaves the method unsupported, the capability's value in the map GetCapabilities
+// answers (false for an unknown name or a connector that claims nothing).
+func canProvideCapability() Operation {
+	op := operation("CanProvideCapability", Connector.CanProvideCapability, NilRefused, nothing)
+	op.call = func(ctx context.Context, c Connector, req any) (any, error) {
+		r := req.(*CanProvideCapabilityRequest)
+		ok, err := c.CanProvideCapability(ctx, r)
+		if !errors.Is(err, ErrUnsupported) {
+			return ok, err
+		}
+		claimed, err := c.GetCapabilities(ctx, &GetCapabilitiesRequest{ConfigValues: r.ConfigValues, ConnectionInfo: r.ConnectionInfo})
+		if err != nil && !errors.Is(err, ErrUnsupported) {
+			return nil, err
+		}
+		return Capabilities(claimed)[r.CapabilityName], nil
+	}
+	return soapOnly(op)
+}
+
+// numberOfActivePriceLists is the GetNumberOfActivePriceLists row: the connector's
+// answer or, when it leaves the method unsupported, the number of price lists
+// GetActivePriceLists answers for the same currency (0 when that is unsupported too).
+func numberOfActivePriceLists() Operation {
+	op := operation("GetNumberOfActivePriceLists", Connector.GetNumberOfActivePriceLists, NilRefused, nothing)
+	op.call = func(ctx context.Context, c Connector, req any) (any, error) {
+		r := req.(*GetNumberOfActivePriceListsRequest)
+		n, err := c.GetNumberOfActivePriceLists(ctx, r)
+		if !errors.Is(err, ErrUnsupported) {
+			return n, err
+		}
+		active, err := c.GetActivePriceLists(ctx, &GetActivePriceListsRequest{
+			ConfigValues: r.ConfigValues, ConnectionInfo: r.ConnectionInfo, IsoCurrencyCode: r.IsoCurrencyCode,
+		})
+		switch {
+		case errors.Is(err, ErrUnsupported):
+			return int32(0), nil
+		case err != nil:
+			return nil, err
+		}
+		return int32(min(len(active), math.MaxInt32)), nil //nolint:gosec // capped above
+	}
+	return soapOnly(op)
+}
+
 var lists = []string{
 	CapProductCategoryList, CapProductFamilyList, CapProductTypeList, CapPaymentTermsList,
 	CapPaymentTypeList, CapDeliveryTermsList, CapDeliveryTypeList,
 }
 
-// table is the Quote Connector API, in the contract's order.
+// table is the Quote Connector API, in the REST contract's order, with the SOAP-only
+// operations next to their siblings and the approvals last, as in the SOAP contract.
 var table = sync.OnceValue(func() []Operation {
 	return []Operation{
-		optionalBody(operation("GetConfigurationFields", Connector.GetConfigurationFields, NilIsNothing)),
-		optionalBody(operation("TestConnection", Connector.TestConnection, NilRefused)),
+		optionalBody(operation("GetConfigurationFields", Connector.GetConfigurationFields, NilIsNothing, neutralFields)),
+		optionalBody(operation("TestConnection", Connector.TestConnection, NilRefused, neutralConnection)),
 		capabilities(),
-		operation("GetQuoteList", Connector.GetQuoteList, NilIsNothing, lists...),
-		operation("GetActivePriceLists", Connector.GetActivePriceLists, NilIsNothing),
-		operation("GetAllPriceLists", Connector.GetAllPriceLists, NilIsNothing),
-		operation("FindProduct", Connector.FindProduct, NilIsNothing),
-		operation("GetProduct", Connector.GetProduct, NilRefused),
-		operation("GetProducts", Connector.GetProducts, NilIsNothing),
-		operation("GetQuoteLinesFromProduct", Connector.GetQuoteLinesFromProduct, NilIsNothing),
-		operation("GetNumberOfProductImages", Connector.GetNumberOfProductImages, NilRefused),
-		operation("GetProductImage", Connector.GetProductImage, NilIsNothing, CapProvidePicture),
-		optionalBody(operation("GetSearchableFields", Connector.GetSearchableFields, NilIsNothing, CapPerformComplexSearch)),
-		operation("GetSearchResults", Connector.GetSearchResults, NilIsNothing, CapPerformComplexSearch),
-		operation("GetAddresses", Connector.GetAddresses, NilIsNothing, CapProvideAddresses),
-		writes(operation("OnBeforeCreateQuote", Connector.OnBeforeCreateQuote, NilRefused)),
-		writes(operation("OnBeforeCreateQuoteVersion", Connector.OnBeforeCreateQuoteVersion, NilRefused)),
-		writes(operation("OnBeforeCreateQuoteAlternative", Connector.OnBeforeCreateQuoteAlternative, NilRefused)),
+		canProvideCapability(),
+		operation("GetQuoteList", Connector.GetQuoteList, NilIsNothing, nothing, lists...),
+		numberOfActivePriceLists(),
+		operation("GetActivePriceLists", Connector.GetActivePriceLists, NilIsNothing, none),
+		operation("GetAllPriceLists", Connector.GetAllPriceLists, NilIsNothing, none),
+		operation("FindProduct", Connector.FindProduct, NilIsNothing, none),
+		operation("GetProduct", Connector.GetProduct, NilRefused, nothing),
+		operation("GetProducts", Connector.GetProducts, NilIsNothing, none),
+		operation("GetQuoteLinesFromProduct", Connector.GetQuoteLinesFromProduct, NilIsNothing, none),
+		operation("GetNumberOfProductImages", Connector.GetNumberOfProductImages, NilRefused, nothing),
+		operation("GetProductImage", Connector.GetProductImage, NilIsNothing, nothing, CapProvidePicture),
+		optionalBody(operation("GetSearchableFields", Connector.GetSearchableFields, NilIsNothing, none, CapPerformComplexSearch)),
+		operation("GetSearchResults", Connector.GetSearchResults, NilIsNothing, none, CapPerformComplexSearch),
+		operation("GetAddresses", Connector.GetAddresses, NilIsNothing, none, CapProvideAddresses),
+		writes(operation("OnBeforeCreateQuote", Connector.OnBeforeCreateQuote, NilRefused, neutralCreateQuote)),
+		writes(operation("OnBeforeCreateQuoteVersion", Connector.OnBeforeCreateQuoteVersion, NilRefused, neutralCreateVersion)),
+		writes(operation("OnBeforeCreateQuoteAlternative", Connector.OnBeforeCreateQuoteAlternative, NilRefused, neutralCreateAlternative)),
 		writes(hook("OnAfterSaveQuote", Connector.OnAfterSaveQuote)),
 		writes(hook("OnBeforeDeleteQuote", Connector.OnBeforeDeleteQuote)),
-		writes(operation("OnAfterSentQuoteVersion", Connector.OnAfterSentQuoteVersion, NilRefused)),
-		operation("OnQuoteLineChanged", Connector.OnQuoteLineChanged, NilIsDefault),
-		operation("RecalculateQuoteAlternative", Connector.RecalculateQuoteAlternative, NilIsDefault),
-		operation("ValidateQuoteVersion", Connector.ValidateQuoteVersion, NilIsDefault),
-		operation("UpdateQuoteVersionPrices", Connector.UpdateQuoteVersionPrices, NilIsDefault),
-		writes(operation("PlaceOrder", Connector.PlaceOrder, NilRefused, CapPlaceOrder)),
-		operation("GetOrderState", Connector.GetOrderState, NilIsNothing, CapProvideOrderState),
+		writes(operation("OnAfterSentQuoteVersion", Connector.OnAfterSentQuoteVersion, NilRefused, neutralSent)),
+		operation("OnQuoteLineChanged", Connector.OnQuoteLineChanged, NilIsDefault, neutralLine),
+		operation("RecalculateQuoteAlternative", Connector.RecalculateQuoteAlternative, NilIsDefault, neutralRecalculation),
+		operation("ValidateQuoteVersion", Connector.ValidateQuoteVersion, NilIsDefault, neutralValidation),
+		operation("UpdateQuoteVersionPrices", Connector.UpdateQuoteVersionPrices, NilIsDefault, neutralPrices),
+		writes(operation("PlaceOrder", Connector.PlaceOrder, NilRefused, neutralOrder, CapPlaceOrder)),
+		operation("GetOrderState", Connector.GetOrderState, NilIsNothing, nothing, CapProvideOrderState),
+		soapOnly(writes(operation("OnQuoteVersionRequestApproval", Connector.OnQuoteVersionRequestApproval, NilIsDefault, neutralApprovalRequest))),
+		soapOnly(writes(operation("OnQuoteVersionApproved", Connector.OnQuoteVersionApproved, NilIsDefault, neutralApproved))),
+		soapOnly(writes(operation("OnQuoteVersionRejected", Connector.OnQuoteVersionRejected, NilIsDefault, neutralRejected))),
 	}
 })
 
-// Operations returns the table of every quote operation, in the contract's order. The
-// slice is the caller's; its rows share their Capabilities slices, which are not to be
+// Operations returns the table of every quote operation, in the contract's order (see
+// table), SOAP-only ones included: a REST walk skips the rows with SOAPOnly. The slice
+// is the caller's; its rows share their Capabilities slices, which are not to be
 // changed.
 func Operations() []Operation { return slices.Clone(table()) }
 

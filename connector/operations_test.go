@@ -32,13 +32,25 @@ func contractOperations(t *testing.T) map[string]*openapi3.Operation {
 	return ops
 }
 
-// TestTableMatchesContract holds the operation table against the contract in both
-// directions: the same operations, the same request carriers, the same optional bodies,
-// an answer body exactly where the row has a result, and null allowed exactly where the
-// row lets a nil result through.
+// TestTableMatchesContract holds the REST rows of the operation table (all but the
+// SOAP-only ones) against the contract in both directions: the same operations, the same
+// request carriers, the same optional bodies, an answer body exactly where the row has a
+// result, and null allowed exactly where the row lets a nil result through.
 func TestTableMatchesContract(t *testing.T) {
 	contract := contractOperations(t)
-	table := connector.Operations()
+	var table []connector.Operation
+	for _, op := range connector.Operations() {
+		if op.SOAPOnly {
+			if _, ok := contract[op.Name]; ok {
+				t.Errorf("%s is SOAP-only but has a path in the contract", op.Name)
+			}
+			continue
+		}
+		table = append(table, op)
+	}
+	if len(table) != 27 {
+		t.Errorf("%d REST rows, want 27", len(table))
+	}
 	for _, op := range table {
 		post, ok := contract[op.Name]
 		if !ok {
@@ -68,8 +80,8 @@ func TestTableMatchesContract(t *testing.T) {
 		})
 	}
 	for name := range contract {
-		if _, ok := connector.Lookup(name); !ok {
-			t.Errorf("%s is in the contract but not in the table", name)
+		if op, ok := connector.Lookup(name); !ok || op.SOAPOnly {
+			t.Errorf("%s is in the contract but not among the table's REST rows", name)
 		}
 	}
 	if len(table) != len(contract) {
@@ -119,13 +131,26 @@ func TestTableMatchesInterface(t *testing.T) {
 }
 
 // TestUnsupportedAnswersEveryOperation: every row called on Unsupported answers
-// ErrUnsupported (GetCapabilities: the all-false map), naming the operation.
+// ErrUnsupported, naming the operation, but for the three rows with a default
+// (GetCapabilities: the all-false map; CanProvideCapability: false;
+// GetNumberOfActivePriceLists: 0).
 func TestUnsupportedAnswersEveryOperation(t *testing.T) {
 	for _, op := range connector.Operations() {
 		res, err := op.Call(context.Background(), connector.Unsupported{}, op.NewRequest())
-		if op.Name == "GetCapabilities" {
+		switch op.Name {
+		case "GetCapabilities":
 			if err != nil || len(res.(map[string]bool)) == 0 {
 				t.Errorf("GetCapabilities: %v, %v", res, err)
+			}
+			continue
+		case "CanProvideCapability":
+			if err != nil || res != false {
+				t.Errorf("CanProvideCapability: %#v, %v", res, err)
+			}
+			continue
+		case "GetNumberOfActivePriceLists":
+			if err != nil || res != int32(0) {
+				t.Errorf("GetNumberOfActivePriceLists: %#v, %v", res, err)
 			}
 			continue
 		}

@@ -38,6 +38,15 @@ type (
 	GetOrderStateRequest                  = model.GetOrderStateRequest
 )
 
+// Requests of the operations only the SOAP contract has (see Operation.SOAPOnly).
+type (
+	CanProvideCapabilityRequest          = model.CanProvideCapabilityRequest
+	GetNumberOfActivePriceListsRequest   = model.GetNumberOfActivePriceListsRequest
+	OnQuoteVersionRequestApprovalRequest = model.OnQuoteVersionRequestApprovalRequest
+	OnQuoteVersionApprovedRequest        = model.OnQuoteVersionApprovedRequest
+	OnQuoteVersionRejectedRequest        = model.OnQuoteVersionRejectedRequest
+)
+
 // Products, quote lines and what they carry.
 type (
 	ProductDataInfo           = model.ProductDataInfo

@@ -23,6 +23,10 @@ func (Unsupported) GetCapabilities(context.Context, *GetCapabilitiesRequest) (ma
 	return nil, unsupported("GetCapabilities")
 }
 
+func (Unsupported) CanProvideCapability(context.Context, *CanProvideCapabilityRequest) (bool, error) {
+	return false, unsupported("CanProvideCapability")
+}
+
 func (Unsupported) GetQuoteList(context.Context, *GetQuoteListRequest) ([]ListItemInfo, error) {
 	return nil, unsupported("GetQuoteList")
 }
@@ -33,6 +37,10 @@ func (Unsupported) GetActivePriceLists(context.Context, *GetActivePriceListsRequ
 
 func (Unsupported) GetAllPriceLists(context.Context, *GetAllPriceListsRequest) ([]PriceListInfo, error) {
 	return nil, unsupported("GetAllPriceLists")
+}
+
+func (Unsupported) GetNumberOfActivePriceLists(context.Context, *GetNumberOfActivePriceListsRequest) (int32, error) {
+	return 0, unsupported("GetNumberOfActivePriceLists")
 }
 
 func (Unsupported) FindProduct(context.Context, *FindProductRequest) ([]ProductInfo, error) {
@@ -117,4 +125,16 @@ func (Unsupported) PlaceOrder(context.Context, *PlaceOrderRequest) (*PlaceOrderR
 
 func (Unsupported) GetOrderState(context.Context, *GetOrderStateRequest) (*OrderResponseInfo, error) {
 	return nil, unsupported("GetOrderState")
+}
+
+func (Unsupported) OnQuoteVersionRequestApproval(context.Context, *OnQuoteVersionRequestApprovalRequest) (*QuoteVersionResponseInfo, error) {
+	return nil, unsupported("OnQuoteVersionRequestApproval")
+}
+
+func (Unsupported) OnQuoteVersionApproved(context.Context, *OnQuoteVersionApprovedRequest) (*QuoteVersionResponseInfo, error) {
+	return nil, unsupported("OnQuoteVersionApproved")
+}
+
+func (Unsupported) OnQuoteVersionRejected(context.Context, *OnQuoteVersionRejectedRequest) (*QuoteVersionResponseInfo, error) {
+	return nil, unsupported("OnQuoteVersionRejected")
 }

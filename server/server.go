@@ -122,6 +122,9 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 	// them 401.)
 	ops := invoker{conn: conn, timeout: cfg.callTimeout}
 	for _, op := range connector.Operations() {
+		if op.SOAPOnly {
+			continue // REST has no route for it
+		}
 		e.POST("/"+op.Name, ops.restOperation(op), authenticate(authn))
 	}
 	if cfg.soapPath != "" {

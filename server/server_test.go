@@ -130,11 +130,14 @@ func (c *client) post(op string) rawCall {
 	}
 }
 
-// calls lists every operation of the table with its raw call.
+// calls lists every REST operation of the table (every row but the SOAP-only ones) with
+// its raw call.
 func calls(c *client) map[string]rawCall {
 	m := make(map[string]rawCall, len(connector.Operations()))
 	for _, op := range connector.Operations() {
-		m[op.Name] = c.post(op.Name)
+		if !op.SOAPOnly {
+			m[op.Name] = c.post(op.Name)
+		}
 	}
 	return m
 }

@@ -403,7 +403,7 @@ func (r *runner) step(id, name, op string, req, res any, judge func() []string) 
 // is not implemented: the operations whose nil result means "use the default".
 func netserverDefault(op string) bool {
 	o, ok := connector.Lookup(op)
-	return ok && o.Nil == connector.NilIsDefault
+	return ok && !o.SOAPOnly && o.Nil == connector.NilIsDefault
 }
 
 // noteStatus records whether op answered 404/410 on its last request, and reports it.
@@ -503,7 +503,7 @@ func (r *runner) unclaimed() {
 	c := Check{ID: "capabilities.unclaimed", Name: "every implemented operation's capability is claimed", Required: true, Result: Pass}
 	var problems, claims []string
 	for _, op := range connector.Operations() {
-		if len(op.Capabilities) == 0 || slices.ContainsFunc(op.Capabilities, func(name string) bool { return r.caps[name] }) {
+		if op.SOAPOnly || len(op.Capabilities) == 0 || slices.ContainsFunc(op.Capabilities, func(name string) bool { return r.caps[name] }) {
 			continue
 		}
 		if !r.answered[op.Name] && !r.missing[op.Name] && !op.Writes {

@@ -161,10 +161,10 @@ func newClient(baseURL string, opts []Option) *Client {
 }
 
 // calculation reports whether op answers "use the default calculation" when not
-// implemented: the operations whose nil result means just that.
+// implemented: the REST operations whose nil result means just that.
 func calculation(op string) bool {
 	o, ok := connector.Lookup(op)
-	return ok && o.Nil == connector.NilIsDefault
+	return ok && !o.SOAPOnly && o.Nil == connector.NilIsDefault
 }
 
 // Call calls op for u with req marshalled as the JSON body (no body when req is nil)

@@ -548,6 +548,16 @@ type AuthenticateRequest struct {
 	SignedToken string `json:"SignedToken,omitempty"`
 }
 
+// CanProvideCapabilityRequest defines model for CanProvideCapabilityRequest.
+type CanProvideCapabilityRequest struct {
+	// CapabilityName A capability name, as GetCapabilities answers them.
+	CapabilityName string `json:"CapabilityName,omitempty"`
+
+	// ConfigValues The connection's stored configuration (FieldKey → value, CultureDataFormatter-encoded). SuperOffice prepends ApplicationId, QuoteConnectorUrl and SharedSecret; the server strips them before the connector sees the map.
+	ConfigValues   map[string]string    `json:"ConfigValues,omitempty"`
+	ConnectionInfo *QuoteConnectionInfo `json:"ConnectionInfo,omitempty"`
+}
+
 // ClientCredentialsRequest defines model for ClientCredentialsRequest.
 type ClientCredentialsRequest struct {
 	// ClientId The tenant id, e.g. Cust12345.
@@ -702,6 +712,14 @@ type GetCapabilitiesRequest = RequestEnvelope
 // GetConfigurationFieldsRequest Members every request body may carry; either may be missing.
 type GetConfigurationFieldsRequest = RequestEnvelope
 
+// GetNumberOfActivePriceListsRequest defines model for GetNumberOfActivePriceListsRequest.
+type GetNumberOfActivePriceListsRequest struct {
+	// ConfigValues The connection's stored configuration (FieldKey → value, CultureDataFormatter-encoded). SuperOffice prepends ApplicationId, QuoteConnectorUrl and SharedSecret; the server strips them before the connector sees the map.
+	ConfigValues    map[string]string    `json:"ConfigValues,omitempty"`
+	ConnectionInfo  *QuoteConnectionInfo `json:"ConnectionInfo,omitempty"`
+	IsoCurrencyCode string               `json:"IsoCurrencyCode,omitempty"`
+}
+
 // GetNumberOfProductImagesRequest defines model for GetNumberOfProductImagesRequest.
 type GetNumberOfProductImagesRequest struct {
 	// ConfigValues The connection's stored configuration (FieldKey → value, CultureDataFormatter-encoded). SuperOffice prepends ApplicationId, QuoteConnectorUrl and SharedSecret; the server strips them before the connector sees the map.
@@ -850,6 +868,30 @@ type OnQuoteLineChangedRequest struct {
 	ConnectionInfo *QuoteConnectionInfo         `json:"ConnectionInfo,omitempty"`
 	Context        *QuoteAlternativeContextInfo `json:"Context,omitempty"`
 	QuoteLine      *QuoteLineInfo               `json:"QuoteLine,omitempty"`
+}
+
+// OnQuoteVersionApprovedRequest defines model for OnQuoteVersionApprovedRequest.
+type OnQuoteVersionApprovedRequest struct {
+	// ConfigValues The connection's stored configuration (FieldKey → value, CultureDataFormatter-encoded). SuperOffice prepends ApplicationId, QuoteConnectorUrl and SharedSecret; the server strips them before the connector sees the map.
+	ConfigValues   map[string]string        `json:"ConfigValues,omitempty"`
+	ConnectionInfo *QuoteConnectionInfo     `json:"ConnectionInfo,omitempty"`
+	QuoteContext   *QuoteVersionContextInfo `json:"QuoteContext,omitempty"`
+}
+
+// OnQuoteVersionRejectedRequest defines model for OnQuoteVersionRejectedRequest.
+type OnQuoteVersionRejectedRequest struct {
+	// ConfigValues The connection's stored configuration (FieldKey → value, CultureDataFormatter-encoded). SuperOffice prepends ApplicationId, QuoteConnectorUrl and SharedSecret; the server strips them before the connector sees the map.
+	ConfigValues   map[string]string        `json:"ConfigValues,omitempty"`
+	ConnectionInfo *QuoteConnectionInfo     `json:"ConnectionInfo,omitempty"`
+	QuoteContext   *QuoteVersionContextInfo `json:"QuoteContext,omitempty"`
+}
+
+// OnQuoteVersionRequestApprovalRequest defines model for OnQuoteVersionRequestApprovalRequest.
+type OnQuoteVersionRequestApprovalRequest struct {
+	// ConfigValues The connection's stored configuration (FieldKey → value, CultureDataFormatter-encoded). SuperOffice prepends ApplicationId, QuoteConnectorUrl and SharedSecret; the server strips them before the connector sees the map.
+	ConfigValues   map[string]string        `json:"ConfigValues,omitempty"`
+	ConnectionInfo *QuoteConnectionInfo     `json:"ConnectionInfo,omitempty"`
+	QuoteContext   *QuoteVersionContextInfo `json:"QuoteContext,omitempty"`
 }
 
 // OrderResponseInfo defines model for OrderResponseInfo.
