@@ -24,6 +24,7 @@ import (
 	"github.com/quotekit/quotekit/connector/check"
 	"github.com/quotekit/quotekit/openapi/model"
 	"github.com/quotekit/quotekit/server"
+	"github.com/quotekit/quotekit/server/auth"
 )
 
 // Config says how to drive the connector. Every field has a default.
@@ -85,4 +86,10 @@ func (admit) Token(*http.Request) (*model.AccessTokenResponse, error) {
 }
 func (admit) ClientCredentials(*http.Request) (*model.AccessTokenResponse, error) {
 	return nil, fmt.Errorf("connectortest does not issue tokens")
+}
+func (a admit) AuthenticateSecret(*http.Request, string, string) (connector.Tenant, error) {
+	return a.tenant, nil
+}
+func (admit) Handshake(*http.Request, string) auth.HandshakeResult {
+	return auth.HandshakeResult{Reason: auth.HandshakeFailed}
 }
