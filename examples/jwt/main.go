@@ -107,6 +107,15 @@ func demoTenant(ctx context.Context, r app.Ready) error {
 				return err
 			}
 		}
+		// SOAP calls carry no JWT: SuperOffice Online sends the tenant's shared secret,
+		// which its administrator types into the connection dialog, on every call.
+		if r.SOAPURL != "" {
+			secret, _, err := r.Admin.CreateSecret(ctx, demoTenantID, "jwt sample")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(r.Stdout, "\nThe tenant's shared secret for SOAP calls, shown this once (put it in SuperOffice's connection dialog):\n\n    export QK_SECRET=%s\n", secret)
+		}
 	case err != nil:
 		return err
 	}
@@ -119,7 +128,7 @@ exchange it for an access token:
     export QK_JWT=$(go run ./cmd/quotekit devjwt %[2]s --key %[4]s --app-id %[3]s --associate-id 12)
     export QK_TOKEN=$(curl -s -X POST "$QK_URL/Authenticate" -H "Authorization: Bearer $QK_JWT" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
     curl -s -X POST "$QK_URL/FindProduct" -H "Authorization: Bearer $QK_TOKEN" -H "Content-Type: application/json" -d '{"UserInput":"drill","CurrencyCode":"NOK"}'
-
-`, r.BaseURL, demoTenantID, demoAppID, devKey)
+%[5]s
+`, r.BaseURL, demoTenantID, demoAppID, devKey, r.SOAPHint(demoTenantID, "QK_SECRET"))
 	return nil
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/examples/demoerp"
 	"github.com/quotekit/quotekit/server/app"
-	"github.com/quotekit/quotekit/soap"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -106,20 +105,6 @@ Try it:
     curl -s -X POST "$QK_URL/GetCapabilities" -H "Authorization: Bearer $QK_TOKEN"
     curl -s -X POST "$QK_URL/FindProduct" -H "Authorization: Bearer $QK_TOKEN" -H "Content-Type: application/json" -d '{"UserInput":"drill","CurrencyCode":"NOK"}'
 %[4]s
-`, r.BaseURL, demoTenantID, secret, soapHint(r.SOAPURL, demoTenantID))
+`, r.BaseURL, demoTenantID, secret, r.SOAPHint(demoTenantID, "QK_SECRET"))
 	return nil
-}
-
-// soapHint tells where SuperOffice Online's SOAP calls go and gives one SOAP call to try,
-// with the secret in the connection's configuration fields as SuperOffice sends it.
-func soapHint(soapURL, tenantID string) string {
-	if soapURL == "" {
-		return ""
-	}
-	return fmt.Sprintf(`
-SuperOffice Online calls SOAP today, at %[1]s
-(WSDL: %[1]s?wsdl). Register that URL as the app's connector URL. Try it:
-
-    curl -s "%[1]s" -H 'Content-Type: text/xml; charset=utf-8' -H 'SOAPAction: "%[2]sFindProduct"' --data-binary "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header><ConnectionConfigFields xmlns=\"%[3]s\"><ConnectionConfigFieldsKeyValuePair><Key>SharedSecret</Key><Value>$QK_SECRET</Value></ConnectionConfigFieldsKeyValuePair></ConnectionConfigFields><ContextIdentifier xmlns=\"%[3]s\">%[4]s</ContextIdentifier></s:Header><s:Body><FindProduct xmlns=\"%[3]s\"><CurrencyCode>NOK</CurrencyCode><Userinput>drill</Userinput></FindProduct></s:Body></s:Envelope>"
-`, soapURL, soap.ActionPrefix, soap.NS, tenantID)
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/soap"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -379,4 +380,20 @@ func soapURL(base, path string) string {
 		return ""
 	}
 	return base + path
+}
+
+// SOAPHint tells where SuperOffice Online's SOAP calls go and gives one SOAP call to
+// try, a curl command with the tenant's secret (read from the shell variable secretVar)
+// in the connection's configuration fields, as SuperOffice sends it. It is "" when the
+// SOAP endpoint is off.
+func (r Ready) SOAPHint(tenantID, secretVar string) string {
+	if r.SOAPURL == "" {
+		return ""
+	}
+	return fmt.Sprintf(`
+SuperOffice Online calls SOAP today, at %[1]s
+(WSDL: %[1]s?wsdl). Register that URL as the app's connector URL. Try it:
+
+    curl -s "%[1]s" -H 'Content-Type: text/xml; charset=utf-8' -H 'SOAPAction: "%[2]sFindProduct"' --data-binary "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header><ConnectionConfigFields xmlns=\"%[3]s\"><ConnectionConfigFieldsKeyValuePair><Key>SharedSecret</Key><Value>$%[5]s</Value></ConnectionConfigFieldsKeyValuePair></ConnectionConfigFields><ContextIdentifier xmlns=\"%[3]s\">%[4]s</ContextIdentifier></s:Header><s:Body><FindProduct xmlns=\"%[3]s\"><CurrencyCode>NOK</CurrencyCode><Userinput>drill</Userinput></FindProduct></s:Body></s:Envelope>"
+`, r.SOAPURL, soap.ActionPrefix, soap.NS, tenantID, secretVar)
 }
