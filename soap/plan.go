@@ -59,8 +59,8 @@ type field struct {
 // dictDef is a dictionary contract: items of a key element and a value element.
 type dictDef struct {
 	member, item, ns string // member: the carrier member holding it (kUDF only)
-	key, val         *field  // bound to temporary Go values (off 0)
-	byRank           *field  // value contracts with a Rank member are written by rank
+	key, val         *field // bound to temporary Go values (off 0)
+	byRank           *field // value contracts with a Rank member are written by rank
 }
 
 // plan is a data contract (or wrapper, or the headers) bound to a Go struct.
@@ -87,11 +87,11 @@ type opPlan struct {
 // aliases binds members whose REST name differs: "Contract/Member" (or "*/Member") → Go
 // field name.
 var aliases = map[string]string{
-	"*/UserDefinedFields":                   "CustomFields",
-	"Header/ConnectionConfigFields":         "ConfigFields",
-	"OnBeforeCreateQuoteVersion/Context":    "QuoteContext",
-	"ValidateQuoteVersion/Context":          "QuoteContext",
-	"UpdateQuoteVersionPrices/Context":      "QuoteContext",
+	"*/UserDefinedFields":                "CustomFields",
+	"Header/ConnectionConfigFields":      "ConfigFields",
+	"OnBeforeCreateQuoteVersion/Context": "QuoteContext",
+	"ValidateQuoteVersion/Context":       "QuoteContext",
+	"UpdateQuoteVersionPrices/Context":   "QuoteContext",
 }
 
 // notCarried lists the members of the schema that no Go field carries, with the reason.
