@@ -47,15 +47,25 @@ func neutralSent(r *OnAfterSentQuoteVersionRequest) *QuoteSentResponseInfo {
 	return &QuoteSentResponseInfo{VersionResponse: versionEcho(r.QuoteContext)}
 }
 
-// neutralLine answers the line unchanged (nil when the request carries none).
-func neutralLine(r *OnQuoteLineChangedRequest) *QuoteLineInfo { return r.QuoteLine }
-
-// neutralRecalculation answers the alternative unchanged (nil when the request carries none).
-func neutralRecalculation(r *RecalculateQuoteAlternativeRequest) *QuoteAlternativeWithLinesInfo {
-	if r.Context == nil {
+// neutralLine answers a copy of the line, unchanged (nil when the request carries none).
+func neutralLine(r *OnQuoteLineChangedRequest) *QuoteLineInfo {
+	if r.QuoteLine == nil {
 		return nil
 	}
-	return r.Context.CRMAlternativeWithLines
+	l := *r.QuoteLine
+	l.ExtraInfo = slices.Clone(l.ExtraInfo)
+	return &l
+}
+
+// neutralRecalculation answers a copy of the alternative, unchanged (nil when the
+// request carries none).
+func neutralRecalculation(r *RecalculateQuoteAlternativeRequest) *QuoteAlternativeWithLinesInfo {
+	if r.Context == nil || r.Context.CRMAlternativeWithLines == nil {
+		return nil
+	}
+	a := *r.Context.CRMAlternativeWithLines
+	a.CRMQuoteLines = slices.Clone(a.CRMQuoteLines)
+	return &a
 }
 
 func neutralValidation(r *ValidateQuoteVersionRequest) *QuoteResponseInfo {

@@ -40,10 +40,11 @@ type Operation struct {
 	// operation unsupported, and on SOAP when a NilIsDefault result is nil. It takes a
 	// pointer to the operation's request carrier (nil or any other value counts as a
 	// zero request) and returns a value of the Result type, nil in the sense of IsNil
-	// only where Nil allows it, and nil for an operation without result. It never
-	// changes the request. An echo points to the request's carriers; the lists at the
-	// top of the answer are its own, so that appending to them or replacing their
-	// elements leaves the request alone.
+	// only where Nil allows it and for GetProduct (no product: inventing one would put a
+	// false product on the quote), and nil for an operation without result. It never
+	// changes the request. An answer is new at its top, its lists included, so that
+	// appending to them or replacing their elements leaves the request alone; the
+	// carriers it echoes below that (quote, version, alternatives) are the request's.
 	Neutral func(req any) any
 
 	call func(ctx context.Context, c Connector, req any) (any, error)

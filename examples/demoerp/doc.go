@@ -1,7 +1,9 @@
 // Package demoerp is a small but real ERP behind a quote connector: the one the samples
 // in examples/sharedsecret and examples/jwt serve to SuperOffice. Its *ERP implements
-// every operation of connector.Connector against its own SQLite database, the way a
-// partner's connector would call into the partner's ERP. Forking a sample, a partner
+// every operation of connector.Connector against its own SQLite database (but
+// CanProvideCapability and GetNumberOfActivePriceLists, whose defaults answer from
+// GetCapabilities and GetActivePriceLists), the way a partner's connector would call
+// into the partner's ERP. Forking a sample, a partner
 // replaces this package with calls into their ERP and keeps the shape: one method per
 // operation, business problems reported in the result, an unknown key reported as
 // connector.Invalid, and the context passed to every database call.
@@ -51,8 +53,10 @@
 // the ERP's suggestion. A price below the minimum is a warning while editing and an
 // error (which stops sending and ordering) in ValidateQuoteVersion; too little stock is
 // a warning (configurable); a discount beyond the ERP's suggestion that is above the
-// salesperson's limit sends the quote to approval. PlaceOrder reserves stock and returns
-// the order number; GetOrderState reports each change of the order once.
+// salesperson's limit sends the quote to approval; the approval hooks record each step
+// (requested, approved, rejected: see Approval) and answer the version in the state it
+// leads to. PlaceOrder reserves stock and returns the order number; GetOrderState
+// reports each change of the order once.
 //
 // Latency and hangs can be injected with WithLatency; every operation gives up when its
 // context ends, which is how the server's per-call deadline reaches the ERP.

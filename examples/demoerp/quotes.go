@@ -307,8 +307,9 @@ func unitPrice(l *connector.QuoteLineInfo) float64 {
 	return round2(net(l) / l.Quantity)
 }
 
-// OnBeforeDeleteQuote removes the ERP's copy of the quote. Orders placed from it stay:
-// deleting a sale in the CRM does not cancel a delivery.
+// OnBeforeDeleteQuote removes the ERP's copy of the quote and the record of its
+// approvals. Orders placed from it stay: deleting a sale in the CRM does not cancel a
+// delivery.
 func (e *ERP) OnBeforeDeleteQuote(ctx context.Context, req *connector.OnBeforeDeleteQuoteRequest) error {
 	if err := e.enter(ctx, "OnBeforeDeleteQuote"); err != nil {
 		return err
@@ -323,6 +324,9 @@ func (e *ERP) OnBeforeDeleteQuote(ctx context.Context, req *connector.OnBeforeDe
 	}
 	return e.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM quotes WHERE tenant = ? AND key = ?`, tenantID, key)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM quote_approvals WHERE tenant = ? AND quote_key = ?`, tenantID, key)
+		}
 		if err != nil {
 			return fmt.Errorf("demoerp: delete quote %s: %w", key, err)
 		}

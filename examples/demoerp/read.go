@@ -153,6 +153,36 @@ func (e *ERP) Stock(ctx context.Context, productKey string) (float64, error) {
 	return stock.Float64, nil
 }
 
+// Approval is the ERP's record of a quote version's approval: the last step taken.
+type Approval struct {
+	Tenant, QuoteKey, VersionKey string
+	State                        string // "requested", "approved" or "rejected"
+	RequestedBy                  int32  // the CRM associate who asked; 0 when unknown
+	Comment                      string // the request's comment
+	DecidedBy                    int32  // the CRM associate who approved or rejected; 0 until then
+	Decision                     string // the approver's text
+	Updated                      time.Time
+}
+
+// Approval returns the record of the approval of the tenant's quote version (keys as
+// Q-10001 and Q-10001-V1, or CRM-<id> for ones the connector did not number), or an
+// error wrapping ErrNotFound when the version never went to approval.
+func (e *ERP) Approval(ctx context.Context, tenant, quoteKey, versionKey string) (Approval, error) {
+	a := Approval{Tenant: tenant, QuoteKey: quoteKey, VersionKey: versionKey}
+	var updated string
+	err := e.r.QueryRowContext(ctx, `SELECT state, requested_by, comment, decided_by, decision, updated
+		FROM quote_approvals WHERE tenant = ? AND quote_key = ? AND version_key = ?`, tenant, quoteKey, versionKey).
+		Scan(&a.State, &a.RequestedBy, &a.Comment, &a.DecidedBy, &a.Decision, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("approval of %s %s of %s: %w", quoteKey, versionKey, tenant, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("demoerp: approval of %s %s: %w", quoteKey, versionKey, err)
+	}
+	a.Updated = parseStamp(updated)
+	return a, nil
+}
+
 func parseStamp(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s) // "" (never) gives the zero time
 	return t

@@ -202,3 +202,19 @@ CREATE TABLE order_lines (
 	PRIMARY KEY (tenant, order_key, line),
 	FOREIGN KEY (tenant, order_key) REFERENCES orders (tenant, key) ON DELETE CASCADE
 ) WITHOUT ROWID;
+
+-- The approval of each quote version SuperOffice asked the ERP about: the last step
+-- (requested, approved, rejected) with who took it and the comment. Kept apart from the
+-- quotes table: a version may go to approval before the ERP has saved the quote.
+CREATE TABLE quote_approvals (
+	tenant       TEXT NOT NULL,
+	quote_key    TEXT NOT NULL,
+	version_key  TEXT NOT NULL,
+	state        TEXT NOT NULL CHECK (state IN ('requested', 'approved', 'rejected')),
+	requested_by INTEGER NOT NULL, -- CRM associate id; 0 when unknown
+	comment      TEXT NOT NULL,    -- the request's comment
+	decided_by   INTEGER NOT NULL, -- CRM associate id of the approver; 0 until decided
+	decision     TEXT NOT NULL,    -- the approver's text
+	updated      TEXT NOT NULL,
+	PRIMARY KEY (tenant, quote_key, version_key)
+) WITHOUT ROWID;

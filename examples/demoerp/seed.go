@@ -25,23 +25,38 @@ var schema string
 //go:embed seed/erp.json seed/products.csv seed/prices.csv seed/images/*.png
 var seedFS embed.FS
 
-// schemaVersion is stored in the database's user_version. A file with another version
-// was made by another build of the demo ERP and is refused rather than guessed at.
-const schemaVersion = 1
+// schemaVersion is stored in the database's user_version. A file with a newer version
+// was made by another build of the demo ERP and is refused rather than guessed at; an
+// older one is brought up to date by upgrades.
+const schemaVersion = 2
 
-// migrate creates and seeds a new database, in one transaction, and accepts a database
-// this version made.
+// upgrades take a database of version i+1 (upgrades[i]) to the next version. Version 2
+// adds quote_approvals, as schema.sql has it.
+var upgrades = []string{approvalsTable}
+
+// approvalsTable is the part of schema.sql that version 2 added.
+var approvalsTable = schema[strings.Index(schema, "CREATE TABLE quote_approvals"):]
+
+// migrate creates and seeds a new database, in one transaction, and upgrades a database
+// an older version made.
 func (e *ERP) migrate(ctx context.Context) error {
 	return e.write(ctx, func(tx *sql.Tx) error {
 		var v int
 		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 			return fmt.Errorf("demoerp: read schema version: %w", err)
 		}
-		switch v {
-		case schemaVersion:
+		switch {
+		case v == schemaVersion:
 			return nil
-		case 0:
-		default:
+		case v > 0 && v < schemaVersion:
+			for _, up := range upgrades[v-1:] {
+				if _, err := tx.ExecContext(ctx, up); err != nil {
+					return fmt.Errorf("demoerp: upgrade schema from version %d: %w", v, err)
+				}
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion))
+			return err
+		case v != 0:
 			return fmt.Errorf("demoerp: the database has schema version %d, this program knows %d: delete the file to start from the seed", v, schemaVersion)
 		}
 		if _, err := tx.ExecContext(ctx, schema); err != nil {
