@@ -2,6 +2,7 @@ package soap
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -50,7 +51,16 @@ func (r *xmlReader) reset(b []byte) {
 
 // checkChars reports whether b is UTF-8 made of characters XML 1.0 allows.
 func checkChars(b []byte) error {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for i := 0; i < len(b); {
+		if i+8 <= len(b) {
+			// Eight printable ASCII bytes at a time: no high bit, none below 0x20.
+			w := binary.LittleEndian.Uint64(b[i:])
+			if (w|((w-0x20*ones)&^w))&highs == 0 {
+				i += 8
+				continue
+			}
+		}
 		c := b[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
@@ -563,6 +573,14 @@ func (r *xmlReader) text() ([]byte, error) {
 		return nil, nil
 	}
 	start := r.p
+	// Fast path: plain text up to the end tag.
+	if i := bytes.IndexByte(r.b[r.p:], '<'); i >= 0 && r.p+i+1 < len(r.b) && r.b[r.p+i+1] == '/' {
+		seg := r.b[r.p : r.p+i]
+		if bytes.IndexByte(seg, '&') < 0 && bytes.IndexByte(seg, '\r') < 0 && bytes.IndexByte(seg, ']') < 0 {
+			r.p += i
+			return seg, r.endTag()
+		}
+	}
 	simple := true
 	r.scratch = r.scratch[:0]
 	for r.p < len(r.b) {
