@@ -168,7 +168,6 @@ func (r *xmlReader) comment() error {
 
 func (r *xmlReader) pi() error {
 	r.p += 2
-	start := r.p
 	name, err := r.name()
 	if err != nil {
 		return err
@@ -176,7 +175,6 @@ func (r *xmlReader) pi() error {
 	if len(name) == 3 && (name[0]|0x20) == 'x' && (name[1]|0x20) == 'm' && (name[2]|0x20) == 'l' {
 		return malformedXML("misplaced XML declaration")
 	}
-	_ = start
 	end := bytes.Index(r.b[r.p:], []byte("?>"))
 	if end < 0 {
 		return malformedXML("unterminated processing instruction")
@@ -185,13 +183,22 @@ func (r *xmlReader) pi() error {
 	return nil
 }
 
-func isNameStart(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':' || c >= 0x80
-}
+// nameClass holds 1 for bytes that may start a name, 2 for bytes that may continue one.
+var nameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		b := byte(c)
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_' || b == ':' || b >= 0x80 {
+			t[c] = 3
+		} else if b >= '0' && b <= '9' || b == '-' || b == '.' {
+			t[c] = 2
+		}
+	}
+	return t
+}()
 
-func isNameChar(c byte) bool {
-	return isNameStart(c) || c >= '0' && c <= '9' || c == '-' || c == '.'
-}
+func isNameStart(c byte) bool { return nameClass[c]&1 != 0 }
+
+func isNameChar(c byte) bool { return nameClass[c] != 0 }
 
 // name reads an XML name.
 func (r *xmlReader) name() ([]byte, error) {
@@ -504,6 +511,9 @@ func (r *xmlReader) child() (bool, error) {
 			return false, err
 		}
 		r.p += i
+		if r.p+1 < len(r.b) && nameClass[r.b[r.p+1]]&1 != 0 {
+			return true, r.startTag()
+		}
 		switch {
 		case r.has("</"):
 			return false, r.endTag()
@@ -524,9 +534,6 @@ func (r *xmlReader) child() (bool, error) {
 		case r.has("<!"):
 			return false, malformedXML("DTD or declaration not allowed")
 		default:
-			if top < 0 && len(r.stack) == 0 && r.p > 0 {
-				// the root: fine
-			}
 			return true, r.startTag()
 		}
 	}
