@@ -95,7 +95,14 @@ func (d *decoder) value(f *field, p unsafe.Pointer) error {
 		return d.r.skip()
 	}
 	if d.r.isNil {
-		f.zeroAt(p)
+		switch {
+		case f.kind == kString:
+			*(*string)(p) = ""
+		case f.kind == kStruct && f.ptr, f.kind == kUDF, f.kind == kDict:
+			*(*unsafe.Pointer)(p) = nil
+		default:
+			f.zeroAt(p)
+		}
 		return d.r.skip()
 	}
 	switch f.kind {

@@ -2,6 +2,7 @@ package soap
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -50,7 +51,16 @@ func (r *xmlReader) reset(b []byte) {
 
 // checkChars reports whether b is UTF-8 made of characters XML 1.0 allows.
 func checkChars(b []byte) error {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for i := 0; i < len(b); {
+		if i+8 <= len(b) {
+			// Eight printable ASCII bytes at a time: no high bit, none below 0x20.
+			w := binary.LittleEndian.Uint64(b[i:])
+			if (w|((w-0x20*ones)&^w))&highs == 0 {
+				i += 8
+				continue
+			}
+		}
 		c := b[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
@@ -158,7 +168,6 @@ func (r *xmlReader) comment() error {
 
 func (r *xmlReader) pi() error {
 	r.p += 2
-	start := r.p
 	name, err := r.name()
 	if err != nil {
 		return err
@@ -166,7 +175,6 @@ func (r *xmlReader) pi() error {
 	if len(name) == 3 && (name[0]|0x20) == 'x' && (name[1]|0x20) == 'm' && (name[2]|0x20) == 'l' {
 		return malformedXML("misplaced XML declaration")
 	}
-	_ = start
 	end := bytes.Index(r.b[r.p:], []byte("?>"))
 	if end < 0 {
 		return malformedXML("unterminated processing instruction")
@@ -175,13 +183,22 @@ func (r *xmlReader) pi() error {
 	return nil
 }
 
-func isNameStart(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':' || c >= 0x80
-}
+// nameClass holds 1 for bytes that may start a name, 2 for bytes that may continue one.
+var nameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		b := byte(c)
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_' || b == ':' || b >= 0x80 {
+			t[c] = 3
+		} else if b >= '0' && b <= '9' || b == '-' || b == '.' {
+			t[c] = 2
+		}
+	}
+	return t
+}()
 
-func isNameChar(c byte) bool {
-	return isNameStart(c) || c >= '0' && c <= '9' || c == '-' || c == '.'
-}
+func isNameStart(c byte) bool { return nameClass[c]&1 != 0 }
+
+func isNameChar(c byte) bool { return nameClass[c] != 0 }
 
 // name reads an XML name.
 func (r *xmlReader) name() ([]byte, error) {
@@ -494,6 +511,9 @@ func (r *xmlReader) child() (bool, error) {
 			return false, err
 		}
 		r.p += i
+		if r.p+1 < len(r.b) && nameClass[r.b[r.p+1]]&1 != 0 {
+			return true, r.startTag()
+		}
 		switch {
 		case r.has("</"):
 			return false, r.endTag()
@@ -514,9 +534,6 @@ func (r *xmlReader) child() (bool, error) {
 		case r.has("<!"):
 			return false, malformedXML("DTD or declaration not allowed")
 		default:
-			if top < 0 && len(r.stack) == 0 && r.p > 0 {
-				// the root: fine
-			}
 			return true, r.startTag()
 		}
 	}
@@ -563,6 +580,14 @@ func (r *xmlReader) text() ([]byte, error) {
 		return nil, nil
 	}
 	start := r.p
+	// Fast path: plain text up to the end tag.
+	if i := bytes.IndexByte(r.b[r.p:], '<'); i >= 0 && r.p+i+1 < len(r.b) && r.b[r.p+i+1] == '/' {
+		seg := r.b[r.p : r.p+i]
+		if bytes.IndexByte(seg, '&') < 0 && bytes.IndexByte(seg, '\r') < 0 && bytes.IndexByte(seg, ']') < 0 {
+			r.p += i
+			return seg, r.endTag()
+		}
+	}
 	simple := true
 	r.scratch = r.scratch[:0]
 	for r.p < len(r.b) {
