@@ -129,8 +129,8 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 	}
 	if cfg.soapPath != "" {
 		soapOps := soapEndpoint{ops: ops, authn: authn, path: cfg.soapPath}
-		e.POST(cfg.soapPath, soapOps.serve, markSOAP)
-		e.GET(cfg.soapPath, soapOps.metadata, markSOAP)
+		e.POST(cfg.soapPath, soapOps.serve)
+		e.GET(cfg.soapPath, soapOps.metadata)
 	}
 	return e, nil
 }
@@ -145,7 +145,7 @@ func newEcho(cfg config) *echo.Echo {
 	e.Binder = jsonBinder{}
 	errs := &errorMapper{log: cfg.logger}
 	e.HTTPErrorHandler = errs.handle
-	e.Use(requestID, observe(cfg.logger, cfg.metrics), errs.recoverPanics)
+	e.Use(requestID, markSOAP(cfg.soapPath), observe(cfg.logger, cfg.metrics), errs.recoverPanics)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(cfg.bodyLimit, 10) + "B"}))
 	return e
 }

@@ -47,12 +47,16 @@ const (
 	faultInternal    = "The connector could not complete the request. Its log has the details under reference "
 )
 
-// markSOAP tells the log line, the metrics and the error mapper that the request is a
-// SOAP call.
-func markSOAP(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Set(ctxTransport, "soap")
-		return next(c)
+// markSOAP tells the log line, the metrics and the error mapper that a request to path
+// is a SOAP call. It runs before the body limit, so that even a 413 is a SOAP fault.
+func markSOAP(path string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if path != "" && c.Path() == path {
+				c.Set(ctxTransport, "soap")
+			}
+			return next(c)
+		}
 	}
 }
 
@@ -268,7 +272,7 @@ func (s soapEndpoint) metadata(c echo.Context) error {
 	case q.Get("xsd") != "":
 		name = q.Get("xsd") + ".xsd"
 		if !slices.Contains(schema.XSDFiles, name) {
-			return echo.ErrNotFound
+			return c.String(http.StatusNotFound, "no such schema\n")
 		}
 	default:
 		return c.String(http.StatusOK, "quotekit SOAP endpoint (IOnlineQuoteConnector). POST SOAP 1.1 requests here; the WSDL is at "+base+"?wsdl\n")
