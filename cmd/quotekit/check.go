@@ -21,7 +21,7 @@ import (
 var errCheckFailed = errors.New("check failed")
 
 func checkEndpoint(ctx context.Context, c *cli, args []string) error {
-	c.define("check", "--url URL (--secret-file FILE | --jwt-key KEY.pem --app-id APPID --tenant ID) [flags]", `
+	c.define("check", "--url URL (--secret-file FILE | --jwt-key KEY.pem --app-id APPID --tenant ID | --soap --tenant ID --secret-file FILE) [flags]", `
 Checks a quote connector endpoint the way SuperOffice NetServer will use it, before
 SuperOffice ever calls it: HTTPS and its certificate; /Authenticate with the
 connection's credential; 401 with WWW-Authenticate for no credential, a wrong one and
@@ -42,13 +42,26 @@ Credentials: the shared secret from --secret-file or QUOTEKIT_CHECK_SECRET (--se
 works too, but puts the secret in the shell history and the process list). Or, for a
 server that trusts a local test key as a SuperOffice key, JWTs signed with --jwt-key
 for --app-id and --tenant, and a JWT signed by a fresh unknown key as the wrong
-credential. The secret is never printed.`)
+credential. The secret is never printed.
+
+With --soap, --url is the SOAP endpoint SuperOffice Online calls today (e.g.
+https://host/Services/QuoteConnector.svc) and the calls are written exactly as
+NetServer's WCF client writes them: the tenant (--tenant) as ContextIdentifier, the
+shared secret as the SharedSecret configuration field, --app-id (optional) as
+ApplicationId. The same quote walks through every operation, the SOAP-only ones too
+(CanProvideCapability against GetCapabilities, GetNumberOfActivePriceLists, the
+approval hooks), and answers are read as strictly as WCF reads them: a member out of
+data-contract order or unknown (which WCF drops silently) and an enumeration number
+fail the check. Instead of the REST probes it checks that a call without the secret,
+with a wrong one and for another tenant each get a SOAP fault, that an unknown
+SOAPAction gets a fault and not a 404, and that GET ?wsdl answers.`)
 	url := c.fs.String("url", c.env("CHECK_URL", ""), "the connector's base `URL`, as configured in SuperOffice (required) [QUOTEKIT_CHECK_URL]")
 	secret := c.fs.String("secret", "", "the shared `secret` (prefer --secret-file or QUOTEKIT_CHECK_SECRET)")
 	secretFile := c.fs.String("secret-file", "", "read the shared secret from this `file`")
 	keyPath := c.fs.String("jwt-key", "", "sign SuperOffice-shaped JWTs with this test private key, PEM `file`")
-	appID := c.fs.String("app-id", "", "the `AppId` of the JWTs' audience spn:<AppId> (with --jwt-key)")
-	tenant := c.fs.String("tenant", "", "the tenant `id` of the JWTs' ctx claim (with --jwt-key)")
+	appID := c.fs.String("app-id", "", "the `AppId` of the JWTs' audience spn:<AppId> (with --jwt-key), or the ApplicationId SOAP calls send (with --soap)")
+	tenant := c.fs.String("tenant", "", "the tenant `id` of the JWTs' ctx claim (with --jwt-key), or the ContextIdentifier of SOAP calls (with --soap)")
+	soapMode := c.fs.Bool("soap", false, "check the SOAP endpoint at --url instead of the REST one (needs --tenant and a shared secret)")
 	associate := associateFlag(c, "the SuperOffice user's associate `id` the calls act for (default 5)")
 	email := c.fs.String("email", "sales@example.com", "the SuperOffice user's e-mail `address`")
 	search := c.fs.String("search", "%", "a FindProduct `input` that finds products")
@@ -87,6 +100,10 @@ credential. The secret is never printed.`)
 		return usageError("check: give a shared secret or --jwt-key, not both")
 	case *secret != "" && *secretFile != "":
 		return usageError("check: give the secret once (--secret, --secret-file or QUOTEKIT_CHECK_SECRET)")
+	case *soapMode && *keyPath != "":
+		return usageError("check: --soap authenticates with the shared secret, not --jwt-key")
+	case *soapMode && strings.TrimSpace(*tenant) == "":
+		return usageError("check: --soap needs --tenant, the ContextIdentifier SuperOffice sends")
 	case *keyPath != "" && (strings.TrimSpace(*appID) == "" || strings.TrimSpace(*tenant) == ""):
 		return usageError("check: --jwt-key needs --app-id and --tenant")
 	case *keyPath == "" && *secret == "" && *secretFile == "":
@@ -106,7 +123,9 @@ credential. The secret is never printed.`)
 			return usageError("check: --secret-file %s is empty", *secretFile)
 		}
 	}
-	if *secret != "" {
+	if *soapMode {
+		opts.SOAP, opts.Tenant, opts.Secret, opts.AppID = true, strings.TrimSpace(*tenant), *secret, strings.TrimSpace(*appID)
+	} else if *secret != "" {
 		opts.Credentials = netserver.SharedSecret(*secret)
 		opts.Refused = netserver.SharedSecret(*secret + "x")
 	} else {

@@ -8,6 +8,14 @@
 // every answer against the contract, and reports each check with why it failed and how
 // to fix it. Operations the endpoint does not implement (404 or 410) are reported as
 // skipped, not failed, unless a capability it claims needs them.
+//
+// With Options.SOAP, Run checks the SOAP endpoint SuperOffice Online calls today instead,
+// through netserver.SOAPClient, which writes what WCF writes and reads answers as
+// strictly as WCF does: the same quote walks through every operation, the SOAP-only ones
+// included. The REST-only probes (404 semantics, re-authentication, the OpenAPI schema)
+// give way to SOAP's own: calls without the shared secret, with a wrong one, and for
+// another tenant must each get a SOAP fault; an unknown SOAPAction must get a fault, not a
+// 404; and GET ?wsdl should answer the WSDL.
 package check
 
 import (
@@ -102,6 +110,22 @@ type Options struct {
 	Quotes int32
 	// Timeout bounds each request (default 30 s, NetServer's own limit is similar).
 	Timeout time.Duration
+
+	// SOAP checks the SOAP endpoint at URL (e.g. https://host/Services/QuoteConnector.svc)
+	// instead of the REST one; Credentials and Refused are then not used.
+	SOAP bool
+	// Tenant is the ContextIdentifier every SOAP call carries (required with Secret).
+	Tenant string
+	// Secret is the tenant's shared secret, sent as the SharedSecret configuration field
+	// of every SOAP call; with "" the calls carry none and the refusal probes are left
+	// out.
+	Secret string
+	// AppID is the ApplicationId SOAP calls send first in their configuration fields, as
+	// SuperOffice Online does ("" leaves it out).
+	AppID string
+	// NoRefusals leaves the SOAP refusal probes out although Secret is set: for a server
+	// that admits every call, as in a connector's own tests.
+	NoRefusals bool
 }
 
 // Run checks the endpoint; see the package documentation. It returns an error only for
@@ -110,6 +134,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	u, err := url.Parse(opts.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("check: the URL must be an absolute http or https URL, got %q", opts.URL)
+	}
+	if opts.SOAP && opts.Secret != "" && opts.Tenant == "" {
+		return nil, errors.New("check: a SOAP check with a secret needs the tenant (its ContextIdentifier)")
 	}
 	if opts.User == (netserver.User{}) {
 		opts.User = netserver.User{AssociateID: 5, Email: "sales@example.com"}
@@ -130,7 +157,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if opts.HTTPClient != nil {
 		base = opts.HTTPClient
 	}
-	rec := newRecorder(base.Transport)
+	rec := newRecorder(base.Transport, opts.SOAP)
 	hc := &http.Client{Transport: rec, Timeout: opts.Timeout, Jar: base.Jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
@@ -139,7 +166,14 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		http: hc, rec: rec,
 		report: &Report{URL: opts.URL},
 	}
-	r.ns = netserver.New(r.base, opts.Credentials, netserver.WithHTTPClient(hc))
+	if opts.SOAP {
+		r.base = opts.URL
+		r.soap = netserver.NewSOAP(opts.URL, opts.Tenant, opts.Secret,
+			netserver.WithHTTPClient(hc), netserver.WithApplicationID(opts.AppID))
+		r.ns = r.soap
+	} else {
+		r.ns = netserver.New(r.base, opts.Credentials, netserver.WithHTTPClient(hc))
+	}
 	r.run()
 	stats := r.ns.Stats()
 	r.report.Calls, r.report.Saved = stats.Calls, stats.Saved
@@ -155,7 +189,8 @@ type runner struct {
 	scheme string
 	http   *http.Client
 	rec    *recorder
-	ns     *netserver.Client
+	ns     caller
+	soap   *netserver.SOAPClient // the client, when checking SOAP
 	report *Report
 
 	caps       map[string]bool        // the capabilities the endpoint claims
@@ -163,6 +198,14 @@ type runner struct {
 	missing    map[string]bool        // operations that answered 404 or 410
 	mlProblems []string               // malformed multi-language texts seen
 	product    *connector.ProductInfo // found by the search, quoted by the lifecycle
+}
+
+// caller is what the checks need of a NetServer client: netserver.Client for REST,
+// netserver.SOAPClient for SOAP.
+type caller interface {
+	Call(ctx context.Context, u netserver.User, op string, req, res any) (useDefault bool, err error)
+	Capabilities(ctx context.Context, u netserver.User) (map[string]bool, error)
+	Stats() netserver.Stats
 }
 
 // add reports c. A check already reported under the same ID (the same step of a later
@@ -191,6 +234,10 @@ func (r *runner) skipRest(why string) {
 }
 
 func (r *runner) run() {
+	if r.opts.SOAP {
+		r.runSOAP()
+		return
+	}
 	if !r.transport() {
 		return
 	}
@@ -215,18 +262,7 @@ func (r *runner) transport() bool {
 	resp, err := r.raw("Authenticate", "")
 	if err != nil {
 		c.Result = Fail
-		var unknown x509.UnknownAuthorityError
-		var invalid x509.CertificateInvalidError
-		var host x509.HostnameError
-		var verify *tls.CertificateVerificationError
-		switch {
-		case errors.As(err, &unknown), errors.As(err, &invalid), errors.As(err, &host), errors.As(err, &verify):
-			c.Why = "NetServer refuses the certificate: " + rootCause(err)
-			c.Fix = "serve a certificate from a public CA for this host name, with its intermediate certificates (quotekit serves one from Let's Encrypt with --acme-host)"
-		default:
-			c.Why = "the endpoint cannot be reached: " + rootCause(err)
-			c.Fix = "check the URL, that the server runs, and that SuperOffice's servers can reach it (firewall, DNS)"
-		}
+		c.Why, c.Fix = transportFailure(err)
 		r.add(c)
 		r.skipRest("the endpoint could not be reached")
 		return false
@@ -251,6 +287,21 @@ func (r *runner) transport() bool {
 	}
 	r.add(c)
 	return true
+}
+
+// transportFailure says why a request got no answer and how to fix it.
+func transportFailure(err error) (why, fix string) {
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var host x509.HostnameError
+	var verify *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &unknown), errors.As(err, &invalid), errors.As(err, &host), errors.As(err, &verify):
+		return "NetServer refuses the certificate: " + rootCause(err),
+			"serve a certificate from a public CA for this host name, with its intermediate certificates (quotekit serves one from Let's Encrypt with --acme-host)"
+	}
+	return "the endpoint cannot be reached: " + rootCause(err),
+		"check the URL, that the server runs, and that SuperOffice's servers can reach it (firewall, DNS)"
 }
 
 // noCredential checks the answer to POST /Authenticate without any credential.

@@ -54,6 +54,9 @@ func (r *runner) lifecycle() {
 			return nil
 		})
 	r.capabilities()
+	if r.opts.SOAP {
+		r.canProvideCapability()
+	}
 	for i := int32(0); i < r.opts.Quotes; i++ {
 		if !r.quote(i) {
 			return
@@ -123,6 +126,16 @@ func (r *runner) quote(i int32) bool {
 	var allPriceLists []connector.PriceListInfo
 	r.step("op.GetAllPriceLists", "all price lists", "GetAllPriceLists",
 		&connector.GetAllPriceListsRequest{ConfigValues: cv, IsoCurrencyCode: r.opts.Currency}, &allPriceLists, nil)
+	if r.opts.SOAP {
+		var n int32
+		r.step("op.GetNumberOfActivePriceLists", "the number of active price lists", "GetNumberOfActivePriceLists",
+			&connector.GetNumberOfActivePriceListsRequest{ConfigValues: cv, IsoCurrencyCode: r.opts.Currency}, &n, func() []string {
+				if int(n) != len(priceLists) {
+					return []string{fmt.Sprintf("GetNumberOfActivePriceLists answered %d but GetActivePriceLists %d price lists: NetServer decides from the number whether to show the price list choice", n, len(priceLists))}
+				}
+				return nil
+			})
+	}
 	for _, l := range listCapabilities {
 		if caps[l.capability] {
 			var items []connector.ListItemInfo
@@ -235,6 +248,9 @@ func (r *runner) quote(i int32) bool {
 		}
 	}
 	validate(connector.QuoteActionSendQuote, "op.ValidateQuoteVersion.send", "validating the quote for sending")
+	if r.opts.SOAP {
+		r.approvals(versionCtx, version.QuoteVersionId)
+	}
 	version.State = connector.QuoteVersionStateInfoSent
 	r.step("op.OnAfterSentQuoteVersion", "a sent quote version", "OnAfterSentQuoteVersion",
 		&connector.OnAfterSentQuoteVersionRequest{ConfigValues: cv, QuoteContext: versionCtx()}, nil, nil)
@@ -317,13 +333,16 @@ func (r *runner) products() {
 	var several []connector.ProductInfo
 	r.step("op.GetProducts", "products by their keys", "GetProducts",
 		&connector.GetProductsRequest{ConfigValues: cv, ErpProductKeys: []string{r.product.ERPProductKey}}, &several, func() []string {
+			if len(several) == 0 && r.opts.SOAP {
+				return nil // SOAP's neutral answer of a connector without GetProducts: nothing found
+			}
 			if len(several) == 0 || several[0].ERPProductKey != r.product.ERPProductKey {
 				return []string{fmt.Sprintf("GetProducts([%s]) did not answer that product", r.product.ERPProductKey)}
 			}
 			return nil
 		})
-	if r.missing["GetProduct"] {
-		return
+	if r.missing["GetProduct"] || r.opts.SOAP {
+		return // SOAP has no 404 to get wrong
 	}
 	c := Check{ID: "unknown-product", Name: "an unknown product key is not a 404", Required: true}
 	_, err := r.ns.Call(r.ctx, r.opts.User, "GetProduct", &connector.GetProductRequest{ConfigValues: cv, ErpProductKey: unknownProductKey}, nil)
@@ -418,6 +437,11 @@ func (r *runner) noteStatus(op string) (missing bool) {
 	if !sent {
 		return false
 	}
+	if r.opts.SOAP {
+		// A SOAP endpoint answers every operation; a 404 is a broken endpoint.
+		r.answered[op] = true
+		return false
+	}
 	if status == http.StatusNotFound || status == http.StatusGone {
 		r.missing[op] = true
 		return true
@@ -432,18 +456,30 @@ func (r *runner) fail(id, why, fix string) {
 
 // summaries adds the checks that look back over the whole run.
 func (r *runner) summaries() {
-	r.capabilityClaims()
-
 	c := Check{ID: "contract", Name: "every answer follows the contract (OpenAPI schema)", Required: true, Result: Pass}
-	var off []string
+	off := func(why string) bool { return strings.Contains(why, "outside the contract") }
+	if r.opts.SOAP {
+		c = Check{ID: "soap.contract", Name: "every answer reads as WCF reads it (data-contract order, enumeration names)", Required: true, Result: Pass}
+		off = func(why string) bool {
+			return strings.Contains(why, "WCF drops silently") || strings.Contains(why, "NetServer cannot read the answer")
+		}
+	} else {
+		r.capabilityClaims()
+	}
+	var bad []string
 	for _, k := range r.report.Checks {
-		if k.Result == Fail && strings.Contains(k.Why, "outside the contract") {
-			off = append(off, strings.TrimPrefix(k.ID, "op."))
+		if k.Result == Fail && off(k.Why) {
+			bad = append(bad, strings.TrimPrefix(k.ID, "op."))
 		}
 	}
-	if len(off) > 0 {
-		c.Result, c.Why, c.Fix = Fail, "answers outside the contract: "+strings.Join(off, ", "), fixContract
-	} else {
+	switch {
+	case len(bad) > 0 && r.opts.SOAP:
+		c.Result, c.Why, c.Fix = Fail, "answers NetServer cannot read or reads only in part: "+strings.Join(bad, ", "), fixSOAPContract
+	case len(bad) > 0:
+		c.Result, c.Why, c.Fix = Fail, "answers outside the contract: "+strings.Join(bad, ", "), fixContract
+	case r.opts.SOAP:
+		c.Why = fmt.Sprintf("%d answers read", len(r.answered))
+	default:
 		c.Why = fmt.Sprintf("%d answers checked", r.rec.validatedCount())
 	}
 	r.add(c)
@@ -464,7 +500,9 @@ func (r *runner) summaries() {
 		saved += n
 	}
 	c = Check{ID: "caches", Name: "NetServer's caches (capabilities, lists, price lists, images)", Result: Pass}
-	if total := calls + saved; total > 0 {
+	if r.opts.SOAP {
+		c = Check{ID: "soap.calls", Name: "SOAP calls sent", Result: Pass, Why: fmt.Sprintf("%d requests, every one carrying its credential", calls)}
+	} else if total := calls + saved; total > 0 {
 		c.Why = fmt.Sprintf("%d requests sent, %d more answered from the caches (%.0f %% of %d calls)", calls, saved, 100*float64(saved)/float64(total), total)
 	}
 	r.add(c)
@@ -601,11 +639,24 @@ func outsideContract(violations []string) string {
 	return "the answer is outside the contract, so NetServer may not read it: " + strings.Join(violations, "; ")
 }
 
+const fixSOAPContract = "write every member in data-contract (XSD) order with the XSD's names and enumeration names (State Ok, not 0); WCF silently drops a member out of order or unknown, and fails on an enumeration number; a Go connector served by quotekit gets this right"
+
 const fixContract = "answer with the fields and types of the contract (openapi/quoteconnector.yaml); a Go connector built on quotekit's types gets this right"
 
 // fixFor says how to fix a failed call.
 func fixFor(err error) string {
 	var se *netserver.StatusError
+	var fault *netserver.FaultError
+	var contract *netserver.ContractError
+	var decode *netserver.DecodeError
+	switch {
+	case errors.As(err, &contract), errors.As(err, &decode):
+		return fixSOAPContract
+	case errors.As(err, &fault) && fault.Fault.Code == "s:Client":
+		return "the endpoint refused a request NetServer sends: check the secret and tenant, and that every member of the contract is accepted; the server's log says why"
+	case errors.As(err, &fault):
+		return "the connector failed and NetServer shows the fault's text to the user: its log has the cause"
+	}
 	if !errors.As(err, &se) {
 		return "the answer could not be read: answer JSON of the contract's shape"
 	}

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strings"
 	"sync"
 
 	"github.com/quotekit/quotekit/openapi"
@@ -20,6 +21,7 @@ const staleToken = "Bearer quotekit-check-expired-or-revoked-token"
 // and WWW-Authenticate, and can swap the access token of one request for a stale one.
 type recorder struct {
 	next http.RoundTripper
+	soap bool // SOAP: operations are named by SOAPAction, and answers are not JSON
 
 	mu         sync.Mutex
 	status     map[string]int      // last status per operation
@@ -29,14 +31,17 @@ type recorder struct {
 	tampered   int                 // status of the tampered request, 0 before it is sent
 }
 
-func newRecorder(next http.RoundTripper) *recorder {
+func newRecorder(next http.RoundTripper, soap bool) *recorder {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &recorder{next: next, status: map[string]int{}, violations: map[string][]string{}}
+	return &recorder{next: next, soap: soap, status: map[string]int{}, violations: map[string][]string{}}
 }
 
 func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	if rec.soap {
+		return rec.roundTripSOAP(r)
+	}
 	op := path.Base(r.URL.Path)
 	rec.mu.Lock()
 	tamper := rec.tamper == op && r.Header.Get("Authorization") != ""
@@ -81,6 +86,22 @@ func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 		if violation != "" {
 			rec.violations[op] = append(rec.violations[op], violation)
 		}
+	}
+	return resp, nil
+}
+
+// roundTripSOAP records the status of a SOAP request under the operation its SOAPAction
+// names. WCF's strictness is the SOAP client's own: nothing is validated here.
+func (rec *recorder) roundTripSOAP(r *http.Request) (*http.Response, error) {
+	resp, err := rec.next.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	action := strings.Trim(strings.TrimSpace(r.Header.Get("SOAPAction")), `"`)
+	if op := path.Base(action); action != "" && r.Method == http.MethodPost {
+		rec.mu.Lock()
+		rec.status[op] = resp.StatusCode
+		rec.mu.Unlock()
 	}
 	return resp, nil
 }

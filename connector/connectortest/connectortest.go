@@ -11,6 +11,10 @@
 // excepted: every answer against the contract, the capabilities, the search, an unknown
 // product, and a whole quote from creation to order and deletion. Operations the
 // connector leaves to connector.Unsupported are skipped, as NetServer would skip them.
+//
+// With Config.SOAP the same checks run over the SOAP endpoint, as SuperOffice Online
+// calls it today: every call written as NetServer's WCF client writes it and every answer
+// read as strictly, the SOAP-only operations included (the refusal probes excepted).
 package connectortest
 
 import (
@@ -37,6 +41,8 @@ type Config struct {
 	Currency string
 	// Search is a FindProduct input that finds products (default "%", everything).
 	Search string
+	// SOAP runs the checks over the SOAP endpoint instead of REST.
+	SOAP bool
 }
 
 // Run checks c; see the package documentation. Each check is a subtest named by its
@@ -53,10 +59,16 @@ func Run(t *testing.T, c connector.Connector, cfg Config) {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	report, err := check.Run(context.Background(), check.Options{
+	opts := check.Options{
 		URL: srv.URL, AllowHTTP: true, // in-process: no credentials, no TLS
 		ConfigValues: cfg.ConfigValues, Currency: cfg.Currency, Search: cfg.Search,
-	})
+	}
+	if cfg.SOAP {
+		// admit takes any secret; one is sent so that GetQuoteList answers its lists.
+		opts.URL, opts.SOAP = srv.URL+server.DefaultSOAPPath, true
+		opts.Tenant, opts.Secret, opts.NoRefusals = cfg.Tenant.ID, "connectortest", true
+	}
+	report, err := check.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

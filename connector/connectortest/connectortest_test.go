@@ -80,6 +80,47 @@ func TestRunPassesAGoodConnector(t *testing.T) {
 	connectortest.Run(t, &shelf{}, connectortest.Config{Search: "bolt"})
 }
 
+func TestRunPassesAGoodConnectorOverSOAP(t *testing.T) {
+	connectortest.Run(t, &shelf{}, connectortest.Config{Search: "bolt", SOAP: true})
+}
+
+// TestRunCatchesABrokenConnectorOverSOAP runs Run over SOAP on a connector whose
+// CanProvideCapability contradicts GetCapabilities, in a child process, and checks the
+// child failed saying so.
+func TestRunCatchesABrokenConnectorOverSOAP(t *testing.T) {
+	if os.Getenv("CONNECTORTEST_BROKEN_SOAP") == "1" {
+		connectortest.Run(t, &contrary{}, connectortest.Config{Search: "bolt", SOAP: true})
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRunCatchesABrokenConnectorOverSOAP$", "-test.v")
+	cmd.Env = append(os.Environ(), "CONNECTORTEST_BROKEN_SOAP=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("Run passed a broken connector over SOAP:\n%s", out)
+	}
+	for _, want := range []string{
+		"iorderconsumer_place_order: GetCapabilities true, CanProvideCapability false",
+		`ValidateQuoteVersion UserExplanation "US:\"Checked\";NO:Sjekket" is not a well-formed multi-language text`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("Run did not report: %s\n%s", want, out)
+		}
+	}
+}
+
+// contrary answers CanProvideCapability false for everything it claims.
+type contrary struct{ shelf }
+
+func (c *contrary) CanProvideCapability(context.Context, *connector.CanProvideCapabilityRequest) (bool, error) {
+	return false, nil
+}
+
+func (c *contrary) ValidateQuoteVersion(ctx context.Context, req *connector.ValidateQuoteVersionRequest) (*connector.QuoteResponseInfo, error) {
+	c.broken = true
+	defer func() { c.broken = false }()
+	return c.shelf.ValidateQuoteVersion(ctx, req)
+}
+
 // TestRunCatchesABrokenConnector runs Run on a broken connector in a child process (a
 // failing Run fails its test) and checks the child failed for each planted fault.
 func TestRunCatchesABrokenConnector(t *testing.T) {

@@ -107,6 +107,7 @@ type Client struct {
 	base  string
 	creds Credentials // nil in Basic mode
 	basic string      // the Authorization value of Basic mode
+	appID string      // ApplicationId a SOAPClient sends (WithApplicationID)
 	http  *http.Client
 	now   func() time.Time
 

@@ -220,3 +220,26 @@ func tableRow(table, result string, cells ...string) bool {
 	}
 	return false
 }
+
+func TestQuotekitCheckSOAP(t *testing.T) {
+	srv := startDemo(t)
+	q := buildQuotekit(t)
+	q.env["QUOTEKIT_CHECK_SECRET"] = srv.Secret
+	r := q.want(exitOK, "check", "--soap", "--url", srv.Ready.SOAPURL, "--tenant", servetest.TenantID, "--app-id", "quotekit-test",
+		"--allow-http", "--search", "drill", "--config", "company=[I:1]", "--quotes", "2")
+	for _, want := range []string{"PASS    a call without SharedSecret gets a SOAP fault", "PASS    CanProvideCapability agrees with GetCapabilities",
+		"PASS    an approved version", "PASSED: SuperOffice can use this endpoint", "0 failed"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the table lacks %q:\n%s", want, r)
+		}
+	}
+	if strings.Contains(r.stdout+r.stderr, srv.Secret) {
+		t.Error("check printed the secret")
+	}
+
+	// The wrong tenant: every quote call gets a fault, and check fails saying so.
+	r = q.want(exitFailure, "check", "--soap", "--url", srv.Ready.SOAPURL, "--tenant", "Cust99999", "--allow-http", "--search", "drill")
+	if !tableRow(r.stdout, "FAIL", "the capabilities", "SOAP fault") {
+		t.Errorf("wrong tenant:\n%s", r)
+	}
+}
