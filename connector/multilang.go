@@ -162,7 +162,7 @@ func ML(pairs ...string) string {
 		if _, dup := m[code]; dup {
 			panic(fmt.Sprintf("connector.ML: language code %q repeated", code))
 		}
-		m[code] = pairs[i+1]
+		m[code] = pairs[i+1] //nolint:gosec // len(pairs) is even, checked above
 	}
 	return m.String()
 }

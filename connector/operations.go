@@ -195,7 +195,7 @@ func numberOfActivePriceLists() Operation {
 		case err != nil:
 			return nil, err
 		}
-		return int32(min(len(active), math.MaxInt32)), nil //nolint:gosec // capped above
+		return int32(min(len(active), math.MaxInt32)), nil
 	}
 	return soapOnly(op)
 }

@@ -144,7 +144,7 @@ func TestUnsupportedAnswersEveryOperation(t *testing.T) {
 			}
 			continue
 		case "CanProvideCapability":
-			if err != nil || res != false {
+			if b, ok := res.(bool); err != nil || !ok || b {
 				t.Errorf("CanProvideCapability: %#v, %v", res, err)
 			}
 			continue

@@ -256,7 +256,9 @@ func TestSOAPEveryOperation(t *testing.T) {
 	}
 	var n int32
 	var lists []connector.PriceListInfo
-	shopEnv.call("GetActivePriceLists", header("Cust12345", shopEnv.secret), reqs["GetActivePriceLists"], &lists)
+	if _, err := shopEnv.call("GetActivePriceLists", header("Cust12345", shopEnv.secret), reqs["GetActivePriceLists"], &lists); err != nil {
+		t.Fatalf("GetActivePriceLists: %v", err)
+	}
 	if _, err := shopEnv.call("GetNumberOfActivePriceLists", header("Cust12345", shopEnv.secret), reqs["GetNumberOfActivePriceLists"], &n); err != nil || int(n) != len(lists) {
 		t.Errorf("GetNumberOfActivePriceLists = %d, GetActivePriceLists has %d (%v)", n, len(lists), err)
 	}

@@ -123,12 +123,13 @@ SOAPAction gets a fault and not a 404, and that GET ?wsdl answers.`)
 			return usageError("check: --secret-file %s is empty", *secretFile)
 		}
 	}
-	if *soapMode {
+	switch {
+	case *soapMode:
 		opts.SOAP, opts.Tenant, opts.Secret, opts.AppID = true, strings.TrimSpace(*tenant), *secret, strings.TrimSpace(*appID)
-	} else if *secret != "" {
+	case *secret != "":
 		opts.Credentials = netserver.SharedSecret(*secret)
 		opts.Refused = netserver.SharedSecret(*secret + "x")
-	} else {
+	default:
 		key, err := readPrivateKey(*keyPath)
 		if err != nil {
 			return err

@@ -80,6 +80,9 @@ func (r *runner) soapRefusals() {
 	} {
 		c := Check{ID: p.id, Name: p.name, Required: true, Result: Fail}
 		resp, body, err := r.soapProbe("FindProduct", p.tenant, p.fields)
+		if err == nil {
+			resp.Body.Close() // read and closed by soapProbe; closing again is a no-op
+		}
 		switch {
 		case err != nil:
 			c.Why = rootCause(err)

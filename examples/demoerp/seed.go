@@ -34,8 +34,16 @@ const schemaVersion = 2
 // adds quote_approvals, as schema.sql has it.
 var upgrades = []string{approvalsTable}
 
-// approvalsTable is the part of schema.sql that version 2 added.
-var approvalsTable = schema[strings.Index(schema, "CREATE TABLE quote_approvals"):]
+// approvalsTable is the part of schema.sql that version 2 added: its end, from the
+// quote_approvals table on.
+var approvalsTable = func() string {
+	const start = "CREATE TABLE quote_approvals"
+	_, rest, ok := strings.Cut(schema, start)
+	if !ok {
+		panic("demoerp: schema.sql lost its quote_approvals table")
+	}
+	return start + rest
+}()
 
 // migrate creates and seeds a new database, in one transaction, and upgrades a database
 // an older version made.
