@@ -2,7 +2,10 @@ package auth_test
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -225,4 +228,109 @@ func TestHandshakeUnconfigured(t *testing.T) {
 	if res := svc.Handshake(soapRequest(), e.soJWT(e.sod, "Cust100", nil)); res.Succeeded || res.Reason != auth.HandshakeFailed {
 		t.Errorf("unconfigured: %+v", res)
 	}
+}
+
+// TestHandshakeOverSOAP: the Authenticate handshake on the SOAP endpoint, in each
+// candidate shape, answered in the shape it came in, with an application token signed
+// by the partner key; a second use of the JWT is answered in-band as a failure.
+func TestHandshakeOverSOAP(t *testing.T) {
+	e := newEnv(t)
+	e.tenant("Cust100", connector.EnvironmentTest)
+	const xsi = "http://www.w3.org/2001/XMLSchema-instance"
+	shapes := []struct {
+		name, action, body, root, member string
+	}{
+		{"A", `"http://tempuri.org/IIntegrationServiceConnectorAuth/Authenticate"`,
+			`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AuthenticationRequest xmlns="http://tempuri.org/"><SignedToken>%s</SignedToken></AuthenticationRequest></s:Body></s:Envelope>`,
+			"AuthenticationResponse", "http://tempuri.org/"},
+		{"B", `"http://www.superoffice.com/superid/IIntegrationServiceConnectorAuth/Authenticate"`,
+			`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><Authenticate xmlns="http://www.superoffice.com/superid"><request xmlns:a="http://schemas.datacontract.org/2004/07/SuperOffice.SuperID.Contracts.V1" xmlns:i="` + xsi + `"><a:SignedToken>%s</a:SignedToken></request></Authenticate></s:Body></s:Envelope>`,
+			"AuthenticateResponse", "http://schemas.datacontract.org/2004/07/SuperOffice.SuperID.Contracts.V1"},
+		{"C", ``,
+			`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><h:SignedToken s:mustUnderstand="1" xmlns:h="urn:superoffice:auth">%s</h:SignedToken></s:Header><s:Body><AuthenticateRequest xmlns="urn:superoffice:auth"/></s:Body></s:Envelope>`,
+			"AuthenticateResponse", "urn:superoffice:auth"},
+	}
+	for i, sh := range shapes {
+		tok := e.soJWT(e.sod, "Cust100", func(tk jwt.Token) { _ = tk.Set(jwt.JwtIDKey, fmt.Sprintf("shape-%d", i)) })
+		for attempt := range 2 {
+			status, body := postSOAP(t, e.base+"/Services/QuoteConnector.svc", sh.action, fmt.Sprintf(sh.body, tok))
+			if status != 200 || !strings.Contains(body, "<"+sh.root) {
+				t.Fatalf("shape %s: %d %s", sh.name, status, body)
+			}
+			ans := handshakeAnswer(t, body)
+			if attempt == 1 {
+				if ans.Ok || ans.Reason != auth.HandshakeFailed {
+					t.Errorf("shape %s replayed: %+v", sh.name, ans)
+				}
+				continue
+			}
+			nonce, _, err := auth.VerifyApplicationToken(&e.partner.PublicKey, ans.Token)
+			if !ans.Ok || err != nil || nonce != "n0nce-123" {
+				t.Errorf("shape %s: %+v %v\n%s", sh.name, ans, err, body)
+			}
+			if sh.name == "B" && !strings.Contains(body, `xmlns:a="`+sh.member+`"`) && !strings.Contains(body, `xmlns="`+sh.member+`"`) {
+				t.Errorf("shape B answered outside the request's member namespace: %s", body)
+			}
+		}
+		e.noLeaks(tok)
+	}
+}
+
+type handshakeReply struct {
+	Reason, Token string
+	Ok            bool
+}
+
+// handshakeAnswer reads the three members of a handshake answer, in whichever element
+// and namespace the shape puts them.
+func handshakeAnswer(t *testing.T, body string) handshakeReply {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(body))
+	var out handshakeReply
+	var in string
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%v in %s", err, body)
+		}
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			in = tk.Name.Local
+		case xml.EndElement:
+			in = ""
+		case xml.CharData:
+			switch in {
+			case "Reason":
+				out.Reason = string(tk)
+			case "SignedApplicationToken":
+				out.Token = string(tk)
+			case "Succeeded":
+				out.Ok = string(tk) == "true"
+			}
+		}
+	}
+}
+
+// postSOAP posts a SOAP 1.1 envelope and returns the status and body.
+func postSOAP(t *testing.T, url, action, envelope string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(envelope))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("SOAPAction", action)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
 }
