@@ -37,6 +37,13 @@ var banner = regexp.MustCompile(`export QK_URL=(\S+) QK_SECRET=(\S+)`)
 // the demo tenant's secret from what it prints.
 func start(t *testing.T, dir string) (base, secret string, stop func()) {
 	t.Helper()
+	base, secret, _, stop = startPrinting(t, dir)
+	return base, secret, stop
+}
+
+// startPrinting is start that also returns everything the sample printed.
+func startPrinting(t *testing.T, dir string) (base, secret, printed string, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, logs := &syncBuffer{}, &syncBuffer{}
 	errc := make(chan error, 1)
@@ -51,7 +58,7 @@ func start(t *testing.T, dir string) (base, secret string, stop func()) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := banner.FindStringSubmatch(out.String()); m != nil {
-			return m[1], m[2], stop
+			return m[1], m[2], out.String(), stop
 		}
 		select {
 		case err := <-errc:
@@ -61,7 +68,41 @@ func start(t *testing.T, dir string) (base, secret string, stop func()) {
 	}
 	cancel()
 	t.Fatalf("no banner within 30 s:\n%s\n%s", out, logs)
-	return "", "", nil
+	return "", "", "", nil
+}
+
+// soapCurl is the SOAP call the sample prints: its URL, SOAPAction and body.
+var soapCurl = regexp.MustCompile(`curl -s "(\S+)" -H 'Content-Type: text/xml; charset=utf-8' -H 'SOAPAction: ([^']+)' --data-binary "(.+)"`)
+
+// TestPrintedSOAPCall runs the curl SOAP call the sample prints, as a shell would (with
+// $QK_SECRET from the export line it prints), and gets products from the demo ERP.
+func TestPrintedSOAPCall(t *testing.T) {
+	base, secret, printed, stop := startPrinting(t, t.TempDir())
+	defer stop()
+	m := soapCurl.FindStringSubmatch(printed)
+	if m == nil {
+		t.Fatalf("no SOAP curl command in:\n%s", printed)
+	}
+	url, action := m[1], m[2]
+	body := strings.ReplaceAll(strings.ReplaceAll(m[3], `\"`, `"`), "$QK_SECRET", secret)
+	if !strings.HasPrefix(url, base) {
+		t.Errorf("SOAP URL %s is not on %s", url, base)
+	}
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("SOAPAction", action)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(answer), "<FindProductResponse") || !strings.Contains(string(answer), "<ProductInfo>") {
+		t.Fatalf("the printed SOAP call answered %d:\n%s", resp.StatusCode, answer)
+	}
 }
 
 // TestWholeQuote drives a quote from search to order over HTTP, as NetServer would: the
