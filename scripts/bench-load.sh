@@ -142,6 +142,14 @@ BODY=$WORK/getproduct.json
 printf '{"Context":%s,"ErpProductKey":"%s","ConfigValues":{"ApplicationId":"quotekit-demo","QuoteConnectorUrl":"https://erp.example.com/quote","SharedSecret":"%s","company":"[I:1]"},"ConnectionInfo":{"CRMConnectionId":2,"ERPClientName":"Example ERP","ERPClientKey":"ex-erp","DisplayName":"US:\\"Example ERP\\"","DisplayDescription":null}}' \
   "$(cat testdata/requests/context.json)" "$PRODUCT" "$SECRET" >"$BODY"
 
+# The same GetProduct as NetServer sends it over SOAP: the same context and product key,
+# the ConfigValues as ConnectionConfigFields (the shared secret among them), the tenant
+# as ContextIdentifier.
+SOAP_BODY=$WORK/getproduct.xml
+SOAP_ACTION=$("$BIN/benchkit" soapbody -json "$BODY" -op GetProduct -tenant "$TENANT" -out "$SOAP_BODY")
+curl -fs -o /dev/null "http://127.0.0.1:$((PORT + 1))/Services/QuoteConnector.svc" -H 'Content-Type: text/xml; charset=utf-8' \
+  -H "SOAPAction: $SOAP_ACTION" --data-binary @"$SOAP_BODY" || { log "the SOAP GetProduct failed"; exit 1; }
+
 # Replies for the baseline: quotekit's own answers, so both encode the same documents;
 # and one JWT exchanged, to know the JWT sample trusts the key before minting thousands.
 curl -fs -X POST "http://127.0.0.1:$((PORT + 1))/GetProduct" -H "Authorization: Bearer $TOKEN_SMALL" \
@@ -167,6 +175,15 @@ local f = assert(io.open("$BODY", "rb"))
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
+$DONE_LUA
+EOF
+cat >"$WORK/soap.lua" <<EOF
+wrk.method = "POST"
+local f = assert(io.open("$SOAP_BODY", "rb"))
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "text/xml; charset=utf-8"
+wrk.headers["SOAPAction"] = '$SOAP_ACTION'
 $DONE_LUA
 EOF
 cat >"$WORK/post.lua" <<EOF
@@ -236,8 +253,8 @@ JWT=http://127.0.0.1:$((PORT + 4))
     "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" "$(go version | cut -d' ' -f3)" "$(uname -r)"
   printf '#run\t%s; %s runs of %s s per series (JWT: %s s), interleaved; wrk -t1 -c%s on core %s; servers on core %s with GOMAXPROCS=1\n' \
     "$(date -u '+%Y-%m-%d %H:%M UTC')" "$REPS" "$DURATION" "$JWT_DURATION" "$CONNS" "$CLIENT_CPU" "$SERVER_CPU"
-  printf '#requests\tGetProduct %s bytes in, %s bytes out; Authenticate answers %s (secret) and %s (JWT) bytes\n' \
-    "$(wc -c <"$BODY")" "$(wc -c <"$WORK/replies/GetProduct.json")" "$(wc -c <"$WORK/replies/Authenticate.json")" "$(wc -c <"$WORK/probe.json")"
+  printf '#requests\tGetProduct %s bytes in (SOAP %s), %s bytes out; Authenticate answers %s (secret) and %s (JWT) bytes\n' \
+    "$(wc -c <"$BODY")" "$(wc -c <"$SOAP_BODY")" "$(wc -c <"$WORK/replies/GetProduct.json")" "$(wc -c <"$WORK/replies/Authenticate.json")" "$(wc -c <"$WORK/probe.json")"
 } >>"$SAMPLES"
 
 # --- scenario: Authenticate with a SuperOffice RS256 JWT ------------------------------
@@ -275,9 +292,11 @@ done
 load getproduct/baseline warmup "$WARMUP" "$PID_baseline" "$BASE/json/GetProduct" "$WORK/getproduct.lua" ""
 load getproduct/quotekit-1k warmup "$WARMUP" "$PID_small" "$SMALL/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_SMALL"
 load getproduct/quotekit-1m warmup "$WARMUP" "$PID_large" "$LARGE/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_LARGE"
+load getproduct/quotekit-soap warmup "$WARMUP" "$PID_small" "$SMALL/Services/QuoteConnector.svc" "$WORK/soap.lua" ""
 for rep in $(seq "$REPS"); do
   load getproduct/baseline "$rep" "$DURATION" "$PID_baseline" "$BASE/json/GetProduct" "$WORK/getproduct.lua" ""
   load getproduct/quotekit-1k "$rep" "$DURATION" "$PID_small" "$SMALL/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_SMALL"
+  load getproduct/quotekit-soap "$rep" "$DURATION" "$PID_small" "$SMALL/Services/QuoteConnector.svc" "$WORK/soap.lua" ""
   load getproduct/quotekit-1m "$rep" "$DURATION" "$PID_large" "$LARGE/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_LARGE"
 done
 

@@ -15,6 +15,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -41,7 +42,9 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/soap"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -54,7 +57,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: benchkit seed|jwts|ready [flags]")
+		return errors.New("usage: benchkit seed|jwts|ready|report|soapbody [flags]")
 	}
 	switch args[0] {
 	case "seed":
@@ -65,6 +68,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return ready(ctx, args[1:], stdout)
 	case "report":
 		return report(args[1:], stdout)
+	case "soapbody":
+		return soapBody(args[1:], stdout)
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
@@ -328,4 +333,68 @@ func pollReady(ctx context.Context, client *http.Client, url string, start time.
 		time.Sleep(time.Millisecond)
 	}
 	return 0, fmt.Errorf("%s not ready after %s", url, limit)
+}
+
+// soapBody turns a REST request body of an operation into the SOAP envelope NetServer
+// sends for the same call, so that the SOAP and REST scenarios decode the same request:
+// the body's ConfigValues become the ConnectionConfigFields header (ApplicationId first,
+// as from SuperOffice Online), the tenant the ContextIdentifier. It prints the SOAPAction
+// and writes the envelope to -out.
+func soapBody(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("soapbody", flag.ContinueOnError)
+	in := fs.String("json", "", "REST request body (JSON)")
+	opName := fs.String("op", "GetProduct", "operation")
+	tenant := fs.String("tenant", "", "the ContextIdentifier")
+	out := fs.String("out", "", "where the envelope goes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	op, ok := connector.Lookup(*opName)
+	if !ok || *in == "" || *out == "" || *tenant == "" {
+		return errors.New("soapbody: -json, -out, -tenant and a known -op are required")
+	}
+	raw, err := os.ReadFile(*in)
+	if err != nil {
+		return err
+	}
+	req := op.NewRequest()
+	if err := json.Unmarshal(raw, req); err != nil {
+		return fmt.Errorf("soapbody: %s: %w", *in, err)
+	}
+	var envelope struct {
+		ConfigValues   map[string]string
+		ConnectionInfo *connector.QuoteConnectionInfo
+	}
+	if err := json.Unmarshal(raw, &envelope); err != nil {
+		return err
+	}
+	h := soap.Header{ContextIdentifier: *tenant, ConnectionData: envelope.ConnectionInfo, SessionID: "bench",
+		UserInfo: &connector.UserInfo{AssociateId: 5, FullName: "Ola Nordmann", Email: "ola.nordmann@example.no"}}
+	if envelope.ConnectionInfo != nil {
+		h.ConnectionID = envelope.ConnectionInfo.CRMConnectionId
+	}
+	cv := envelope.ConfigValues
+	if v, ok := cv["ApplicationId"]; ok {
+		h.ConfigFields = append(h.ConfigFields, soap.KeyValue{Key: "ApplicationId", Value: v})
+	}
+	keys := make([]string, 0, len(cv))
+	for k := range cv {
+		if k != "ApplicationId" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		h.ConfigFields = append(h.ConfigFields, soap.KeyValue{Key: k, Value: cv[k]})
+	}
+	var env bytes.Buffer
+	action, err := soap.WriteCall(&env, op, h, req)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, env.Bytes(), 0o600); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, action)
+	return err
 }

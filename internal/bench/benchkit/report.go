@@ -25,6 +25,7 @@ var ratioTargets = []ratioTarget{
 	{"Authenticate, shared secret", "quotekit / bare echo JSON", "auth-secret/quotekit", "auth-secret/baseline", 0.70},
 	{"Authenticate, RS256 JWT", "quotekit / bare echo JSON + crypto/rsa verify", "auth-jwt/quotekit", "auth-jwt/baseline", 0.80},
 	{"1,000,000 stored tokens", "GetProduct with 1,000,000 tokens / with 1,000", "getproduct/quotekit-1m", "getproduct/quotekit-1k", 0.90},
+	{"GetProduct over SOAP", "quotekit SOAP / quotekit REST, same request, same server", "getproduct/quotekit-soap", "getproduct/quotekit-1k", 0.80},
 }
 
 const (
