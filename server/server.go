@@ -1,14 +1,16 @@
-// Package server serves a connector over HTTP: the 27 Quote Connector operations, the two
-// token endpoints and /openapi.json, with one error mapper that speaks the status codes
-// NetServer acts on.
+// Package server serves a connector over HTTP: the Quote Connector operations over REST
+// (one route per row of the operation table that is not SOAPOnly) and over SOAP (all 32,
+// at one path: soap.go), the two token endpoints and /openapi.json, with one error mapper
+// that speaks the status codes NetServer acts on over REST and SOAP 1.1 faults over SOAP.
 //
-// The life of an operation call, POST /{Operation}, as New wires it:
+// The life of a REST operation call, POST /{Operation}, as New wires it (a SOAP call's is
+// in soapEndpoint's documentation):
 //
 //  1. Middleware every route shares (newEcho): the request id, the request log and
 //     metrics (observe), panic recovery, the body limit (WithBodyLimit).
 //  2. Authentication: the Authenticator verifies the credential, and the tenant it names
 //     goes into the request context (connector.WithTenant); no body ever names a tenant.
-//  3. The route of the operation: one per row of connector.Operations(), built by
+//  3. The route of the operation: one per REST row of connector.Operations(), built by
 //     invoker.restOperation.
 //  4. The JSON binder (binder.go): application/json only, exactly one JSON value, no
 //     body only where the row has OptionalBody; SuperOffice's own keys leave ConfigValues.
