@@ -514,3 +514,58 @@ func TestSOAPMetadata(t *testing.T) {
 		t.Errorf("?xsd outside the schema: %d", status)
 	}
 }
+
+// TestSOAPLargeRequest: a request of about 10 MB, more than REST's old 8 MB limit and
+// as large as a quote version with thousands of lines, is read and answered under the
+// default body limit.
+func TestSOAPLargeRequest(t *testing.T) {
+	s := &shop{}
+	e := newSOAPEnv(t, s)
+	req := &connector.FindProductRequest{CurrencyCode: "NOK", UserInput: strings.Repeat("compressor ", 1<<20)}
+	var buf bytes.Buffer
+	action, err := soap.WriteCall(&buf, connector.MustLookup("FindProduct"), header("Cust12345", e.secret), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() < 10<<20 || int64(buf.Len()) > server.DefaultBodyLimit {
+		t.Fatalf("the request has %d bytes; want between 10 MiB and the default limit", buf.Len())
+	}
+	a := e.post(action, "text/xml; charset=utf-8", buf.Bytes())
+	var products []connector.ProductInfo
+	if _, err := soap.ReadResult(a.body, connector.MustLookup("FindProduct"), &products); a.status != 200 || err != nil {
+		t.Fatalf("%d, %v", a.status, err)
+	}
+	got, _ := s.lastRequest().(*connector.FindProductRequest)
+	if got == nil || got.UserInput != req.UserInput {
+		t.Fatal("the connector did not get the whole input")
+	}
+}
+
+// TestSOAPMetrics: SOAP calls are counted per operation with the transport label, next
+// to the REST ones.
+func TestSOAPMetrics(t *testing.T) {
+	e := newSOAPEnv(t, &shop{}, server.WithMetrics(server.NewMetrics()))
+	var caps map[string]bool
+	if _, err := e.call("GetCapabilities", header("Cust12345", e.secret), &connector.GetCapabilitiesRequest{}, &caps); err != nil {
+		t.Fatal(err)
+	}
+	var products []connector.ProductInfo
+	if _, err := e.call("FindProduct", header("Cust12345", ""), soapRequests()["FindProduct"], &products); err == nil {
+		t.Fatal("FindProduct without a secret succeeded")
+	}
+	resp, err := http.Get(strings.TrimSuffix(e.url, server.DefaultSOAPPath) + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`quotekit_requests_total{code="200",operation="GetCapabilities",transport="soap"} 1`,
+		`quotekit_requests_total{code="500",operation="FindProduct",transport="soap"} 1`,
+		`quotekit_request_duration_seconds_count{operation="GetCapabilities",transport="soap"} 1`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
