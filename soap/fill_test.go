@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
-	"unsafe"
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi/model"
@@ -19,7 +18,8 @@ var fillDates = []string{"2025-02-14T00:00:00", "2025-02-14T10:00:00Z", "2025-02
 
 func (fl *filler) next() int { fl.n++; return fl.n }
 
-func (fl *filler) value(t *testing.T, f *field, p unsafe.Pointer) {
+// value fills v, the settable Go value of f.
+func (fl *filler) value(t *testing.T, f *field, v reflect.Value) {
 	n := fl.next()
 	switch f.kind {
 	case kString:
@@ -27,48 +27,47 @@ func (fl *filler) value(t *testing.T, f *field, p unsafe.Pointer) {
 		if n%5 == 0 {
 			s += " <&> \"q\" 'a'\r\n\ttab é ✓ 𝄞"
 		}
-		*(*string)(p) = s
+		v.SetString(s)
 	case kInt:
-		*(*int32)(p) = int32(n * (1 - 2*(n%2)))
+		v.SetInt(int64(n * (1 - 2*(n%2))))
 	case kShort:
-		*(*int32)(p) = int32(n % 30000)
+		v.SetInt(int64(n % 30000))
 	case kDouble:
-		v := []float64{float64(n) + 0.25, -float64(n) * 1e-7, 1.5e22 + float64(n)*1e7, 2698.2}[n%4]
-		*(*float64)(p) = v
+		v.SetFloat([]float64{float64(n) + 0.25, -float64(n) * 1e-7, 1.5e22 + float64(n)*1e7, 2698.2}[n%4])
 	case kBool:
-		*(*bool)(p) = true
+		v.SetBool(true)
 	case kDateTime:
 		d, err := model.ParseDateTime(fillDates[n%len(fillDates)])
 		if err != nil {
 			t.Fatal(err)
 		}
-		*(*model.DateTime)(p) = d
+		v.Set(reflect.ValueOf(d))
 	case kEnum:
-		*(*int32)(p) = f.enum.values[n%len(f.enum.values)]
+		v.SetInt(int64(f.enum.values[n%len(f.enum.values)]))
 	case kStruct:
-		sp := p
+		sv := v
 		if f.ptr {
-			sp = reflect.New(f.elem.typ).UnsafePointer()
-			*(*unsafe.Pointer)(p) = sp
+			np := reflect.New(f.elem.typ)
+			v.Set(np)
+			sv = np.Elem()
 		}
-		fl.structure(t, f.elem, sp)
+		fl.structure(t, f.elem, sv)
 	case kArray:
-		sv := reflect.NewAt(f.typ, p).Elem()
-		sv.Set(reflect.MakeSlice(f.typ, 3, 3))
+		v.Set(reflect.MakeSlice(f.typ, 3, 3))
 		for i := range 3 {
-			ep := sv.Index(i).Addr().UnsafePointer()
+			ev := v.Index(i)
 			if f.ptr {
 				if i == 1 {
 					continue // a null item
 				}
-				np := reflect.New(f.elem.typ).UnsafePointer()
-				*(*unsafe.Pointer)(ep) = np
-				ep = np
+				np := reflect.New(f.elem.typ)
+				ev.Set(np)
+				ev = np.Elem()
 			}
-			fl.structure(t, f.elem, ep)
+			fl.structure(t, f.elem, ev)
 		}
 	case kStringArray:
-		*(*[]string)(p) = []string{fmt.Sprintf("%s-a%d", f.name, n), "", fmt.Sprintf("b&<%d>", n)}
+		v.Set(reflect.ValueOf([]string{fmt.Sprintf("%s-a%d", f.name, n), "", fmt.Sprintf("b&<%d>", n)}))
 	case kDict:
 		m := reflect.MakeMap(f.typ)
 		keys := []string{"b-key", "a-key", "c-key"}
@@ -76,13 +75,13 @@ func (fl *filler) value(t *testing.T, f *field, p unsafe.Pointer) {
 			keys = []string{connector.CapPlaceOrder, "zz-new-capability", connector.CapProvideCost}
 		}
 		for _, k := range keys {
-			v := reflect.New(f.dict.val.typ)
-			fl.value(t, f.dict.val, v.UnsafePointer())
-			m.SetMapIndex(reflect.ValueOf(k).Convert(f.typ.Key()), v.Elem())
+			val := reflect.New(f.dict.val.typ).Elem()
+			fl.value(t, f.dict.val, val)
+			m.SetMapIndex(reflect.ValueOf(k).Convert(f.typ.Key()), val)
 		}
-		reflect.NewAt(f.typ, p).Elem().Set(m)
+		v.Set(m)
 	case kUDF:
-		*(*model.CustomFields)(p) = model.CustomFields{
+		v.Set(reflect.ValueOf(model.CustomFields{
 			"SuperOffice:1":                        fmt.Sprintf("text %d", n),
 			"SuperOffice:2":                        "[F:1.5]",
 			"SuperOffice:3":                        "[I:42]",
@@ -91,20 +90,21 @@ func (fl *filler) value(t *testing.T, f *field, p unsafe.Pointer) {
 			"UserDefinedStringFromFieldNumber:7":   "seven",
 			"UserDefinedDecimalFromFieldNumber:12": "1,5",
 			"UserDefinedIntFromFieldNumber:3":      "12",
-		}
+		}))
 	default:
 		t.Fatalf("fill: %s: unexpected kind %s", f.name, f.kind)
 	}
 }
 
-func (fl *filler) structure(t *testing.T, pl *plan, base unsafe.Pointer) {
+// structure fills the members of pl in base, a settable struct.
+func (fl *filler) structure(t *testing.T, pl *plan, base reflect.Value) {
 	for _, f := range pl.fields {
 		if f.carried {
-			fl.value(t, f, unsafe.Add(base, f.off))
+			fl.value(t, f, base.Field(f.fi))
 		}
 	}
 	if pl.isOk != nil {
-		*(*bool)(unsafe.Add(base, pl.isOk.off)) = *(*int32)(unsafe.Add(base, pl.state.off)) != int32(model.ResponseStateError)
+		base.Field(pl.isOk.fi).SetBool(base.Field(pl.state.fi).Int() != int64(model.ResponseStateError))
 	}
 }
 
@@ -115,7 +115,7 @@ func fullRequest(t *testing.T, op connector.Operation) any {
 	o := theCodec().ops[op.Name]
 	v := reflect.New(op.Request)
 	fl := &filler{}
-	fl.structure(t, o.parts, v.UnsafePointer())
+	fl.structure(t, o.parts, v.Elem())
 	ci := &model.QuoteConnectionInfo{CRMConnectionId: 3, ERPClientName: "Example ERP", ERPClientKey: "EX-01", DisplayName: "Example & co"}
 	e := v.Elem()
 	e.FieldByName("ConfigValues").Set(reflect.ValueOf(map[string]string{"ApplicationId": "7c1a", "ApiKey": "s3cr3t", "Port": "[I:443]"}))
@@ -131,7 +131,7 @@ func fullResult(t *testing.T, op connector.Operation) reflect.Value {
 	t.Helper()
 	o := theCodec().ops[op.Name]
 	v := reflect.New(op.Result)
-	(&filler{}).value(t, o.result, v.UnsafePointer())
+	(&filler{}).value(t, o.result, v.Elem())
 	return v
 }
 

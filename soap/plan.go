@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unsafe"
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi/model"
@@ -42,7 +41,7 @@ type field struct {
 	kind     kind
 	nillable bool
 	carried  bool         // false: no Go field (written as null or zero, skipped on read)
-	off      uintptr      // offset of the Go field in its struct
+	fi       int          // index of the Go field in its struct (-1: none, or the value itself)
 	typ      reflect.Type // Go type of the field
 	goName   string
 	idx      int // position in the plan
@@ -59,7 +58,7 @@ type field struct {
 // dictDef is a dictionary contract: items of a key element and a value element.
 type dictDef struct {
 	member, item, ns string // member: the carrier member holding it (kUDF only)
-	key, val         *field // bound to temporary Go values (off 0)
+	key, val         *field // bound to temporary Go values (fi -1)
 	byRank           *field // value contracts with a Rank member are written by rank
 }
 
@@ -212,7 +211,7 @@ func (c *codec) bindOp(op connector.Operation, req, resp qn) {
 			}
 			continue
 		}
-		*g.dst = &field{name: g.name, off: sf.Offset, typ: sf.Type, goName: g.name, carried: true}
+		*g.dst = &field{name: g.name, fi: sf.Index[0], typ: sf.Type, goName: g.name, carried: true}
 		o.parts.unbound = slices.DeleteFunc(o.parts.unbound, func(n string) bool { return n == g.name })
 	}
 	respT, err := s.memberType(s.elements[resp])
@@ -224,7 +223,7 @@ func (c *codec) bindOp(op connector.Operation, req, resp qn) {
 	switch {
 	case len(rm) == 0 && op.Result == nil:
 	case len(rm) == 1 && op.Result != nil && rm[0].name.local == "Result":
-		o.result = c.bindField(op.Name, &rm[0], op.Result, 0, "Result")
+		o.result = c.bindField(op.Name, &rm[0], op.Result, -1, "Result")
 	default:
 		c.fail("%s: response wrapper %s does not match the result type %v", op.Name, resp.local, op.Result)
 	}
@@ -296,13 +295,13 @@ func (c *codec) bindStruct(ctx string, members []xsdMember, gt reflect.Type) *pl
 			if _, listed := notCarried[ctx+"/"+m.name.local]; !listed {
 				c.fail("%s/%s: no Go field of %s binds to this member", ctx, m.name.local, gt)
 			}
-			f = c.bindField(ctx, m, nil, 0, "")
+			f = c.bindField(ctx, m, nil, -1, "")
 		} else {
 			if len(sf.Index) != 1 {
 				c.fail("%s/%s: Go field %s is promoted from an embedded struct", ctx, m.name.local, sf.Name)
 			}
 			used[sf.Name] = true
-			f = c.bindField(ctx, m, sf.Type, sf.Offset, sf.Name)
+			f = c.bindField(ctx, m, sf.Type, sf.Index[0], sf.Name)
 		}
 		f.idx = len(p.fields)
 		p.fields = append(p.fields, f)
@@ -320,7 +319,7 @@ func (c *codec) bindStruct(ctx string, members []xsdMember, gt reflect.Type) *pl
 		}
 	}
 	if sf, ok := gt.FieldByName("IsOk"); ok && p.state != nil && sf.Type.Kind() == reflect.Bool && !used["IsOk"] {
-		p.isOk = &field{name: "IsOk", off: sf.Offset, typ: sf.Type, carried: true}
+		p.isOk = &field{name: "IsOk", fi: sf.Index[0], typ: sf.Type, carried: true}
 	}
 	return p
 }
@@ -344,9 +343,10 @@ func (c *codec) structPlan(xt *xsdType, gt reflect.Type) *plan {
 	return p
 }
 
-// bindField classifies member m and checks it against the Go type gt (nil: not carried).
-func (c *codec) bindField(ctx string, m *xsdMember, gt reflect.Type, off uintptr, goName string) *field {
-	f := &field{name: m.name.local, ns: m.name.ns, nillable: m.nillable, carried: gt != nil, off: off, typ: gt, goName: goName}
+// bindField classifies member m and checks it against the Go type gt (nil: not carried),
+// the Go field with index fi of its struct (-1: a value that is no field).
+func (c *codec) bindField(ctx string, m *xsdMember, gt reflect.Type, fi int, goName string) *field {
+	f := &field{name: m.name.local, ns: m.name.ns, nillable: m.nillable, carried: gt != nil, fi: fi, typ: gt, goName: goName}
 	where := ctx + "/" + m.name.local
 	bad := func(want string) {
 		c.fail("%s: %s member bound to Go field %s of type %s; want %s", where, f.kind, goName, gt, want)
@@ -513,8 +513,8 @@ func (c *codec) dictOf(where string, t *xsdType) *dictDef {
 		return nil
 	}
 	d := &dictDef{item: it.name.local, ns: it.name.ns}
-	d.key = c.bindValue(where+"/"+itT.members[0].name.local, c.bindField(where, &itT.members[0], nil, 0, ""), nil)
-	d.val = c.bindValue(where+"/"+itT.members[1].name.local, c.bindField(where, &itT.members[1], nil, 0, ""), nil)
+	d.key = c.bindValue(where+"/"+itT.members[0].name.local, c.bindField(where, &itT.members[0], nil, -1, ""), nil)
+	d.val = c.bindValue(where+"/"+itT.members[1].name.local, c.bindField(where, &itT.members[1], nil, -1, ""), nil)
 	return d
 }
 
@@ -534,7 +534,7 @@ func (c *codec) bindValue(where string, f *field, gt reflect.Type) *field {
 	switch f.kind {
 	case kString, kInt, kShort, kDouble, kBool, kDateTime:
 		m.typ = qn{xsNS, map[kind]string{kString: "string", kInt: "int", kShort: "short", kDouble: "double", kBool: "boolean", kDateTime: "dateTime"}[f.kind]}
-		nf := c.bindField(where, m, gt, 0, "value")
+		nf := c.bindField(where, m, gt, -1, "value")
 		return nf
 	case kStruct:
 		if gt.Kind() != reflect.Struct {
@@ -550,11 +550,6 @@ func (c *codec) bindValue(where string, f *field, gt reflect.Type) *field {
 	return f
 }
 
-// zeroAt sets the Go value of f at p to its zero value.
-func (f *field) zeroAt(p unsafe.Pointer) {
-	reflect.NewAt(f.typ, p).Elem().SetZero()
-}
-
 // sortedKeys returns the keys of a string-keyed map in writing order: capabilities in the
 // order connector knows them, then the rest sorted; contracts with a Rank by rank, then key;
 // anything else sorted.
@@ -566,9 +561,9 @@ func sortedKeys(m reflect.Value, d *dictDef) []string {
 	}
 	switch {
 	case d.byRank != nil:
-		rank := func(k string) int32 {
+		rank := func(k string) int64 {
 			v := m.MapIndex(reflect.ValueOf(k).Convert(m.Type().Key()))
-			return int32(v.FieldByName(d.byRank.goName).Int())
+			return v.Field(d.byRank.fi).Int()
 		}
 		sort.Slice(keys, func(i, j int) bool {
 			ri, rj := rank(keys[i]), rank(keys[j])

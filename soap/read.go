@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/connector/culture"
@@ -83,26 +82,19 @@ func (d *decoder) popPath()                  { d.path = d.path[:len(d.path)-1] }
 // text reads the open element's content, turning XML errors into faults at the path.
 func (d *decoder) text() ([]byte, error) {
 	b, err := d.r.text()
-	if err == errElementInValue {
+	if errors.Is(err, errElementInValue) {
 		return nil, d.valueError("element inside a value")
 	}
 	return b, err
 }
 
-// value decodes the element just started into the Go value of f at p.
-func (d *decoder) value(f *field, p unsafe.Pointer) error {
+// value decodes the element just started into v, the settable Go value of f.
+func (d *decoder) value(f *field, v reflect.Value) error {
 	if !f.carried {
 		return d.r.skip()
 	}
 	if d.r.isNil {
-		switch {
-		case f.kind == kString:
-			*(*string)(p) = ""
-		case f.kind == kStruct && f.ptr, f.kind == kUDF, f.kind == kDict:
-			*(*unsafe.Pointer)(p) = nil
-		default:
-			f.zeroAt(p)
-		}
+		v.SetZero()
 		return d.r.skip()
 	}
 	switch f.kind {
@@ -111,48 +103,44 @@ func (d *decoder) value(f *field, p unsafe.Pointer) error {
 		if err != nil {
 			return err
 		}
-		*(*string)(p) = string(b)
+		v.SetString(string(b))
 	case kInt, kShort, kEnum:
 		b, err := d.text()
 		if err != nil {
 			return err
 		}
-		var v int64
+		var n int64
 		switch f.kind {
 		case kEnum:
-			n, ok := f.enum.byName[string(bytes.TrimSpace(b))]
+			e, ok := f.enum.byName[string(bytes.TrimSpace(b))]
 			if !ok {
 				return d.valueError("not a name of " + f.enum.name)
 			}
-			v = int64(n)
+			n = int64(e)
 		case kInt:
-			n, ok := parseInt(b, 32)
+			i, ok := parseInt(b, 32)
 			if !ok {
 				return d.valueError("not an xs:int")
 			}
-			v = n
+			n = i
 		default:
-			n, ok := parseInt(b, 16)
+			i, ok := parseInt(b, 16)
 			if !ok {
 				return d.valueError("not an xs:short")
 			}
-			v = n
+			n = i
 		}
-		if f.typ.Kind() == reflect.Int16 {
-			*(*int16)(p) = int16(v)
-		} else {
-			*(*int32)(p) = int32(v)
-		}
+		v.SetInt(n) // in range: parseInt checks the bits of the type, an int16 field is only bound to xs:short
 	case kDouble:
 		b, err := d.text()
 		if err != nil {
 			return err
 		}
-		v, ok := parseDouble(b)
+		x, ok := parseDouble(b)
 		if !ok {
 			return d.valueError("not an xs:double")
 		}
-		*(*float64)(p) = v
+		v.SetFloat(x)
 	case kBool:
 		b, err := d.text()
 		if err != nil {
@@ -160,9 +148,9 @@ func (d *decoder) value(f *field, p unsafe.Pointer) error {
 		}
 		switch string(bytes.TrimSpace(b)) {
 		case "true", "1":
-			*(*bool)(p) = true
+			v.SetBool(true)
 		case "false", "0":
-			*(*bool)(p) = false
+			v.SetBool(false)
 		default:
 			return d.valueError("not an xs:boolean")
 		}
@@ -171,20 +159,21 @@ func (d *decoder) value(f *field, p unsafe.Pointer) error {
 		if err != nil {
 			return err
 		}
-		v, err := model.ParseDateTime(string(bytes.TrimSpace(b)))
+		t, err := model.ParseDateTime(string(bytes.TrimSpace(b)))
 		if err != nil {
 			return d.valueError("not an xs:dateTime")
 		}
-		*(*model.DateTime)(p) = v
+		*v.Addr().Interface().(*model.DateTime) = t // through a pointer: no copy to the heap
 	case kStruct:
-		sp := p
+		sv := v
 		if f.ptr {
-			sp = reflect.New(f.elem.typ).UnsafePointer()
-			*(*unsafe.Pointer)(p) = sp
+			np := reflect.New(f.elem.typ)
+			v.Set(np)
+			sv = np.Elem()
 		}
-		return d.structure(f.elem, sp)
+		return d.structure(f.elem, sv)
 	case kArray:
-		return d.array(f, p)
+		return d.array(f, v)
 	case kStringArray:
 		list := []string{}
 		for {
@@ -219,33 +208,42 @@ func (d *decoder) value(f *field, p unsafe.Pointer) error {
 			}
 			list = append(list, string(b))
 		}
-		*(*[]string)(p) = list
+		*v.Addr().Interface().(*[]string) = list
 	case kConfig:
 		list := []KeyValue{}
-		err := d.items(f.dict, func(k, v unsafe.Pointer) {
-			list = append(list, KeyValue{*(*string)(k), *(*string)(v)})
+		err := d.items(f.dict, func(k, val reflect.Value) {
+			list = append(list, KeyValue{k.String(), val.String()})
 		})
 		if err != nil {
 			return err
 		}
-		*(*[]KeyValue)(p) = list
+		*v.Addr().Interface().(*[]KeyValue) = list
 	case kDict:
-		m := reflect.NewAt(f.typ, p).Elem()
-		m.Set(reflect.MakeMap(f.typ))
-		return d.items(f.dict, func(k, v unsafe.Pointer) {
-			key := reflect.ValueOf(*(*string)(k)).Convert(f.typ.Key())
-			if !m.MapIndex(key).IsValid() {
-				m.SetMapIndex(key, reflect.NewAt(f.dict.val.typ, v).Elem())
+		v.Set(reflect.MakeMap(f.typ))
+		kt := f.typ.Key()
+		return d.items(f.dict, func(k, val reflect.Value) {
+			key := k.Convert(kt)
+			if !v.MapIndex(key).IsValid() {
+				v.SetMapIndex(key, val)
 			}
 		})
 	case kUDF:
-		return d.udf(f, p)
+		return d.udf(f, v)
 	}
 	return nil
 }
 
-// structure decodes the members of the open element into the struct at base.
-func (d *decoder) structure(pl *plan, base unsafe.Pointer) error {
+// member decodes the element just started into the Go field of f in base, a settable
+// struct; a member no Go field carries is skipped.
+func (d *decoder) member(f *field, base reflect.Value) error {
+	if !f.carried {
+		return d.r.skip()
+	}
+	return d.value(f, base.Field(f.fi))
+}
+
+// structure decodes the members of the open element into base, a settable struct.
+func (d *decoder) structure(pl *plan, base reflect.Value) error {
 	last := -1
 	for {
 		ok, err := d.r.child()
@@ -278,21 +276,20 @@ func (d *decoder) structure(pl *plan, base unsafe.Pointer) error {
 		}
 		last = f.idx
 		d.push(f.name, 0)
-		err = d.value(f, unsafe.Add(base, f.off))
+		err = d.member(f, base)
 		d.popPath()
 		if err != nil {
 			return err
 		}
 	}
 	if pl.isOk != nil {
-		*(*bool)(unsafe.Add(base, pl.isOk.off)) = *(*int32)(unsafe.Add(base, pl.state.off)) != int32(model.ResponseStateError)
+		base.Field(pl.isOk.fi).SetBool(base.Field(pl.state.fi).Int() != int64(model.ResponseStateError))
 	}
 	return nil
 }
 
-// array decodes the items of an array of contracts.
-func (d *decoder) array(f *field, p unsafe.Pointer) error {
-	sv := reflect.NewAt(f.typ, p).Elem()
+// array decodes the items of an array of contracts into sv, a settable slice.
+func (d *decoder) array(f *field, sv reflect.Value) error {
 	sv.Set(reflect.MakeSlice(f.typ, 0, 0))
 	n := 0
 	for {
@@ -318,7 +315,7 @@ func (d *decoder) array(f *field, p unsafe.Pointer) error {
 			sv.Grow(max(4, n))
 		}
 		sv.SetLen(n + 1)
-		ep := sv.Index(n).Addr().UnsafePointer()
+		ev := sv.Index(n)
 		n++
 		if d.r.isNil {
 			if err := d.r.skip(); err != nil { // a null item: nil, or the zero value
@@ -327,12 +324,12 @@ func (d *decoder) array(f *field, p unsafe.Pointer) error {
 			continue
 		}
 		if f.ptr {
-			np := reflect.New(f.elem.typ).UnsafePointer()
-			*(*unsafe.Pointer)(ep) = np
-			ep = np
+			np := reflect.New(f.elem.typ)
+			ev.Set(np)
+			ev = np.Elem()
 		}
 		d.push(f.item, n)
-		err = d.structure(f.elem, ep)
+		err = d.structure(f.elem, ev)
 		d.popPath()
 		if err != nil {
 			return err
@@ -340,8 +337,9 @@ func (d *decoder) array(f *field, p unsafe.Pointer) error {
 	}
 }
 
-// items decodes the items of a dictionary, calling add with pointers to each key and value.
-func (d *decoder) items(dd *dictDef, add func(k, v unsafe.Pointer)) error {
+// items decodes the items of a dictionary, calling add with each key and value (new
+// values, each of its own item).
+func (d *decoder) items(dd *dictDef, add func(k, v reflect.Value)) error {
 	n := 0
 	for {
 		ok, err := d.r.child()
@@ -364,8 +362,8 @@ func (d *decoder) items(dd *dictDef, add func(k, v unsafe.Pointer)) error {
 		}
 		n++
 		d.push(dd.item, n)
-		k := reflect.New(dd.key.typ).UnsafePointer()
-		v := reflect.New(dd.val.typ).UnsafePointer()
+		k := reflect.New(dd.key.typ).Elem()
+		v := reflect.New(dd.val.typ).Elem()
 		last := -1
 		for {
 			ok, err := d.r.child()
@@ -376,7 +374,7 @@ func (d *decoder) items(dd *dictDef, add func(k, v unsafe.Pointer)) error {
 				break
 			}
 			var f *field
-			var dst unsafe.Pointer
+			var dst reflect.Value
 			idx := -1
 			switch {
 			case string(d.r.local) == dd.key.name && d.r.space == dd.key.ns:
@@ -408,10 +406,11 @@ func (d *decoder) items(dd *dictDef, add func(k, v unsafe.Pointer)) error {
 	}
 }
 
-// udf decodes a UserDefinedFieldCarrier into CustomFields (see the package documentation).
-func (d *decoder) udf(f *field, p unsafe.Pointer) error {
+// udf decodes a UserDefinedFieldCarrier into v, a settable CustomFields (see the package
+// documentation).
+func (d *decoder) udf(f *field, v reflect.Value) error {
 	m := map[string]string{}
-	*(*model.CustomFields)(p) = m
+	*v.Addr().Interface().(*model.CustomFields) = m
 	// The dictionaries are read in document order but entered in carrier order, so that
 	// the first dictionary wins whatever order they came in.
 	got := make([][]KeyValue, len(f.udf))
@@ -442,22 +441,22 @@ func (d *decoder) udf(f *field, p unsafe.Pointer) error {
 		}
 		dd := f.udf[i]
 		d.push(dd.member, 0)
-		err = d.items(dd, func(k, v unsafe.Pointer) {
+		err = d.items(dd, func(k, v reflect.Value) {
 			var key, val string
 			if dd.key.kind == kString {
-				key = *(*string)(k)
+				key = k.String()
 			} else {
-				key = dd.member + ":" + strconv.Itoa(int(*(*int32)(k)))
+				key = dd.member + ":" + strconv.FormatInt(k.Int(), 10)
 			}
 			switch dd.val.kind {
 			case kString:
-				val = *(*string)(v)
+				val = v.String()
 			case kDouble:
-				val = culture.EncodeFloat(*(*float64)(v))
+				val = culture.EncodeFloat(v.Float())
 			case kInt, kShort:
-				val = culture.EncodeInt(int64(*(*int32)(v)))
+				val = culture.EncodeInt(v.Int())
 			case kBool:
-				val = culture.EncodeBool(*(*bool)(v))
+				val = culture.EncodeBool(v.Bool())
 			}
 			got[i] = append(got[i], KeyValue{key, val})
 		})
@@ -528,7 +527,7 @@ func parseDouble(b []byte) (float64, bool) {
 	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
 		var ne *strconv.NumError
-		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+		if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
 			return v, true // out of range reads as ±INF or 0, as in .NET Core
 		}
 		return 0, false
@@ -594,8 +593,7 @@ func (d *decoder) read(c *codec, action string) (*Message, error) {
 		op       *opPlan
 		auth     bool
 		call     = &Call{}
-		req      unsafe.Pointer
-		reqVal   reflect.Value
+		req      reflect.Value
 		token    *string
 		tokenNS  string
 		sawBody  bool
@@ -661,9 +659,8 @@ func (d *decoder) read(c *codec, action string) (*Message, error) {
 				}
 			} else {
 				d.op = op.op.Name
-				reqVal = reflect.New(op.op.Request)
-				req = reqVal.UnsafePointer()
-				if err := d.structure(op.parts, req); err != nil {
+				req = reflect.New(op.op.Request)
+				if err := d.structure(op.parts, req.Elem()); err != nil {
 					return nil, err
 				}
 				d.op = ""
@@ -700,6 +697,7 @@ func (d *decoder) read(c *codec, action string) (*Message, error) {
 	}
 	call.Op = op.op
 	h := &call.Header
+	rv := req.Elem()
 	if h.ConfigFields != nil {
 		m := make(map[string]string, len(h.ConfigFields))
 		for _, kv := range h.ConfigFields {
@@ -707,13 +705,14 @@ func (d *decoder) read(c *codec, action string) (*Message, error) {
 				m[kv.Key] = kv.Value
 			}
 		}
-		*(*map[string]string)(unsafe.Add(req, op.config.off)) = m
+		rv.Field(op.config.fi).Set(reflect.ValueOf(m))
 	}
-	*(**model.QuoteConnectionInfo)(unsafe.Add(req, op.connInfo.off)) = h.ConnectionData
+	cd := reflect.ValueOf(h.ConnectionData)
+	rv.Field(op.connInfo.fi).Set(cd)
 	if op.connData != nil {
-		*(**model.QuoteConnectionInfo)(unsafe.Add(req, op.connData.off)) = h.ConnectionData
+		rv.Field(op.connData.fi).Set(cd)
 	}
-	call.Request = reqVal.Interface()
+	call.Request = req.Interface()
 	return &Message{Call: call}, nil
 }
 
@@ -727,6 +726,7 @@ func strconvQuote(s string) string {
 // header decodes the s:Header element into h; a SignedToken header is kept for the
 // handshake.
 func (d *decoder) header(c *codec, h *Header, token **string, tokenNS *string) error {
+	hv := reflect.ValueOf(h).Elem()
 	for {
 		ok, err := d.r.child()
 		if err != nil {
@@ -751,7 +751,7 @@ func (d *decoder) header(c *codec, h *Header, token **string, tokenNS *string) e
 			continue
 		}
 		d.push(f.name, 0)
-		err = d.value(f, unsafe.Add(unsafe.Pointer(h), f.off))
+		err = d.member(f, hv)
 		d.popPath()
 		if err != nil {
 			return err
@@ -805,13 +805,13 @@ func ReadResult(body []byte, op connector.Operation, res any) (problems []string
 	if o == nil {
 		return nil, errors.New("soap: unknown operation " + op.Name)
 	}
-	var base unsafe.Pointer
+	var base reflect.Value
 	if o.result != nil {
 		rv := reflect.ValueOf(res)
 		if !rv.IsValid() || rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != op.Result {
 			return nil, errors.New("soap: ReadResult needs a non-nil *" + op.Result.String())
 		}
-		base = rv.UnsafePointer()
+		base = rv.Elem()
 	}
 	d := getDecoder(body, true)
 	defer putDecoder(d)
@@ -822,8 +822,9 @@ func ReadResult(body []byte, op connector.Operation, res any) (problems []string
 		err = errors.New(f.Message) // a decoding error, not a fault the server sent
 	}
 	if err != nil {
-		if ferr, ok := err.(*serverFault); ok {
-			return d.problems, ferr.f
+		var sf *serverFault
+		if errors.As(err, &sf) {
+			return d.problems, sf.f
 		}
 		return d.problems, err
 	}
@@ -835,7 +836,7 @@ type serverFault struct{ f *Fault }
 
 func (s *serverFault) Error() string { return s.f.Error() }
 
-func (d *decoder) readResult(o *opPlan, base unsafe.Pointer) error {
+func (d *decoder) readResult(o *opPlan, base reflect.Value) error {
 	if err := d.envelope(); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package soap
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/quotekit/quotekit/connector"
@@ -18,7 +19,7 @@ func mustDate(t testing.TB, s string) model.DateTime {
 // sampleLine is a quote line as NetServer sends it.
 func sampleLine(t testing.TB, n int32) connector.QuoteLineInfo {
 	return connector.QuoteLineInfo{
-		ERPProductKey: "P-100" + string(rune('0'+n)), Name: "Widget Pro", Description: "A widget\r\nwith two lines & more",
+		ERPProductKey: "P-100" + strconv.Itoa(int(n)), Name: "Widget Pro", Description: "A widget\r\nwith two lines & more",
 		Code: "WP", QuantityUnit: "pcs", PriceUnit: "NOK", SubscriptionUnit: "month", ItemNumber: "IT-1",
 		Url: "https://erp.example.no/p/1?x=1&y=2", ProductCategoryKey: "cat", ProductFamilyKey: "fam", ProductTypeKey: "type",
 		Supplier: "ACME", SupplierCode: "AC", VATInfo: "25%", VAT: 25, UnitCost: 800.5, UnitMinimumPrice: 900,

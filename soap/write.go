@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/connector/culture"
@@ -174,19 +173,20 @@ func appendEscaped(b []byte, s string, attr bool) []byte {
 	return b
 }
 
-// element writes member f with the Go value at p; attrs are extra attributes of its tag.
-func (e *encoder) element(f *field, p unsafe.Pointer, attrs string) error {
+// element writes member f with its Go value v (ignored when no Go field carries f); attrs
+// are extra attributes of its tag.
+func (e *encoder) element(f *field, v reflect.Value, attrs string) error {
 	if !f.carried {
 		if f.nillable {
 			e.null(f.name, attrs)
 			return nil
 		}
-		p = unsafe.Pointer(&zeroes)
+		v = zeroes[f.kind]
 	}
 	name := f.name
 	switch f.kind {
 	case kString:
-		s := *(*string)(p)
+		s := v.String()
 		if s == "" && f.nillable {
 			e.null(name, attrs)
 			return nil
@@ -195,33 +195,30 @@ func (e *encoder) element(f *field, p unsafe.Pointer, attrs string) error {
 		e.text(s)
 	case kInt:
 		e.open(name, attrs)
-		e.b = strconv.AppendInt(e.b, int64(*(*int32)(p)), 10)
+		e.b = strconv.AppendInt(e.b, v.Int(), 10)
 	case kShort:
-		v := int64(*(*int32)(p))
-		if f.typ != nil && f.typ.Kind() == reflect.Int16 {
-			v = int64(*(*int16)(p))
-		}
-		if v < math.MinInt16 || v > math.MaxInt16 {
+		n := v.Int()
+		if n < math.MinInt16 || n > math.MaxInt16 {
 			e.push(name, 0)
 			return e.fail("out of the range of xs:short")
 		}
 		e.open(name, attrs)
-		e.b = strconv.AppendInt(e.b, v, 10)
+		e.b = strconv.AppendInt(e.b, n, 10)
 	case kDouble:
-		v := *(*float64)(p)
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		x := v.Float()
+		if math.IsNaN(x) || math.IsInf(x, 0) {
 			if !e.call {
 				e.push(name, 0)
 				return e.fail("NaN or infinity, which .NET reads as a number no ERP sends")
 			}
 		}
 		e.open(name, attrs)
-		e.b = appendDouble(e.b, v)
+		e.b = appendDouble(e.b, x)
 	case kBool:
 		e.open(name, attrs)
-		e.b = strconv.AppendBool(e.b, *(*bool)(p))
+		e.b = strconv.AppendBool(e.b, v.Bool())
 	case kDateTime:
-		t, err := (*(*model.DateTime)(p)).MarshalText()
+		t, err := v.Addr().Interface().(*model.DateTime).MarshalText()
 		if err != nil {
 			e.push(name, 0)
 			return e.fail("not a .NET DateTime")
@@ -229,31 +226,37 @@ func (e *encoder) element(f *field, p unsafe.Pointer, attrs string) error {
 		e.open(name, attrs)
 		e.b = append(e.b, t...)
 	case kEnum:
-		v := *(*int32)(p)
-		n, ok := f.enum.byVal[v]
+		n := v.Int()
+		var (
+			s  string
+			ok bool
+		)
+		if n >= math.MinInt32 && n <= math.MaxInt32 {
+			s, ok = f.enum.byVal[int32(n)]
+		}
 		if !ok {
 			e.push(name, 0)
-			return e.fail(strconv.Itoa(int(v)) + " is not a value of " + f.enum.name)
+			return e.fail(strconv.FormatInt(n, 10) + " is not a value of " + f.enum.name)
 		}
 		e.open(name, attrs)
-		e.s(n)
+		e.s(s)
 	case kStruct:
-		sp := p
+		sv := v
 		if f.ptr {
-			sp = *(*unsafe.Pointer)(p)
-			if sp == nil {
+			if v.IsNil() {
 				e.null(name, attrs)
 				return nil
 			}
+			sv = v.Elem()
 		}
 		e.open(name, attrs)
 		e.push(name, 0)
-		if err := e.structure(f.elem, sp); err != nil {
+		if err := e.structure(f.elem, sv); err != nil {
 			return err
 		}
 		e.pop()
 	case kArray:
-		sv := reflect.NewAt(f.typ, p).Elem()
+		sv := v
 		if sv.IsNil() {
 			e.null(name, attrs)
 			return nil
@@ -264,20 +267,18 @@ func (e *encoder) element(f *field, p unsafe.Pointer, attrs string) error {
 		}
 		e.open(name, attrs)
 		e.push(name, 0)
-		base := sv.UnsafePointer()
-		size := f.typ.Elem().Size()
 		for i := range sv.Len() {
-			ep := unsafe.Add(base, uintptr(i)*size)
+			ev := sv.Index(i)
 			if f.ptr {
-				ep = *(*unsafe.Pointer)(ep)
-				if ep == nil {
+				if ev.IsNil() {
 					e.null(f.item, "")
 					continue
 				}
+				ev = ev.Elem()
 			}
 			e.open(f.item, "")
 			e.push(f.item, i+1)
-			if err := e.structure(f.elem, ep); err != nil {
+			if err := e.structure(f.elem, ev); err != nil {
 				return err
 			}
 			e.pop()
@@ -285,17 +286,17 @@ func (e *encoder) element(f *field, p unsafe.Pointer, attrs string) error {
 		}
 		e.pop()
 	case kStringArray:
-		list := *(*[]string)(p)
-		if list == nil {
+		if v.IsNil() {
 			e.null(name, attrs)
 			return nil
 		}
-		if len(list) == 0 {
+		if v.Len() == 0 {
 			e.empty(name, attrs)
 			return nil
 		}
 		e.open(name, attrs+` xmlns:a="`+f.itemNS+`"`)
-		for _, s := range list {
+		for i := range v.Len() {
+			s := v.Index(i).String()
 			if s == "" {
 				e.empty("a:"+f.item, "")
 				continue
@@ -305,64 +306,93 @@ func (e *encoder) element(f *field, p unsafe.Pointer, attrs string) error {
 			e.close("a:" + f.item)
 		}
 	case kConfig:
-		list := *(*[]KeyValue)(p)
-		if list == nil {
-			e.null(name, attrs)
-			return nil
-		}
-		e.open(name, attrs)
-		for _, kv := range list {
-			e.pair(f.dict, unsafe.Pointer(&kv.Key), unsafe.Pointer(&kv.Value))
-		}
-	case kDict:
-		m := reflect.NewAt(f.typ, p).Elem()
-		if m.IsNil() {
+		if v.IsNil() {
 			e.null(name, attrs)
 			return nil
 		}
 		e.open(name, attrs)
 		e.push(name, 0)
-		v := reflect.New(f.dict.val.typ).Elem()
-		for _, k := range sortedKeys(m, f.dict) {
-			v.Set(m.MapIndex(reflect.ValueOf(k).Convert(f.typ.Key())))
-			if err := e.pair(f.dict, unsafe.Pointer(&k), v.Addr().UnsafePointer()); err != nil {
+		for i := range v.Len() {
+			kv := v.Index(i) // a KeyValue
+			if err := e.pair(f.dict, kv.Field(0), kv.Field(1)); err != nil {
+				return err
+			}
+		}
+		e.pop()
+	case kDict:
+		if v.IsNil() {
+			e.null(name, attrs)
+			return nil
+		}
+		e.open(name, attrs)
+		e.push(name, 0)
+		kt := f.typ.Key()
+		kv := reflect.New(f.dict.key.typ).Elem()
+		val := reflect.New(f.dict.val.typ).Elem() // addressable, as element needs
+		for _, k := range sortedKeys(v, f.dict) {
+			kv.SetString(k)
+			val.Set(v.MapIndex(kv.Convert(kt)))
+			if err := e.pair(f.dict, kv, val); err != nil {
 				return err
 			}
 		}
 		e.pop()
 	case kUDF:
-		m := *(*model.CustomFields)(p)
-		if m == nil {
+		if v.IsNil() {
 			e.null(name, attrs)
 			return nil
 		}
 		e.open(name, attrs)
-		e.udf(f, m)
+		e.push(name, 0)
+		if err := e.udf(f, *v.Addr().Interface().(*model.CustomFields)); err != nil {
+			return err
+		}
+		e.pop()
 	}
 	e.close(name)
 	return nil
 }
 
-// zeroes backs members that no Go field carries: the zero value of every kind they can be.
-var zeroes [4]uint64
+// zeroes holds, for members that no Go field carries, the zero value of each kind they
+// can be (addressable, never set).
+var zeroes = func() [kConfig + 1]reflect.Value {
+	var z [kConfig + 1]reflect.Value
+	for k, t := range map[kind]reflect.Type{kString: reflect.TypeFor[string](), kInt: reflect.TypeFor[int32](),
+		kShort: reflect.TypeFor[int32](), kDouble: reflect.TypeFor[float64](), kBool: reflect.TypeFor[bool](),
+		kDateTime: typeDateTime, kEnum: reflect.TypeFor[int32](), kStringArray: typeStringList,
+		kUDF: typeCustom, kConfig: typeConfig} {
+		z[k] = reflect.New(t).Elem()
+	}
+	return z
+}()
 
 func (e *encoder) push(name string, idx int) { e.path = append(e.path, pathElem{name, idx}) }
 func (e *encoder) pop()                      { e.path = e.path[:len(e.path)-1] }
 
-func (e *encoder) structure(pl *plan, base unsafe.Pointer) error {
+// structure writes the members of plan pl with the Go fields of base, a struct value.
+func (e *encoder) structure(pl *plan, base reflect.Value) error {
 	for _, f := range pl.fields {
-		if err := e.element(f, unsafe.Add(base, f.off), ""); err != nil {
+		if err := e.element(f, fieldOf(f, base), ""); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// fieldOf returns the Go field of f in the struct value base, or the invalid Value when no
+// Go field carries f.
+func fieldOf(f *field, base reflect.Value) reflect.Value {
+	if !f.carried {
+		return reflect.Value{}
+	}
+	return base.Field(f.fi)
+}
+
 // pair writes one dictionary item. Keys are never written as null: a .NET dictionary
 // cannot hold a null key.
-func (e *encoder) pair(d *dictDef, k, v unsafe.Pointer) error {
+func (e *encoder) pair(d *dictDef, k, v reflect.Value) error {
 	e.open(d.item, "")
-	if d.key.kind == kString && *(*string)(k) == "" {
+	if d.key.kind == kString && k.String() == "" {
 		e.empty(d.key.name, "")
 	} else if err := e.element(d.key, k, ""); err != nil {
 		return err
@@ -375,7 +405,7 @@ func (e *encoder) pair(d *dictDef, k, v unsafe.Pointer) error {
 }
 
 // udf writes CustomFields as a UserDefinedFieldCarrier (see the package documentation).
-func (e *encoder) udf(f *field, m model.CustomFields) {
+func (e *encoder) udf(f *field, m model.CustomFields) error {
 	type entry struct {
 		key string
 		num int32
@@ -423,6 +453,14 @@ func (e *encoder) udf(f *field, m model.CustomFields) {
 			lists[i] = append(lists[i], ent)
 		}
 	}
+	// The keys and values are written through these: keys of each Go type, values of each.
+	var (
+		strKey = reflect.New(reflect.TypeFor[string]()).Elem()
+		numKey = reflect.New(reflect.TypeFor[int32]()).Elem()
+		strVal = reflect.New(reflect.TypeFor[string]()).Elem()
+		numVal = reflect.New(reflect.TypeFor[int32]()).Elem()
+		dblVal = reflect.New(reflect.TypeFor[float64]()).Elem()
+	)
 	for i, d := range f.udf {
 		list := lists[i]
 		sort.Slice(list, func(a, b int) bool {
@@ -437,24 +475,30 @@ func (e *encoder) udf(f *field, m model.CustomFields) {
 		}
 		e.open(d.member, "")
 		for _, ent := range list {
-			var k, v unsafe.Pointer
+			k, v := strKey, strVal
 			if d.key.kind == kInt {
-				k = unsafe.Pointer(&ent.num)
+				k = numKey
+				k.SetInt(int64(ent.num))
 			} else {
-				k = unsafe.Pointer(&ent.key)
+				k.SetString(ent.key)
 			}
 			switch d.val.kind {
 			case kDouble:
-				v = unsafe.Pointer(&ent.f)
+				v = dblVal
+				v.SetFloat(ent.f)
 			case kInt:
-				v = unsafe.Pointer(&ent.n)
+				v = numVal
+				v.SetInt(int64(ent.n))
 			default:
-				v = unsafe.Pointer(&ent.val)
+				v.SetString(ent.val)
 			}
-			_ = e.pair(d, k, v)
+			if err := e.pair(d, k, v); err != nil {
+				return err
+			}
 		}
 		e.close(d.member)
 	}
+	return nil
 }
 
 // appendDouble writes f as xs:double: plain decimals for ordinary magnitudes, an exponent
@@ -520,7 +564,7 @@ func WriteResult(w io.Writer, op connector.Operation, res any) error {
 			}
 			v.Elem().Set(rv)
 		}
-		if err := e.element(o.result, v.UnsafePointer(), rattr); err != nil {
+		if err := e.element(o.result, v.Elem(), rattr); err != nil {
 			return err
 		}
 		e.close(o.resp.local)
@@ -626,9 +670,9 @@ func WriteCall(w io.Writer, op connector.Operation, h Header, req any) (soapActi
 	if !rv.IsValid() || rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != op.Request {
 		return "", fmt.Errorf("soap: %s: WriteCall needs a non-nil *%s", op.Name, op.Request)
 	}
-	base := rv.UnsafePointer()
+	base := rv.Elem()
 	if h.ConfigFields == nil {
-		if m := *(*map[string]string)(unsafe.Add(base, o.config.off)); m != nil {
+		if m := base.Field(o.config.fi).Interface().(map[string]string); m != nil {
 			h.ConfigFields = make([]KeyValue, 0, len(m))
 			for k, v := range m {
 				h.ConfigFields = append(h.ConfigFields, KeyValue{k, v})
@@ -637,15 +681,15 @@ func WriteCall(w io.Writer, op connector.Operation, h Header, req any) (soapActi
 		}
 	}
 	if h.ConnectionData == nil {
-		h.ConnectionData = *(**model.QuoteConnectionInfo)(unsafe.Add(base, o.connInfo.off))
+		h.ConnectionData = base.Field(o.connInfo.fi).Interface().(*model.QuoteConnectionInfo)
 		if h.ConnectionData == nil && o.connData != nil {
-			h.ConnectionData = *(**model.QuoteConnectionInfo)(unsafe.Add(base, o.connData.off))
+			h.ConnectionData = base.Field(o.connData.fi).Interface().(*model.QuoteConnectionInfo)
 		}
 	}
 	e := getEncoder(true, op.Name)
 	defer putEncoder(e)
 	e.s(`<s:Envelope xmlns:s="` + EnvelopeNS + `"><s:Header>`)
-	hp := unsafe.Pointer(&h)
+	hv := reflect.ValueOf(&h).Elem()
 	for _, f := range c.header.fields {
 		attrs := ` xmlns:h="` + f.ns + `"`
 		switch f.kind {
@@ -656,7 +700,7 @@ func WriteCall(w io.Writer, op connector.Operation, h Header, req any) (soapActi
 		}
 		hf := *f
 		hf.name = "h:" + f.name
-		if err := e.element(&hf, unsafe.Add(hp, f.off), attrs); err != nil {
+		if err := e.element(&hf, fieldOf(f, hv), attrs); err != nil {
 			return "", err
 		}
 	}
@@ -671,7 +715,7 @@ func WriteCall(w io.Writer, op connector.Operation, h Header, req any) (soapActi
 		if f.ns != o.req.ns && partAttrs == "" {
 			attrs = ` xmlns="` + f.ns + `"`
 		}
-		if err := e.element(f, unsafe.Add(base, f.off), attrs); err != nil {
+		if err := e.element(f, fieldOf(f, base), attrs); err != nil {
 			return "", err
 		}
 	}

@@ -242,7 +242,7 @@ func TestWriteFault(t *testing.T) {
 		t.Errorf("got %s", b.String())
 	}
 	_, err := ReadResult(b.Bytes(), connector.MustLookup("GetProduct"), new(*connector.ProductInfo))
-	f, ok := err.(*Fault)
+	f, ok := faultOf(err)
 	if !ok || f.Code != "s:Server" || f.Message != "ERP <down> & out" {
 		t.Errorf("ReadResult of a fault: %v", err)
 	}
