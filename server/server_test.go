@@ -239,32 +239,32 @@ func send(t testing.TB, call rawCall, body []byte) (int, http.Header, []byte) {
 	return resp.StatusCode, resp.Header, got
 }
 
-// golden compares body, indented, with testdata/golden/responses/<name>.json.
-func golden(t *testing.T, name string, body []byte) {
+// golden compares the answer byte for byte with testdata/golden/responses/<name>.http: a
+// Content-Type line (absent when the answer has none), an empty line, then the body
+// exactly as the server wrote it, trailing newline included.
+func golden(t *testing.T, name string, header http.Header, body []byte) {
 	t.Helper()
-	var pretty bytes.Buffer
-	if len(bytes.TrimSpace(body)) == 0 {
-		pretty.WriteString("")
-	} else if err := json.Indent(&pretty, bytes.TrimSpace(body), "", "  "); err != nil {
-		t.Fatalf("response is not JSON: %v: %s", err, body)
-	} else {
-		pretty.WriteByte('\n')
+	var got bytes.Buffer
+	if ct := header.Values("Content-Type"); len(ct) > 0 {
+		fmt.Fprintf(&got, "Content-Type: %s\n", strings.Join(ct, ", "))
 	}
-	path := filepath.Join("..", "testdata", "golden", "responses", name+".json")
+	got.WriteString("\n")
+	got.Write(body)
+	path := filepath.Join("..", "testdata", "golden", "responses", name+".http")
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./server -update to create it)", err)
+		t.Fatalf("%v (run go test ./server -run TestEveryOperation -update to create it)", err)
 	}
-	if !bytes.Equal(pretty.Bytes(), want) {
-		t.Errorf("%s differs from %s\n got: %s\nwant: %s", name, path, pretty.Bytes(), want)
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("%s differs from %s\n got: %q\nwant: %q", name, path, got.Bytes(), want)
 	}
 }
 
@@ -295,8 +295,8 @@ func TestEveryOperation(t *testing.T) {
 			if len(body) > 0 && header.Get("Content-Type") != "application/json" {
 				t.Errorf("Content-Type %q", header.Get("Content-Type"))
 			}
-			golden(t, op, body)
-			conforms(t, op, status, "application/json", body)
+			golden(t, op, header, body)
+			conforms(t, op, status, header, body)
 
 			seen := asJSON(t, conn.lastRequest())
 			cv, _ := seen["ConfigValues"].(map[string]any)
@@ -475,7 +475,7 @@ func TestUnsupportedOperations(t *testing.T) {
 			if p := problemOf(t, status, header, body); p["type"] != server.ProblemTypeBase+"not-supported" {
 				t.Errorf("type %v", p["type"])
 			}
-			conforms(t, op, status, "application/problem+json", body)
+			conforms(t, op, status, header, body)
 		})
 	}
 }
@@ -491,7 +491,7 @@ func TestConnectorFaultsHideInternals(t *testing.T) {
 				t.Fatalf("status %d, want 500: %s", status, body)
 			}
 			problemOf(t, status, header, body)
-			conforms(t, op, status, "application/problem+json", body)
+			conforms(t, op, status, header, body)
 			for _, leak := range []string{"hunter2", "10.1.2.3", "login failed", op + ":"} {
 				if bytes.Contains(body, []byte(leak)) {
 					t.Errorf("body reveals %q: %s", leak, body)
@@ -538,11 +538,11 @@ func TestNullResults(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.op, func(t *testing.T) {
-			status, _, body := send(t, ops[c.op], []byte(c.body))
+			status, header, body := send(t, ops[c.op], []byte(c.body))
 			if status != http.StatusOK || string(bytes.TrimSpace(body)) != "null" {
 				t.Fatalf("status %d, body %q, want 200 null", status, body)
 			}
-			conforms(t, c.op, status, "application/json", body)
+			conforms(t, c.op, status, header, body)
 		})
 	}
 }
