@@ -392,7 +392,7 @@ func (r *runner) authenticate() bool {
 		c.Result, c.Why = Warn, "answered a bare JSON string: NetServer reads it, but clients expecting RFC 6749 will not"
 		return true
 	}
-	if err := validateToken(body); err != nil {
+	if err := validateToken(resp.Header, body); err != nil {
 		c.Why = "the token answer is not the contract's RFC 6749 object: " + err.Error()
 		c.Fix = `answer {"access_token": "…", "token_type": "Bearer", "expires_in": 3600}`
 		return false

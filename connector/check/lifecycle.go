@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"reflect"
 	"slices"
@@ -682,9 +683,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// validateToken checks an /Authenticate answer against the contract's token object.
-func validateToken(body []byte) error {
-	if err := openapi.ValidateResponse("/Authenticate", http.StatusOK, "application/json", body); err != nil {
+// validateToken checks an /Authenticate answer, with the media type of its Content-Type
+// header, against the contract's token object.
+func validateToken(header http.Header, body []byte) error {
+	ct, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
+	if err := openapi.ValidateResponse("/Authenticate", http.StatusOK, ct, body); err != nil {
 		return err
 	}
 	var token model.AccessTokenResponse
