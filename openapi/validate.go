@@ -39,40 +39,52 @@ func ValidateResponse(path string, status int, contentType string, body []byte) 
 // has none. It fails with a description of every deviation, or when the contract has no
 // such operation or answer.
 func ValidateResponseFor(method, route string, status int, contentType string, body []byte) error {
+	schema, err := responseSchema(method, route, status, contentType, body)
+	if err != nil || schema == nil {
+		return err
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return fmt.Errorf("%s %s %d: the body is not JSON: %w", method, route, status, err)
+	}
+	return schema.Value.VisitJSON(v, openapi3.VisitAsResponse(), openapi3.MultiErrors(),
+		openapi3.EnableFormatValidation(), dotNetDates)
+}
+
+// responseSchema is the contract's schema for the answer with status and content type of
+// the operation at method and route, or nil when the contract has no body there and body
+// is empty. It fails when the contract has no such operation or answer, or no body of
+// that content type where body is not empty.
+func responseSchema(method, route string, status int, contentType string, body []byte) (*openapi3.SchemaRef, error) {
 	specOnce.Do(func() { spec, specErr = GetSpec() })
 	if specErr != nil {
-		return specErr
+		return nil, specErr
 	}
 	var op *openapi3.Operation
 	if item := findPath(route); item != nil {
 		op = item.GetOperation(method)
 	}
 	if op == nil {
-		return fmt.Errorf("the contract has no %s %s", method, route)
+		return nil, fmt.Errorf("the contract has no %s %s", method, route)
 	}
 	resp := op.Responses.Status(status)
 	if resp == nil {
 		resp = op.Responses.Default()
 	}
 	if resp == nil {
-		return fmt.Errorf("the contract has no %d answer for %s %s", status, method, route)
+		return nil, fmt.Errorf("the contract has no %d answer for %s %s", status, method, route)
 	}
 	media := resp.Value.Content.Get(contentType)
 	if media == nil {
 		if len(body) != 0 && len(resp.Value.Content) == 0 {
-			return fmt.Errorf("%s %s %d: the contract has no body", method, route, status)
+			return nil, fmt.Errorf("%s %s %d: the contract has no body", method, route, status)
 		}
 		if len(resp.Value.Content) == 0 {
-			return nil
+			return nil, nil
 		}
-		return fmt.Errorf("%s %s %d: the contract has no %s body", method, route, status, contentType)
+		return nil, fmt.Errorf("%s %s %d: the contract has no %s body", method, route, status, contentType)
 	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		return fmt.Errorf("%s %s %d: the body is not JSON: %w", method, route, status, err)
-	}
-	return media.Schema.Value.VisitJSON(v, openapi3.VisitAsResponse(), openapi3.MultiErrors(),
-		openapi3.EnableFormatValidation(), dotNetDates)
+	return media.Schema, nil
 }
 
 // findPath returns the contract's path item for route: the template with the same

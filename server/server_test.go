@@ -320,8 +320,8 @@ func TestEveryOperation(t *testing.T) {
 				if version["Updated"] != "2026-11-20T14:03:51.0877887+01:00" || version["SentDate"] != "0001-01-01T00:00:00" {
 					t.Errorf("dates not kept: Updated %v, SentDate %v", version["Updated"], version["SentDate"])
 				}
-				if _, ok := ctx["CRMProject"]; ok {
-					t.Errorf("null CRMProject decoded as %v", ctx["CRMProject"])
+				if project, ok := ctx["CRMProject"]; !ok || project != nil {
+					t.Errorf("null CRMProject decoded as %v (present %v)", project, ok)
 				}
 				if ctx["CRMAssociate"].(map[string]any)["Ticket"] == nil {
 					t.Error("the user's ticket was not decoded")

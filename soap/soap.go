@@ -19,7 +19,7 @@
 // in order, null as i:nil="true", no i:type, no XML declaration and no whitespace.
 //
 // Null and empty strings: the Go carriers hold plain strings, so they cannot tell "" from
-// null. The writers write "" as i:nil="true" (the REST API leaves both out), and the
+// null. The writers write "" as i:nil="true" (the REST API writes both as ""), and the
 // readers read both null and empty elements as "". Items of string arrays are the one
 // exception: an empty item is written as an empty element, since a null inside a string
 // list is more likely to trip a consumer than an empty one.

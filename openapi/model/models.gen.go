@@ -394,13 +394,13 @@ type AccessTokenResponseTokenType string
 
 // AddressInfo defines model for AddressInfo.
 type AddressInfo struct {
-	AddressLine1 string `json:"AddressLine1,omitempty"`
-	AddressLine2 string `json:"AddressLine2,omitempty"`
-	AddressLine3 string `json:"AddressLine3,omitempty"`
-	City         string `json:"City,omitempty"`
-	Country      string `json:"Country,omitempty"`
-	CountryCode  string `json:"CountryCode,omitempty"`
-	ZipCode      string `json:"ZipCode,omitempty"`
+	AddressLine1 string `json:"AddressLine1"`
+	AddressLine2 string `json:"AddressLine2"`
+	AddressLine3 string `json:"AddressLine3"`
+	City         string `json:"City"`
+	Country      string `json:"Country"`
+	CountryCode  string `json:"CountryCode"`
+	ZipCode      string `json:"ZipCode"`
 }
 
 // AddressInfoList defines model for AddressInfoList.
@@ -572,59 +572,59 @@ type ClientCredentialsRequestGrantType string
 
 // ContactInfo The CRM company.
 type ContactInfo struct {
-	AddressLine1   string `json:"AddressLine1,omitempty"`
-	Business       string `json:"Business,omitempty"`
-	Category       string `json:"Category,omitempty"`
-	Code           string `json:"Code,omitempty"`
-	ContactId      int32  `json:"ContactId,omitempty"`
-	Country        string `json:"Country,omitempty"`
-	Country2       string `json:"Country2,omitempty"`
-	CountryCode    string `json:"CountryCode,omitempty"`
-	CountryEnglish string `json:"CountryEnglish,omitempty"`
-	CountryId      int32  `json:"CountryId,omitempty"`
-	County         string `json:"County,omitempty"`
-	CountyZipUK    string `json:"CountyZipUK,omitempty"`
+	AddressLine1   string `json:"AddressLine1"`
+	Business       string `json:"Business"`
+	Category       string `json:"Category"`
+	Code           string `json:"Code"`
+	ContactId      int32  `json:"ContactId"`
+	Country        string `json:"Country"`
+	Country2       string `json:"Country2"`
+	CountryCode    string `json:"CountryCode"`
+	CountryEnglish string `json:"CountryEnglish"`
+	CountryId      int32  `json:"CountryId"`
+	County         string `json:"County"`
+	CountyZipUK    string `json:"CountyZipUK"`
 
 	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
-	CustomFields           CustomFields `json:"CustomFields,omitempty"`
-	Department             string       `json:"Department,omitempty"`
-	EMail                  string       `json:"EMail,omitempty"`
-	EMailId                int32        `json:"EMailId,omitempty"`
-	Fax                    string       `json:"Fax,omitempty"`
-	FaxId                  int32        `json:"FaxId,omitempty"`
-	FaxStripped            string       `json:"FaxStripped,omitempty"`
-	LineFeedAustraliaUK    string       `json:"LineFeedAustraliaUK,omitempty"`
-	LineFeedGermany        string       `json:"LineFeedGermany,omitempty"`
-	Name                   string       `json:"Name,omitempty"`
-	Number                 string       `json:"Number,omitempty"`
-	OrganisationNumber     string       `json:"OrganisationNumber,omitempty"`
-	OurContact             string       `json:"OurContact,omitempty"`
-	Phone                  string       `json:"Phone,omitempty"`
-	PhoneId                int32        `json:"PhoneId,omitempty"`
-	PostCode               string       `json:"PostCode,omitempty"`
-	PostalAddressCity      string       `json:"PostalAddressCity,omitempty"`
-	PostalAddressCityFull  string       `json:"PostalAddressCityFull,omitempty"`
-	PostalAddressCounty    string       `json:"PostalAddressCounty,omitempty"`
-	PostalAddressLine1     string       `json:"PostalAddressLine1,omitempty"`
-	PostalAddressLine1And3 string       `json:"PostalAddressLine1And3,omitempty"`
-	PostalAddressLine2     string       `json:"PostalAddressLine2,omitempty"`
-	PostalAddressLine3     string       `json:"PostalAddressLine3,omitempty"`
-	PostalAddressPrefix    string       `json:"PostalAddressPrefix,omitempty"`
-	PostalAddressState     string       `json:"PostalAddressState,omitempty"`
-	PostalAddressZip       string       `json:"PostalAddressZip,omitempty"`
-	PostalAddressZipCity   string       `json:"PostalAddressZipCity,omitempty"`
-	StreetAddressCity      string       `json:"StreetAddressCity,omitempty"`
-	StreetAddressCityFull  string       `json:"StreetAddressCityFull,omitempty"`
-	StreetAddressLine1     string       `json:"StreetAddressLine1,omitempty"`
-	StreetAddressLine2     string       `json:"StreetAddressLine2,omitempty"`
-	StreetAddressLine3     string       `json:"StreetAddressLine3,omitempty"`
-	StreetAddressState     string       `json:"StreetAddressState,omitempty"`
-	StreetAddressZip       string       `json:"StreetAddressZip,omitempty"`
-	StreetAddressZipGerman string       `json:"StreetAddressZipGerman,omitempty"`
-	SupportPersonId        int32        `json:"SupportPersonId,omitempty"`
-	SupportPersonName      string       `json:"SupportPersonName,omitempty"`
-	Web                    string       `json:"Web,omitempty"`
-	WebId                  int32        `json:"WebId,omitempty"`
+	CustomFields           CustomFields `json:"CustomFields"`
+	Department             string       `json:"Department"`
+	EMail                  string       `json:"EMail"`
+	EMailId                int32        `json:"EMailId"`
+	Fax                    string       `json:"Fax"`
+	FaxId                  int32        `json:"FaxId"`
+	FaxStripped            string       `json:"FaxStripped"`
+	LineFeedAustraliaUK    string       `json:"LineFeedAustraliaUK"`
+	LineFeedGermany        string       `json:"LineFeedGermany"`
+	Name                   string       `json:"Name"`
+	Number                 string       `json:"Number"`
+	OrganisationNumber     string       `json:"OrganisationNumber"`
+	OurContact             string       `json:"OurContact"`
+	Phone                  string       `json:"Phone"`
+	PhoneId                int32        `json:"PhoneId"`
+	PostCode               string       `json:"PostCode"`
+	PostalAddressCity      string       `json:"PostalAddressCity"`
+	PostalAddressCityFull  string       `json:"PostalAddressCityFull"`
+	PostalAddressCounty    string       `json:"PostalAddressCounty"`
+	PostalAddressLine1     string       `json:"PostalAddressLine1"`
+	PostalAddressLine1And3 string       `json:"PostalAddressLine1And3"`
+	PostalAddressLine2     string       `json:"PostalAddressLine2"`
+	PostalAddressLine3     string       `json:"PostalAddressLine3"`
+	PostalAddressPrefix    string       `json:"PostalAddressPrefix"`
+	PostalAddressState     string       `json:"PostalAddressState"`
+	PostalAddressZip       string       `json:"PostalAddressZip"`
+	PostalAddressZipCity   string       `json:"PostalAddressZipCity"`
+	StreetAddressCity      string       `json:"StreetAddressCity"`
+	StreetAddressCityFull  string       `json:"StreetAddressCityFull"`
+	StreetAddressLine1     string       `json:"StreetAddressLine1"`
+	StreetAddressLine2     string       `json:"StreetAddressLine2"`
+	StreetAddressLine3     string       `json:"StreetAddressLine3"`
+	StreetAddressState     string       `json:"StreetAddressState"`
+	StreetAddressZip       string       `json:"StreetAddressZip"`
+	StreetAddressZipGerman string       `json:"StreetAddressZipGerman"`
+	SupportPersonId        int32        `json:"SupportPersonId"`
+	SupportPersonName      string       `json:"SupportPersonName"`
+	Web                    string       `json:"Web"`
+	WebId                  int32        `json:"WebId"`
 }
 
 // CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
@@ -638,21 +638,21 @@ type FieldAccessInfo int32
 
 // FieldMetadataInfo A field of the connection dialog or of the advanced search.
 type FieldMetadataInfo struct {
-	Access             FieldAccessInfo `json:"Access,omitempty"`
-	DefaultValue       string          `json:"DefaultValue,omitempty"`
-	DisplayDescription string          `json:"DisplayDescription,omitempty"`
+	Access             FieldAccessInfo `json:"Access"`
+	DefaultValue       string          `json:"DefaultValue"`
+	DisplayDescription string          `json:"DisplayDescription"`
 
 	// DisplayName Multi-language text.
-	DisplayName string `json:"DisplayName,omitempty"`
-	FieldKey    string `json:"FieldKey,omitempty"`
+	DisplayName string `json:"DisplayName"`
+	FieldKey    string `json:"FieldKey"`
 
 	// FieldType Kind of a configuration or search field.
-	FieldType FieldMetadataTypeInfo `json:"FieldType,omitempty"`
-	ListName  string                `json:"ListName,omitempty"`
+	FieldType FieldMetadataTypeInfo `json:"FieldType"`
+	ListName  string                `json:"ListName"`
 
 	// MaxLength 0 means unlimited.
-	MaxLength int32 `json:"MaxLength,omitempty"`
-	Rank      int32 `json:"Rank,omitempty"`
+	MaxLength int32 `json:"MaxLength"`
+	Rank      int32 `json:"Rank"`
 }
 
 // FieldMetadataInfoList defines model for FieldMetadataInfoList.
@@ -676,10 +676,10 @@ type FindProductRequest struct {
 
 // ForeignKeyInfo defines model for ForeignKeyInfo.
 type ForeignKeyInfo struct {
-	Key       string `json:"Key,omitempty"`
-	RecordId  int32  `json:"RecordId,omitempty"`
-	TableName string `json:"TableName,omitempty"`
-	Value     string `json:"Value,omitempty"`
+	Key       string `json:"Key"`
+	RecordId  int32  `json:"RecordId"`
+	TableName string `json:"TableName"`
+	Value     string `json:"Value"`
 }
 
 // GetActivePriceListsRequest defines model for GetActivePriceListsRequest.
@@ -797,12 +797,12 @@ type GetSearchableFieldsRequest = RequestEnvelope
 
 // ListItemInfo defines model for ListItemInfo.
 type ListItemInfo struct {
-	DisplayDescription string `json:"DisplayDescription,omitempty"`
-	DisplayValue       string `json:"DisplayValue,omitempty"`
+	DisplayDescription string `json:"DisplayDescription"`
+	DisplayValue       string `json:"DisplayValue"`
 
 	// ERPQuoteListItemKey Unique within its list.
-	ERPQuoteListItemKey string `json:"ERPQuoteListItemKey,omitempty"`
-	Icon                string `json:"Icon,omitempty"`
+	ERPQuoteListItemKey string `json:"ERPQuoteListItemKey"`
+	Icon                string `json:"Icon"`
 }
 
 // ListItemInfoList defines model for ListItemInfoList.
@@ -896,82 +896,82 @@ type OnQuoteVersionRequestApprovalRequest struct {
 
 // OrderResponseInfo defines model for OrderResponseInfo.
 type OrderResponseInfo struct {
-	CRMAlternativeWithLines *QuoteAlternativeWithLinesInfo `json:"CRMAlternativeWithLines,omitempty"`
-	CRMQuote                *QuoteInfo                     `json:"CRMQuote,omitempty"`
-	CRMQuoteVersion         *QuoteVersionInfo              `json:"CRMQuoteVersion,omitempty"`
-	ErrorCode               string                         `json:"ErrorCode,omitempty"`
-	IsOk                    bool                           `json:"IsOk,omitempty"`
+	CRMAlternativeWithLines *QuoteAlternativeWithLinesInfo `json:"CRMAlternativeWithLines"`
+	CRMQuote                *QuoteInfo                     `json:"CRMQuote"`
+	CRMQuoteVersion         *QuoteVersionInfo              `json:"CRMQuoteVersion"`
+	ErrorCode               string                         `json:"ErrorCode"`
+	IsOk                    bool                           `json:"IsOk"`
 
 	// State Outcome of a call.
-	State           ResponseState `json:"State,omitempty"`
-	TechExplanation string        `json:"TechExplanation,omitempty"`
+	State           ResponseState `json:"State"`
+	TechExplanation string        `json:"TechExplanation"`
 
 	// UserExplanation Shown to the user; multi-language text.
-	UserExplanation string `json:"UserExplanation,omitempty"`
+	UserExplanation string `json:"UserExplanation"`
 }
 
 // PersonInfo The CRM contact person.
 type PersonInfo struct {
-	AssociateId  int32  `json:"AssociateId,omitempty"`
-	Chat         string `json:"Chat,omitempty"`
-	ChatId       int32  `json:"ChatId,omitempty"`
-	ChatProtocol string `json:"ChatProtocol,omitempty"`
-	ContactId    int32  `json:"ContactId,omitempty"`
-	Country      string `json:"Country,omitempty"`
-	Country2     string `json:"Country2,omitempty"`
-	CountryCode  string `json:"CountryCode,omitempty"`
-	CountryId    int32  `json:"CountryId,omitempty"`
+	AssociateId  int32  `json:"AssociateId"`
+	Chat         string `json:"Chat"`
+	ChatId       int32  `json:"ChatId"`
+	ChatProtocol string `json:"ChatProtocol"`
+	ContactId    int32  `json:"ContactId"`
+	Country      string `json:"Country"`
+	Country2     string `json:"Country2"`
+	CountryCode  string `json:"CountryCode"`
+	CountryId    int32  `json:"CountryId"`
 
 	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
-	CustomFields                             CustomFields `json:"CustomFields,omitempty"`
-	DateOfBirth                              string       `json:"DateOfBirth,omitempty"`
-	Department                               string       `json:"Department,omitempty"`
-	EMail                                    string       `json:"EMail,omitempty"`
-	EMailId                                  int32        `json:"EMailId,omitempty"`
-	Fax                                      string       `json:"Fax,omitempty"`
-	FaxId                                    int32        `json:"FaxId,omitempty"`
-	FaxStripped                              string       `json:"FaxStripped,omitempty"`
-	FirstName                                string       `json:"FirstName,omitempty"`
-	LastName                                 string       `json:"LastName,omitempty"`
-	LineFeedGermany                          string       `json:"LineFeedGermany,omitempty"`
-	MiddleName                               string       `json:"MiddleName,omitempty"`
-	MiddleName2                              string       `json:"MiddleName2,omitempty"`
-	MobilePhone                              string       `json:"MobilePhone,omitempty"`
-	MobilePhoneId                            int32        `json:"MobilePhoneId,omitempty"`
-	MrMrs                                    string       `json:"MrMrs,omitempty"`
-	Nomailing                                bool         `json:"Nomailing,omitempty"`
-	OfficePhone                              string       `json:"OfficePhone,omitempty"`
-	OfficePhoneId                            int32        `json:"OfficePhoneId,omitempty"`
-	Pager                                    string       `json:"Pager,omitempty"`
-	PagerId                                  int32        `json:"PagerId,omitempty"`
-	PersonId                                 int32        `json:"PersonId,omitempty"`
-	PersonNumber                             string       `json:"PersonNumber,omitempty"`
-	Position                                 string       `json:"Position,omitempty"`
-	PostalAddressCity                        string       `json:"PostalAddressCity,omitempty"`
-	PostalAddressCityFull                    string       `json:"PostalAddressCityFull,omitempty"`
-	PostalAddressCounty                      string       `json:"PostalAddressCounty,omitempty"`
-	PostalAddressLine1                       string       `json:"PostalAddressLine1,omitempty"`
-	PostalAddressLine1Extended               string       `json:"PostalAddressLine1Extended,omitempty"`
-	PostalAddressLine2                       string       `json:"PostalAddressLine2,omitempty"`
-	PostalAddressLine3                       string       `json:"PostalAddressLine3,omitempty"`
-	PostalAddressState                       string       `json:"PostalAddressState,omitempty"`
-	PostalAddressStateAmericaCanadaAustralia string       `json:"PostalAddressStateAmericaCanadaAustralia,omitempty"`
-	PostalAddressZip                         string       `json:"PostalAddressZip,omitempty"`
-	PreferredLanguageId                      int32        `json:"PreferredLanguageId,omitempty"`
-	PrivatePhone                             string       `json:"PrivatePhone,omitempty"`
-	PrivatePhoneId                           int32        `json:"PrivatePhoneId,omitempty"`
-	Retired                                  bool         `json:"Retired,omitempty"`
-	Salutation                               string       `json:"Salutation,omitempty"`
-	ServiceContactId                         int32        `json:"ServiceContactId,omitempty"`
-	ServiceContactName                       string       `json:"ServiceContactName,omitempty"`
-	ServicePriority                          int32        `json:"ServicePriority,omitempty"`
-	Title                                    string       `json:"Title,omitempty"`
-	Url                                      string       `json:"Url,omitempty"`
-	UrlId                                    int32        `json:"UrlId,omitempty"`
-	UsePersonAddress                         bool         `json:"UsePersonAddress,omitempty"`
-	Voip                                     string       `json:"Voip,omitempty"`
-	VoipId                                   int32        `json:"VoipId,omitempty"`
-	VoipService                              string       `json:"VoipService,omitempty"`
+	CustomFields                             CustomFields `json:"CustomFields"`
+	DateOfBirth                              string       `json:"DateOfBirth"`
+	Department                               string       `json:"Department"`
+	EMail                                    string       `json:"EMail"`
+	EMailId                                  int32        `json:"EMailId"`
+	Fax                                      string       `json:"Fax"`
+	FaxId                                    int32        `json:"FaxId"`
+	FaxStripped                              string       `json:"FaxStripped"`
+	FirstName                                string       `json:"FirstName"`
+	LastName                                 string       `json:"LastName"`
+	LineFeedGermany                          string       `json:"LineFeedGermany"`
+	MiddleName                               string       `json:"MiddleName"`
+	MiddleName2                              string       `json:"MiddleName2"`
+	MobilePhone                              string       `json:"MobilePhone"`
+	MobilePhoneId                            int32        `json:"MobilePhoneId"`
+	MrMrs                                    string       `json:"MrMrs"`
+	Nomailing                                bool         `json:"Nomailing"`
+	OfficePhone                              string       `json:"OfficePhone"`
+	OfficePhoneId                            int32        `json:"OfficePhoneId"`
+	Pager                                    string       `json:"Pager"`
+	PagerId                                  int32        `json:"PagerId"`
+	PersonId                                 int32        `json:"PersonId"`
+	PersonNumber                             string       `json:"PersonNumber"`
+	Position                                 string       `json:"Position"`
+	PostalAddressCity                        string       `json:"PostalAddressCity"`
+	PostalAddressCityFull                    string       `json:"PostalAddressCityFull"`
+	PostalAddressCounty                      string       `json:"PostalAddressCounty"`
+	PostalAddressLine1                       string       `json:"PostalAddressLine1"`
+	PostalAddressLine1Extended               string       `json:"PostalAddressLine1Extended"`
+	PostalAddressLine2                       string       `json:"PostalAddressLine2"`
+	PostalAddressLine3                       string       `json:"PostalAddressLine3"`
+	PostalAddressState                       string       `json:"PostalAddressState"`
+	PostalAddressStateAmericaCanadaAustralia string       `json:"PostalAddressStateAmericaCanadaAustralia"`
+	PostalAddressZip                         string       `json:"PostalAddressZip"`
+	PreferredLanguageId                      int32        `json:"PreferredLanguageId"`
+	PrivatePhone                             string       `json:"PrivatePhone"`
+	PrivatePhoneId                           int32        `json:"PrivatePhoneId"`
+	Retired                                  bool         `json:"Retired"`
+	Salutation                               string       `json:"Salutation"`
+	ServiceContactId                         int32        `json:"ServiceContactId"`
+	ServiceContactName                       string       `json:"ServiceContactName"`
+	ServicePriority                          int32        `json:"ServicePriority"`
+	Title                                    string       `json:"Title"`
+	Url                                      string       `json:"Url"`
+	UrlId                                    int32        `json:"UrlId"`
+	UsePersonAddress                         bool         `json:"UsePersonAddress"`
+	Voip                                     string       `json:"Voip"`
+	VoipId                                   int32        `json:"VoipId"`
+	VoipService                              string       `json:"VoipService"`
 }
 
 // PlaceOrderRequest defines model for PlaceOrderRequest.
@@ -984,52 +984,52 @@ type PlaceOrderRequest struct {
 
 // PlaceOrderResponseInfo defines model for PlaceOrderResponseInfo.
 type PlaceOrderResponseInfo struct {
-	CRMAlternativeWithLines *QuoteAlternativeWithLinesInfo `json:"CRMAlternativeWithLines,omitempty"`
-	CRMQuote                *QuoteInfo                     `json:"CRMQuote,omitempty"`
-	CRMQuoteVersion         *QuoteVersionInfo              `json:"CRMQuoteVersion,omitempty"`
-	ErrorCode               string                         `json:"ErrorCode,omitempty"`
-	IsOk                    bool                           `json:"IsOk,omitempty"`
+	CRMAlternativeWithLines *QuoteAlternativeWithLinesInfo `json:"CRMAlternativeWithLines"`
+	CRMQuote                *QuoteInfo                     `json:"CRMQuote"`
+	CRMQuoteVersion         *QuoteVersionInfo              `json:"CRMQuoteVersion"`
+	ErrorCode               string                         `json:"ErrorCode"`
+	IsOk                    bool                           `json:"IsOk"`
 
 	// State Outcome of a call.
-	State           ResponseState `json:"State,omitempty"`
-	TechExplanation string        `json:"TechExplanation,omitempty"`
+	State           ResponseState `json:"State"`
+	TechExplanation string        `json:"TechExplanation"`
 
 	// Url An http(s): or soprotocol: address opened afterwards.
-	Url string `json:"Url,omitempty"`
+	Url string `json:"Url"`
 
 	// UserExplanation Shown to the user; multi-language text.
-	UserExplanation string `json:"UserExplanation,omitempty"`
+	UserExplanation string `json:"UserExplanation"`
 }
 
 // PluginResponseInfo Outcome of a call. Set IsOk and State together.
 type PluginResponseInfo struct {
-	ErrorCode string `json:"ErrorCode,omitempty"`
-	IsOk      bool   `json:"IsOk,omitempty"`
+	ErrorCode string `json:"ErrorCode"`
+	IsOk      bool   `json:"IsOk"`
 
 	// State Outcome of a call.
-	State           ResponseState `json:"State,omitempty"`
-	TechExplanation string        `json:"TechExplanation,omitempty"`
+	State           ResponseState `json:"State"`
+	TechExplanation string        `json:"TechExplanation"`
 
 	// UserExplanation Shown to the user; multi-language text.
-	UserExplanation string `json:"UserExplanation,omitempty"`
+	UserExplanation string `json:"UserExplanation"`
 }
 
 // PriceListInfo defines model for PriceListInfo.
 type PriceListInfo struct {
 	// Currency ISO 4217 code.
-	Currency          string `json:"Currency,omitempty"`
-	CurrencyName      string `json:"CurrencyName,omitempty"`
-	Description       string `json:"Description,omitempty"`
-	ERPPriceListKey   string `json:"ERPPriceListKey,omitempty"`
-	IsActive          bool   `json:"IsActive,omitempty"`
-	Name              string `json:"Name,omitempty"`
-	QuoteConnectionId int32  `json:"QuoteConnectionId,omitempty"`
+	Currency          string `json:"Currency"`
+	CurrencyName      string `json:"CurrencyName"`
+	Description       string `json:"Description"`
+	ERPPriceListKey   string `json:"ERPPriceListKey"`
+	IsActive          bool   `json:"IsActive"`
+	Name              string `json:"Name"`
+	QuoteConnectionId int32  `json:"QuoteConnectionId"`
 
 	// ValidFrom Inclusive; 0001-01-01T00:00:00 means open.
-	ValidFrom DateTime `json:"ValidFrom,omitempty"`
+	ValidFrom DateTime `json:"ValidFrom"`
 
 	// ValidTo Inclusive; 9999-12-31T23:59:59.9999999 means open.
-	ValidTo DateTime `json:"ValidTo,omitempty"`
+	ValidTo DateTime `json:"ValidTo"`
 }
 
 // PriceListInfoList defines model for PriceListInfoList.
@@ -1058,93 +1058,93 @@ type Problem struct {
 
 // ProductDataInfo Members shared by products and quote lines.
 type ProductDataInfo struct {
-	Code               string                      `json:"Code,omitempty"`
-	Description        string                      `json:"Description,omitempty"`
-	ERPProductKey      string                      `json:"ERPProductKey,omitempty"`
-	ExtraField1        string                      `json:"ExtraField1,omitempty"`
-	ExtraField2        string                      `json:"ExtraField2,omitempty"`
-	ExtraField3        string                      `json:"ExtraField3,omitempty"`
-	ExtraField4        string                      `json:"ExtraField4,omitempty"`
-	ExtraField5        string                      `json:"ExtraField5,omitempty"`
-	ExtraInfo          []ProductExtraDataFieldInfo `json:"ExtraInfo,omitempty"`
-	IsSubscription     bool                        `json:"IsSubscription,omitempty"`
-	ItemNumber         string                      `json:"ItemNumber,omitempty"`
-	Name               string                      `json:"Name,omitempty"`
-	PriceUnit          string                      `json:"PriceUnit,omitempty"`
-	ProductCategoryKey string                      `json:"ProductCategoryKey,omitempty"`
-	ProductFamilyKey   string                      `json:"ProductFamilyKey,omitempty"`
-	ProductTypeKey     string                      `json:"ProductTypeKey,omitempty"`
-	QuantityUnit       string                      `json:"QuantityUnit,omitempty"`
-	RawExtraInfo       string                      `json:"RawExtraInfo,omitempty"`
+	Code               string                      `json:"Code"`
+	Description        string                      `json:"Description"`
+	ERPProductKey      string                      `json:"ERPProductKey"`
+	ExtraField1        string                      `json:"ExtraField1"`
+	ExtraField2        string                      `json:"ExtraField2"`
+	ExtraField3        string                      `json:"ExtraField3"`
+	ExtraField4        string                      `json:"ExtraField4"`
+	ExtraField5        string                      `json:"ExtraField5"`
+	ExtraInfo          []ProductExtraDataFieldInfo `json:"ExtraInfo"`
+	IsSubscription     bool                        `json:"IsSubscription"`
+	ItemNumber         string                      `json:"ItemNumber"`
+	Name               string                      `json:"Name"`
+	PriceUnit          string                      `json:"PriceUnit"`
+	ProductCategoryKey string                      `json:"ProductCategoryKey"`
+	ProductFamilyKey   string                      `json:"ProductFamilyKey"`
+	ProductTypeKey     string                      `json:"ProductTypeKey"`
+	QuantityUnit       string                      `json:"QuantityUnit"`
+	RawExtraInfo       string                      `json:"RawExtraInfo"`
 
 	// Rights `Field=R[,Reason]&Field2=W…` with N, R, W or M per field.
-	Rights           string `json:"Rights,omitempty"`
-	Rule             string `json:"Rule,omitempty"`
-	SubscriptionUnit string `json:"SubscriptionUnit,omitempty"`
-	Supplier         string `json:"Supplier,omitempty"`
-	SupplierCode     string `json:"SupplierCode,omitempty"`
+	Rights           string `json:"Rights"`
+	Rule             string `json:"Rule"`
+	SubscriptionUnit string `json:"SubscriptionUnit"`
+	Supplier         string `json:"Supplier"`
+	SupplierCode     string `json:"SupplierCode"`
 
 	// Thumbnail A URL or base64 image data.
-	Thumbnail        string  `json:"Thumbnail,omitempty"`
-	UnitCost         float64 `json:"UnitCost,omitempty"`
-	UnitListPrice    float64 `json:"UnitListPrice,omitempty"`
-	UnitMinimumPrice float64 `json:"UnitMinimumPrice,omitempty"`
-	Url              string  `json:"Url,omitempty"`
-	VAT              float64 `json:"VAT,omitempty"`
-	VATInfo          string  `json:"VATInfo,omitempty"`
+	Thumbnail        string  `json:"Thumbnail"`
+	UnitCost         float64 `json:"UnitCost"`
+	UnitListPrice    float64 `json:"UnitListPrice"`
+	UnitMinimumPrice float64 `json:"UnitMinimumPrice"`
+	Url              string  `json:"Url"`
+	VAT              float64 `json:"VAT"`
+	VATInfo          string  `json:"VATInfo"`
 }
 
 // ProductExtraDataFieldInfo defines model for ProductExtraDataFieldInfo.
 type ProductExtraDataFieldInfo struct {
-	Name  string                 `json:"Name,omitempty"`
-	Type  ExtraDataFieldTypeInfo `json:"Type,omitempty"`
-	Value string                 `json:"Value,omitempty"`
+	Name  string                 `json:"Name"`
+	Type  ExtraDataFieldTypeInfo `json:"Type"`
+	Value string                 `json:"Value"`
 }
 
 // ProductInfo defines model for ProductInfo.
 type ProductInfo struct {
-	Code                        string                      `json:"Code,omitempty"`
-	DefaultSubscriptionQuantity float64                     `json:"DefaultSubscriptionQuantity,omitempty"`
-	Description                 string                      `json:"Description,omitempty"`
-	ERPPriceListKey             string                      `json:"ERPPriceListKey,omitempty"`
-	ERPProductKey               string                      `json:"ERPProductKey,omitempty"`
-	ExtraField1                 string                      `json:"ExtraField1,omitempty"`
-	ExtraField2                 string                      `json:"ExtraField2,omitempty"`
-	ExtraField3                 string                      `json:"ExtraField3,omitempty"`
-	ExtraField4                 string                      `json:"ExtraField4,omitempty"`
-	ExtraField5                 string                      `json:"ExtraField5,omitempty"`
-	ExtraInfo                   []ProductExtraDataFieldInfo `json:"ExtraInfo,omitempty"`
+	Code                        string                      `json:"Code"`
+	DefaultSubscriptionQuantity float64                     `json:"DefaultSubscriptionQuantity"`
+	Description                 string                      `json:"Description"`
+	ERPPriceListKey             string                      `json:"ERPPriceListKey"`
+	ERPProductKey               string                      `json:"ERPProductKey"`
+	ExtraField1                 string                      `json:"ExtraField1"`
+	ExtraField2                 string                      `json:"ExtraField2"`
+	ExtraField3                 string                      `json:"ExtraField3"`
+	ExtraField4                 string                      `json:"ExtraField4"`
+	ExtraField5                 string                      `json:"ExtraField5"`
+	ExtraInfo                   []ProductExtraDataFieldInfo `json:"ExtraInfo"`
 
 	// InAssortment False for discontinued products, hidden from search.
-	InAssortment bool `json:"InAssortment,omitempty"`
+	InAssortment bool `json:"InAssortment"`
 
 	// InStock Negative means on order.
-	InStock            float64 `json:"InStock,omitempty"`
-	IsSubscription     bool    `json:"IsSubscription,omitempty"`
-	ItemNumber         string  `json:"ItemNumber,omitempty"`
-	Name               string  `json:"Name,omitempty"`
-	PriceUnit          string  `json:"PriceUnit,omitempty"`
-	ProductCategoryKey string  `json:"ProductCategoryKey,omitempty"`
-	ProductFamilyKey   string  `json:"ProductFamilyKey,omitempty"`
-	ProductTypeKey     string  `json:"ProductTypeKey,omitempty"`
-	QuantityUnit       string  `json:"QuantityUnit,omitempty"`
-	RawExtraInfo       string  `json:"RawExtraInfo,omitempty"`
+	InStock            float64 `json:"InStock"`
+	IsSubscription     bool    `json:"IsSubscription"`
+	ItemNumber         string  `json:"ItemNumber"`
+	Name               string  `json:"Name"`
+	PriceUnit          string  `json:"PriceUnit"`
+	ProductCategoryKey string  `json:"ProductCategoryKey"`
+	ProductFamilyKey   string  `json:"ProductFamilyKey"`
+	ProductTypeKey     string  `json:"ProductTypeKey"`
+	QuantityUnit       string  `json:"QuantityUnit"`
+	RawExtraInfo       string  `json:"RawExtraInfo"`
 
 	// Rights `Field=R[,Reason]&Field2=W…` with N, R, W or M per field.
-	Rights           string `json:"Rights,omitempty"`
-	Rule             string `json:"Rule,omitempty"`
-	SubscriptionUnit string `json:"SubscriptionUnit,omitempty"`
-	Supplier         string `json:"Supplier,omitempty"`
-	SupplierCode     string `json:"SupplierCode,omitempty"`
+	Rights           string `json:"Rights"`
+	Rule             string `json:"Rule"`
+	SubscriptionUnit string `json:"SubscriptionUnit"`
+	Supplier         string `json:"Supplier"`
+	SupplierCode     string `json:"SupplierCode"`
 
 	// Thumbnail A URL or base64 image data.
-	Thumbnail        string  `json:"Thumbnail,omitempty"`
-	UnitCost         float64 `json:"UnitCost,omitempty"`
-	UnitListPrice    float64 `json:"UnitListPrice,omitempty"`
-	UnitMinimumPrice float64 `json:"UnitMinimumPrice,omitempty"`
-	Url              string  `json:"Url,omitempty"`
-	VAT              float64 `json:"VAT,omitempty"`
-	VATInfo          string  `json:"VATInfo,omitempty"`
+	Thumbnail        string  `json:"Thumbnail"`
+	UnitCost         float64 `json:"UnitCost"`
+	UnitListPrice    float64 `json:"UnitListPrice"`
+	UnitMinimumPrice float64 `json:"UnitMinimumPrice"`
+	Url              string  `json:"Url"`
+	VAT              float64 `json:"VAT"`
+	VATInfo          string  `json:"VATInfo"`
 }
 
 // ProductInfoList defines model for ProductInfoList.
@@ -1153,24 +1153,24 @@ type ProductInfoList = []ProductInfo
 // ProjectInfo defines model for ProjectInfo.
 type ProjectInfo struct {
 	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
-	CustomFields               CustomFields `json:"CustomFields,omitempty"`
-	Description                string       `json:"Description,omitempty"`
-	EventDate                  string       `json:"EventDate,omitempty"`
-	HasGuide                   bool         `json:"HasGuide,omitempty"`
-	InfoText                   string       `json:"InfoText,omitempty"`
-	Manager                    string       `json:"Manager,omitempty"`
-	Name                       string       `json:"Name,omitempty"`
-	NextMileStoneAppointmentId int32        `json:"NextMileStoneAppointmentId,omitempty"`
-	NextMilestoneDate          DateTime     `json:"NextMilestoneDate,omitempty"`
-	Number                     string       `json:"Number,omitempty"`
-	ProjectEndDate             DateTime     `json:"ProjectEndDate,omitempty"`
-	ProjectId                  int32        `json:"ProjectId,omitempty"`
-	PublishEndDate             string       `json:"PublishEndDate,omitempty"`
-	PublishStartDate           string       `json:"PublishStartDate,omitempty"`
-	Status                     string       `json:"Status,omitempty"`
-	Type                       string       `json:"Type,omitempty"`
-	Web                        string       `json:"Web,omitempty"`
-	WebId                      int32        `json:"WebId,omitempty"`
+	CustomFields               CustomFields `json:"CustomFields"`
+	Description                string       `json:"Description"`
+	EventDate                  string       `json:"EventDate"`
+	HasGuide                   bool         `json:"HasGuide"`
+	InfoText                   string       `json:"InfoText"`
+	Manager                    string       `json:"Manager"`
+	Name                       string       `json:"Name"`
+	NextMileStoneAppointmentId int32        `json:"NextMileStoneAppointmentId"`
+	NextMilestoneDate          DateTime     `json:"NextMilestoneDate"`
+	Number                     string       `json:"Number"`
+	ProjectEndDate             DateTime     `json:"ProjectEndDate"`
+	ProjectId                  int32        `json:"ProjectId"`
+	PublishEndDate             string       `json:"PublishEndDate"`
+	PublishStartDate           string       `json:"PublishStartDate"`
+	Status                     string       `json:"Status"`
+	Type                       string       `json:"Type"`
+	Web                        string       `json:"Web"`
+	WebId                      int32        `json:"WebId"`
 }
 
 // QuoteAction Why ValidateQuoteVersion is called.
@@ -1178,190 +1178,190 @@ type QuoteAction int32
 
 // QuoteAlternativeContextInfo defines model for QuoteAlternativeContextInfo.
 type QuoteAlternativeContextInfo struct {
-	CRMAlternativeWithLines *QuoteAlternativeWithLinesInfo `json:"CRMAlternativeWithLines,omitempty"`
-	CRMAssociate            *UserInfo                      `json:"CRMAssociate,omitempty"`
-	CRMCompany              *ContactInfo                   `json:"CRMCompany,omitempty"`
-	CRMForeignKeys          []ForeignKeyInfo               `json:"CRMForeignKeys,omitempty"`
-	CRMPerson               *PersonInfo                    `json:"CRMPerson,omitempty"`
-	CRMProject              *ProjectInfo                   `json:"CRMProject,omitempty"`
-	CRMQuote                *QuoteInfo                     `json:"CRMQuote,omitempty"`
-	CRMQuoteVersion         *QuoteVersionInfo              `json:"CRMQuoteVersion,omitempty"`
-	CRMSale                 *SaleInfo                      `json:"CRMSale,omitempty"`
-	DeliveryAddress         *AddressInfo                   `json:"DeliveryAddress,omitempty"`
-	EISConnectionGuid       string                         `json:"EISConnectionGuid,omitempty"`
-	EISConnectionId         int32                          `json:"EISConnectionId,omitempty"`
-	ERPCompanyKey           string                         `json:"ERPCompanyKey,omitempty"`
-	ERPPersonKey            string                         `json:"ERPPersonKey,omitempty"`
-	ERPProjectKey           string                         `json:"ERPProjectKey,omitempty"`
-	ERPSaleKey              string                         `json:"ERPSaleKey,omitempty"`
-	InvoiceAddress          *AddressInfo                   `json:"InvoiceAddress,omitempty"`
+	CRMAlternativeWithLines *QuoteAlternativeWithLinesInfo `json:"CRMAlternativeWithLines"`
+	CRMAssociate            *UserInfo                      `json:"CRMAssociate"`
+	CRMCompany              *ContactInfo                   `json:"CRMCompany"`
+	CRMForeignKeys          []ForeignKeyInfo               `json:"CRMForeignKeys"`
+	CRMPerson               *PersonInfo                    `json:"CRMPerson"`
+	CRMProject              *ProjectInfo                   `json:"CRMProject"`
+	CRMQuote                *QuoteInfo                     `json:"CRMQuote"`
+	CRMQuoteVersion         *QuoteVersionInfo              `json:"CRMQuoteVersion"`
+	CRMSale                 *SaleInfo                      `json:"CRMSale"`
+	DeliveryAddress         *AddressInfo                   `json:"DeliveryAddress"`
+	EISConnectionGuid       string                         `json:"EISConnectionGuid"`
+	EISConnectionId         int32                          `json:"EISConnectionId"`
+	ERPCompanyKey           string                         `json:"ERPCompanyKey"`
+	ERPPersonKey            string                         `json:"ERPPersonKey"`
+	ERPProjectKey           string                         `json:"ERPProjectKey"`
+	ERPSaleKey              string                         `json:"ERPSaleKey"`
+	InvoiceAddress          *AddressInfo                   `json:"InvoiceAddress"`
 
 	// UserLanguageCode .NET culture of the user, e.g. nb-NO; answer in this language.
-	UserLanguageCode string `json:"UserLanguageCode,omitempty"`
+	UserLanguageCode string `json:"UserLanguageCode"`
 }
 
 // QuoteAlternativeInfo defines model for QuoteAlternativeInfo.
 type QuoteAlternativeInfo struct {
-	Description            string  `json:"Description,omitempty"`
-	DiscountAmount         float64 `json:"DiscountAmount,omitempty"`
-	DiscountPercent        float64 `json:"DiscountPercent,omitempty"`
-	ERPDiscountAmount      float64 `json:"ERPDiscountAmount,omitempty"`
-	ERPDiscountPercent     float64 `json:"ERPDiscountPercent,omitempty"`
-	ERPQuoteAlternativeKey string  `json:"ERPQuoteAlternativeKey,omitempty"`
-	EarningAmount          float64 `json:"EarningAmount,omitempty"`
-	EarningPercent         float64 `json:"EarningPercent,omitempty"`
-	ExtraField1            string  `json:"ExtraField1,omitempty"`
-	ExtraField2            string  `json:"ExtraField2,omitempty"`
-	ExtraField3            string  `json:"ExtraField3,omitempty"`
-	ExtraField4            string  `json:"ExtraField4,omitempty"`
-	ExtraField5            string  `json:"ExtraField5,omitempty"`
-	Name                   string  `json:"Name,omitempty"`
-	QuoteAlternativeId     int32   `json:"QuoteAlternativeId,omitempty"`
-	QuoteVersionId         int32   `json:"QuoteVersionId,omitempty"`
-	Reason                 string  `json:"Reason,omitempty"`
+	Description            string  `json:"Description"`
+	DiscountAmount         float64 `json:"DiscountAmount"`
+	DiscountPercent        float64 `json:"DiscountPercent"`
+	ERPDiscountAmount      float64 `json:"ERPDiscountAmount"`
+	ERPDiscountPercent     float64 `json:"ERPDiscountPercent"`
+	ERPQuoteAlternativeKey string  `json:"ERPQuoteAlternativeKey"`
+	EarningAmount          float64 `json:"EarningAmount"`
+	EarningPercent         float64 `json:"EarningPercent"`
+	ExtraField1            string  `json:"ExtraField1"`
+	ExtraField2            string  `json:"ExtraField2"`
+	ExtraField3            string  `json:"ExtraField3"`
+	ExtraField4            string  `json:"ExtraField4"`
+	ExtraField5            string  `json:"ExtraField5"`
+	Name                   string  `json:"Name"`
+	QuoteAlternativeId     int32   `json:"QuoteAlternativeId"`
+	QuoteVersionId         int32   `json:"QuoteVersionId"`
+	Reason                 string  `json:"Reason"`
 
 	// Status Problem level of a line, alternative or version; Error blocks sending and ordering.
-	Status     QuoteStatusInfo `json:"Status,omitempty"`
-	SubTotal   float64         `json:"SubTotal,omitempty"`
-	TotalPrice float64         `json:"TotalPrice,omitempty"`
+	Status     QuoteStatusInfo `json:"Status"`
+	SubTotal   float64         `json:"SubTotal"`
+	TotalPrice float64         `json:"TotalPrice"`
 
 	// UserValueOverride Which of the linked discount fields the user set last; the others are derived from it.
-	UserValueOverride ValueOverrideInfo `json:"UserValueOverride,omitempty"`
-	VAT               float64           `json:"VAT,omitempty"`
-	VATInfo           string            `json:"VATInfo,omitempty"`
+	UserValueOverride ValueOverrideInfo `json:"UserValueOverride"`
+	VAT               float64           `json:"VAT"`
+	VATInfo           string            `json:"VATInfo"`
 }
 
 // QuoteAlternativeResponseInfo defines model for QuoteAlternativeResponseInfo.
 type QuoteAlternativeResponseInfo struct {
-	CRMAlternativesWithLines []QuoteAlternativeWithLinesInfo `json:"CRMAlternativesWithLines,omitempty"`
-	ErrorCode                string                          `json:"ErrorCode,omitempty"`
-	IsOk                     bool                            `json:"IsOk,omitempty"`
+	CRMAlternativesWithLines []QuoteAlternativeWithLinesInfo `json:"CRMAlternativesWithLines"`
+	ErrorCode                string                          `json:"ErrorCode"`
+	IsOk                     bool                            `json:"IsOk"`
 
 	// State Outcome of a call.
-	State           ResponseState `json:"State,omitempty"`
-	TechExplanation string        `json:"TechExplanation,omitempty"`
+	State           ResponseState `json:"State"`
+	TechExplanation string        `json:"TechExplanation"`
 
 	// UserExplanation Shown to the user; multi-language text.
-	UserExplanation string `json:"UserExplanation,omitempty"`
+	UserExplanation string `json:"UserExplanation"`
 }
 
 // QuoteAlternativeWithLinesInfo defines model for QuoteAlternativeWithLinesInfo.
 type QuoteAlternativeWithLinesInfo struct {
-	CRMAlternative *QuoteAlternativeInfo `json:"CRMAlternative,omitempty"`
-	CRMQuoteLines  []QuoteLineInfo       `json:"CRMQuoteLines,omitempty"`
+	CRMAlternative *QuoteAlternativeInfo `json:"CRMAlternative"`
+	CRMQuoteLines  []QuoteLineInfo       `json:"CRMQuoteLines"`
 }
 
 // QuoteConnectionInfo The ERP connection as SuperOffice stores it.
 type QuoteConnectionInfo struct {
-	CRMConnectionId    int32  `json:"CRMConnectionId,omitempty"`
-	DisplayDescription string `json:"DisplayDescription,omitempty"`
+	CRMConnectionId    int32  `json:"CRMConnectionId"`
+	DisplayDescription string `json:"DisplayDescription"`
 
 	// DisplayName Multi-language text.
-	DisplayName   string `json:"DisplayName,omitempty"`
-	ERPClientKey  string `json:"ERPClientKey,omitempty"`
-	ERPClientName string `json:"ERPClientName,omitempty"`
+	DisplayName   string `json:"DisplayName"`
+	ERPClientKey  string `json:"ERPClientKey"`
+	ERPClientName string `json:"ERPClientName"`
 }
 
 // QuoteContextInfo What NetServer knows about the quote being worked on. Associate, company, person, project and sale are read-only.
 type QuoteContextInfo struct {
-	CRMAssociate      *UserInfo         `json:"CRMAssociate,omitempty"`
-	CRMCompany        *ContactInfo      `json:"CRMCompany,omitempty"`
-	CRMForeignKeys    []ForeignKeyInfo  `json:"CRMForeignKeys,omitempty"`
-	CRMPerson         *PersonInfo       `json:"CRMPerson,omitempty"`
-	CRMProject        *ProjectInfo      `json:"CRMProject,omitempty"`
-	CRMQuote          *QuoteInfo        `json:"CRMQuote,omitempty"`
-	CRMQuoteVersion   *QuoteVersionInfo `json:"CRMQuoteVersion,omitempty"`
-	CRMSale           *SaleInfo         `json:"CRMSale,omitempty"`
-	DeliveryAddress   *AddressInfo      `json:"DeliveryAddress,omitempty"`
-	EISConnectionGuid string            `json:"EISConnectionGuid,omitempty"`
-	EISConnectionId   int32             `json:"EISConnectionId,omitempty"`
-	ERPCompanyKey     string            `json:"ERPCompanyKey,omitempty"`
-	ERPPersonKey      string            `json:"ERPPersonKey,omitempty"`
-	ERPProjectKey     string            `json:"ERPProjectKey,omitempty"`
-	ERPSaleKey        string            `json:"ERPSaleKey,omitempty"`
-	InvoiceAddress    *AddressInfo      `json:"InvoiceAddress,omitempty"`
+	CRMAssociate      *UserInfo         `json:"CRMAssociate"`
+	CRMCompany        *ContactInfo      `json:"CRMCompany"`
+	CRMForeignKeys    []ForeignKeyInfo  `json:"CRMForeignKeys"`
+	CRMPerson         *PersonInfo       `json:"CRMPerson"`
+	CRMProject        *ProjectInfo      `json:"CRMProject"`
+	CRMQuote          *QuoteInfo        `json:"CRMQuote"`
+	CRMQuoteVersion   *QuoteVersionInfo `json:"CRMQuoteVersion"`
+	CRMSale           *SaleInfo         `json:"CRMSale"`
+	DeliveryAddress   *AddressInfo      `json:"DeliveryAddress"`
+	EISConnectionGuid string            `json:"EISConnectionGuid"`
+	EISConnectionId   int32             `json:"EISConnectionId"`
+	ERPCompanyKey     string            `json:"ERPCompanyKey"`
+	ERPPersonKey      string            `json:"ERPPersonKey"`
+	ERPProjectKey     string            `json:"ERPProjectKey"`
+	ERPSaleKey        string            `json:"ERPSaleKey"`
+	InvoiceAddress    *AddressInfo      `json:"InvoiceAddress"`
 
 	// UserLanguageCode .NET culture of the user, e.g. nb-NO; answer in this language.
-	UserLanguageCode string `json:"UserLanguageCode,omitempty"`
+	UserLanguageCode string `json:"UserLanguageCode"`
 }
 
 // QuoteInfo defines model for QuoteInfo.
 type QuoteInfo struct {
-	AcceptedQuoteAlternativeId int32 `json:"AcceptedQuoteAlternativeId,omitempty"`
-	ActiveQuoteVersionId       int32 `json:"ActiveQuoteVersionId,omitempty"`
-	DocumentId                 int32 `json:"DocumentId,omitempty"`
+	AcceptedQuoteAlternativeId int32 `json:"AcceptedQuoteAlternativeId"`
+	ActiveQuoteVersionId       int32 `json:"ActiveQuoteVersionId"`
+	DocumentId                 int32 `json:"DocumentId"`
 
 	// ERPOrderKey Set by PlaceOrder.
-	ERPOrderKey       string `json:"ERPOrderKey,omitempty"`
-	ERPQuoteKey       string `json:"ERPQuoteKey,omitempty"`
-	OrderComment      string `json:"OrderComment,omitempty"`
-	PoNumber          string `json:"PoNumber,omitempty"`
-	PreferredCulture  string `json:"PreferredCulture,omitempty"`
-	QuoteConnectionId int32  `json:"QuoteConnectionId,omitempty"`
-	QuoteId           int32  `json:"QuoteId,omitempty"`
-	SaleId            int32  `json:"SaleId,omitempty"`
+	ERPOrderKey       string `json:"ERPOrderKey"`
+	ERPQuoteKey       string `json:"ERPQuoteKey"`
+	OrderComment      string `json:"OrderComment"`
+	PoNumber          string `json:"PoNumber"`
+	PreferredCulture  string `json:"PreferredCulture"`
+	QuoteConnectionId int32  `json:"QuoteConnectionId"`
+	QuoteId           int32  `json:"QuoteId"`
+	SaleId            int32  `json:"SaleId"`
 }
 
 // QuoteLineInfo defines model for QuoteLineInfo.
 type QuoteLineInfo struct {
-	Code               string                      `json:"Code,omitempty"`
-	DeliveredQuantity  float64                     `json:"DeliveredQuantity,omitempty"`
-	Description        string                      `json:"Description,omitempty"`
-	DiscountAmount     float64                     `json:"DiscountAmount,omitempty"`
-	DiscountPercent    float64                     `json:"DiscountPercent,omitempty"`
-	ERPDiscountAmount  float64                     `json:"ERPDiscountAmount,omitempty"`
-	ERPDiscountPercent float64                     `json:"ERPDiscountPercent,omitempty"`
-	ERPProductKey      string                      `json:"ERPProductKey,omitempty"`
-	ERPQuoteLineKey    string                      `json:"ERPQuoteLineKey,omitempty"`
-	EarningAmount      float64                     `json:"EarningAmount,omitempty"`
-	EarningPercent     float64                     `json:"EarningPercent,omitempty"`
-	ExtraField1        string                      `json:"ExtraField1,omitempty"`
-	ExtraField2        string                      `json:"ExtraField2,omitempty"`
-	ExtraField3        string                      `json:"ExtraField3,omitempty"`
-	ExtraField4        string                      `json:"ExtraField4,omitempty"`
-	ExtraField5        string                      `json:"ExtraField5,omitempty"`
-	ExtraInfo          []ProductExtraDataFieldInfo `json:"ExtraInfo,omitempty"`
-	IsSubscription     bool                        `json:"IsSubscription,omitempty"`
-	ItemNumber         string                      `json:"ItemNumber,omitempty"`
-	Name               string                      `json:"Name,omitempty"`
-	PriceUnit          string                      `json:"PriceUnit,omitempty"`
-	ProductCategoryKey string                      `json:"ProductCategoryKey,omitempty"`
-	ProductFamilyKey   string                      `json:"ProductFamilyKey,omitempty"`
-	ProductTypeKey     string                      `json:"ProductTypeKey,omitempty"`
-	Quantity           float64                     `json:"Quantity,omitempty"`
-	QuantityUnit       string                      `json:"QuantityUnit,omitempty"`
-	QuoteAlternativeId int32                       `json:"QuoteAlternativeId,omitempty"`
-	QuoteLineId        int32                       `json:"QuoteLineId,omitempty"`
-	Rank               int32                       `json:"Rank,omitempty"`
-	RawExtraInfo       string                      `json:"RawExtraInfo,omitempty"`
-	Reason             string                      `json:"Reason,omitempty"`
+	Code               string                      `json:"Code"`
+	DeliveredQuantity  float64                     `json:"DeliveredQuantity"`
+	Description        string                      `json:"Description"`
+	DiscountAmount     float64                     `json:"DiscountAmount"`
+	DiscountPercent    float64                     `json:"DiscountPercent"`
+	ERPDiscountAmount  float64                     `json:"ERPDiscountAmount"`
+	ERPDiscountPercent float64                     `json:"ERPDiscountPercent"`
+	ERPProductKey      string                      `json:"ERPProductKey"`
+	ERPQuoteLineKey    string                      `json:"ERPQuoteLineKey"`
+	EarningAmount      float64                     `json:"EarningAmount"`
+	EarningPercent     float64                     `json:"EarningPercent"`
+	ExtraField1        string                      `json:"ExtraField1"`
+	ExtraField2        string                      `json:"ExtraField2"`
+	ExtraField3        string                      `json:"ExtraField3"`
+	ExtraField4        string                      `json:"ExtraField4"`
+	ExtraField5        string                      `json:"ExtraField5"`
+	ExtraInfo          []ProductExtraDataFieldInfo `json:"ExtraInfo"`
+	IsSubscription     bool                        `json:"IsSubscription"`
+	ItemNumber         string                      `json:"ItemNumber"`
+	Name               string                      `json:"Name"`
+	PriceUnit          string                      `json:"PriceUnit"`
+	ProductCategoryKey string                      `json:"ProductCategoryKey"`
+	ProductFamilyKey   string                      `json:"ProductFamilyKey"`
+	ProductTypeKey     string                      `json:"ProductTypeKey"`
+	Quantity           float64                     `json:"Quantity"`
+	QuantityUnit       string                      `json:"QuantityUnit"`
+	QuoteAlternativeId int32                       `json:"QuoteAlternativeId"`
+	QuoteLineId        int32                       `json:"QuoteLineId"`
+	Rank               int32                       `json:"Rank"`
+	RawExtraInfo       string                      `json:"RawExtraInfo"`
+	Reason             string                      `json:"Reason"`
 
 	// Rights `Field=R[,Reason]&Field2=W…` with N, R, W or M per field.
-	Rights string `json:"Rights,omitempty"`
-	Rule   string `json:"Rule,omitempty"`
+	Rights string `json:"Rights"`
+	Rule   string `json:"Rule"`
 
 	// Status Problem level of a line, alternative or version; Error blocks sending and ordering.
-	Status               QuoteStatusInfo `json:"Status,omitempty"`
-	SubTotal             float64         `json:"SubTotal,omitempty"`
-	SubscriptionQuantity float64         `json:"SubscriptionQuantity,omitempty"`
-	SubscriptionStart    DateTime        `json:"SubscriptionStart,omitempty"`
-	SubscriptionUnit     string          `json:"SubscriptionUnit,omitempty"`
-	Supplier             string          `json:"Supplier,omitempty"`
-	SupplierCode         string          `json:"SupplierCode,omitempty"`
+	Status               QuoteStatusInfo `json:"Status"`
+	SubTotal             float64         `json:"SubTotal"`
+	SubscriptionQuantity float64         `json:"SubscriptionQuantity"`
+	SubscriptionStart    DateTime        `json:"SubscriptionStart"`
+	SubscriptionUnit     string          `json:"SubscriptionUnit"`
+	Supplier             string          `json:"Supplier"`
+	SupplierCode         string          `json:"SupplierCode"`
 
 	// Thumbnail A URL or base64 image data.
-	Thumbnail                         string  `json:"Thumbnail,omitempty"`
-	TotalPrice                        float64 `json:"TotalPrice,omitempty"`
-	TotalPriceWithAlternativeDiscount float64 `json:"TotalPriceWithAlternativeDiscount,omitempty"`
-	UnitCost                          float64 `json:"UnitCost,omitempty"`
-	UnitListPrice                     float64 `json:"UnitListPrice,omitempty"`
-	UnitMinimumPrice                  float64 `json:"UnitMinimumPrice,omitempty"`
-	Url                               string  `json:"Url,omitempty"`
+	Thumbnail                         string  `json:"Thumbnail"`
+	TotalPrice                        float64 `json:"TotalPrice"`
+	TotalPriceWithAlternativeDiscount float64 `json:"TotalPriceWithAlternativeDiscount"`
+	UnitCost                          float64 `json:"UnitCost"`
+	UnitListPrice                     float64 `json:"UnitListPrice"`
+	UnitMinimumPrice                  float64 `json:"UnitMinimumPrice"`
+	Url                               string  `json:"Url"`
 
 	// UserValueOverride Which of the linked discount fields the user set last; the others are derived from it.
-	UserValueOverride ValueOverrideInfo `json:"UserValueOverride,omitempty"`
-	VAT               float64           `json:"VAT,omitempty"`
-	VATInfo           string            `json:"VATInfo,omitempty"`
+	UserValueOverride ValueOverrideInfo `json:"UserValueOverride"`
+	VAT               float64           `json:"VAT"`
+	VATInfo           string            `json:"VATInfo"`
 }
 
 // QuoteLineInfoList defines model for QuoteLineInfoList.
@@ -1369,24 +1369,24 @@ type QuoteLineInfoList = []QuoteLineInfo
 
 // QuoteResponseInfo defines model for QuoteResponseInfo.
 type QuoteResponseInfo struct {
-	CRMAlternativesWithLines []QuoteAlternativeWithLinesInfo `json:"CRMAlternativesWithLines,omitempty"`
-	CRMQuote                 *QuoteInfo                      `json:"CRMQuote,omitempty"`
-	CRMQuoteVersion          *QuoteVersionInfo               `json:"CRMQuoteVersion,omitempty"`
-	ErrorCode                string                          `json:"ErrorCode,omitempty"`
-	IsOk                     bool                            `json:"IsOk,omitempty"`
+	CRMAlternativesWithLines []QuoteAlternativeWithLinesInfo `json:"CRMAlternativesWithLines"`
+	CRMQuote                 *QuoteInfo                      `json:"CRMQuote"`
+	CRMQuoteVersion          *QuoteVersionInfo               `json:"CRMQuoteVersion"`
+	ErrorCode                string                          `json:"ErrorCode"`
+	IsOk                     bool                            `json:"IsOk"`
 
 	// State Outcome of a call.
-	State           ResponseState `json:"State,omitempty"`
-	TechExplanation string        `json:"TechExplanation,omitempty"`
+	State           ResponseState `json:"State"`
+	TechExplanation string        `json:"TechExplanation"`
 
 	// UserExplanation Shown to the user; multi-language text.
-	UserExplanation string `json:"UserExplanation,omitempty"`
+	UserExplanation string `json:"UserExplanation"`
 }
 
 // QuoteSentResponseInfo defines model for QuoteSentResponseInfo.
 type QuoteSentResponseInfo struct {
-	Url             string                    `json:"Url,omitempty"`
-	VersionResponse *QuoteVersionResponseInfo `json:"VersionResponse,omitempty"`
+	Url             string                    `json:"Url"`
+	VersionResponse *QuoteVersionResponseInfo `json:"VersionResponse"`
 }
 
 // QuoteStatusInfo Problem level of a line, alternative or version; Error blocks sending and ordering.
@@ -1394,88 +1394,88 @@ type QuoteStatusInfo int32
 
 // QuoteVersionContextInfo defines model for QuoteVersionContextInfo.
 type QuoteVersionContextInfo struct {
-	CRMAlternativesWithLines []QuoteAlternativeWithLinesInfo `json:"CRMAlternativesWithLines,omitempty"`
-	CRMAssociate             *UserInfo                       `json:"CRMAssociate,omitempty"`
-	CRMCompany               *ContactInfo                    `json:"CRMCompany,omitempty"`
-	CRMForeignKeys           []ForeignKeyInfo                `json:"CRMForeignKeys,omitempty"`
-	CRMPerson                *PersonInfo                     `json:"CRMPerson,omitempty"`
-	CRMProject               *ProjectInfo                    `json:"CRMProject,omitempty"`
-	CRMQuote                 *QuoteInfo                      `json:"CRMQuote,omitempty"`
-	CRMQuoteVersion          *QuoteVersionInfo               `json:"CRMQuoteVersion,omitempty"`
-	CRMSale                  *SaleInfo                       `json:"CRMSale,omitempty"`
-	DeliveryAddress          *AddressInfo                    `json:"DeliveryAddress,omitempty"`
-	EISConnectionGuid        string                          `json:"EISConnectionGuid,omitempty"`
-	EISConnectionId          int32                           `json:"EISConnectionId,omitempty"`
-	ERPCompanyKey            string                          `json:"ERPCompanyKey,omitempty"`
-	ERPPersonKey             string                          `json:"ERPPersonKey,omitempty"`
-	ERPProjectKey            string                          `json:"ERPProjectKey,omitempty"`
-	ERPSaleKey               string                          `json:"ERPSaleKey,omitempty"`
-	InvoiceAddress           *AddressInfo                    `json:"InvoiceAddress,omitempty"`
+	CRMAlternativesWithLines []QuoteAlternativeWithLinesInfo `json:"CRMAlternativesWithLines"`
+	CRMAssociate             *UserInfo                       `json:"CRMAssociate"`
+	CRMCompany               *ContactInfo                    `json:"CRMCompany"`
+	CRMForeignKeys           []ForeignKeyInfo                `json:"CRMForeignKeys"`
+	CRMPerson                *PersonInfo                     `json:"CRMPerson"`
+	CRMProject               *ProjectInfo                    `json:"CRMProject"`
+	CRMQuote                 *QuoteInfo                      `json:"CRMQuote"`
+	CRMQuoteVersion          *QuoteVersionInfo               `json:"CRMQuoteVersion"`
+	CRMSale                  *SaleInfo                       `json:"CRMSale"`
+	DeliveryAddress          *AddressInfo                    `json:"DeliveryAddress"`
+	EISConnectionGuid        string                          `json:"EISConnectionGuid"`
+	EISConnectionId          int32                           `json:"EISConnectionId"`
+	ERPCompanyKey            string                          `json:"ERPCompanyKey"`
+	ERPPersonKey             string                          `json:"ERPPersonKey"`
+	ERPProjectKey            string                          `json:"ERPProjectKey"`
+	ERPSaleKey               string                          `json:"ERPSaleKey"`
+	InvoiceAddress           *AddressInfo                    `json:"InvoiceAddress"`
 
 	// UserLanguageCode .NET culture of the user, e.g. nb-NO; answer in this language.
-	UserLanguageCode string `json:"UserLanguageCode,omitempty"`
+	UserLanguageCode string `json:"UserLanguageCode"`
 }
 
 // QuoteVersionInfo defines model for QuoteVersionInfo.
 type QuoteVersionInfo struct {
-	ApprovedBy             int32    `json:"ApprovedBy,omitempty"`
-	ApprovedRegisteredBy   int32    `json:"ApprovedRegisteredBy,omitempty"`
-	ApprovedRegisteredDate DateTime `json:"ApprovedRegisteredDate,omitempty"`
-	ApprovedText           string   `json:"ApprovedText,omitempty"`
+	ApprovedBy             int32    `json:"ApprovedBy"`
+	ApprovedRegisteredBy   int32    `json:"ApprovedRegisteredBy"`
+	ApprovedRegisteredDate DateTime `json:"ApprovedRegisteredDate"`
+	ApprovedText           string   `json:"ApprovedText"`
 
 	// ArchivedState State of a quote version.
-	ArchivedState         QuoteVersionStateInfo `json:"ArchivedState,omitempty"`
-	DeliveryCountryId     int32                 `json:"DeliveryCountryId,omitempty"`
-	Description           string                `json:"Description,omitempty"`
-	ERPDeliveryTermsKey   string                `json:"ERPDeliveryTermsKey,omitempty"`
-	ERPDeliveryTypeKey    string                `json:"ERPDeliveryTypeKey,omitempty"`
-	ERPPaymentTermsKey    string                `json:"ERPPaymentTermsKey,omitempty"`
-	ERPPaymentTypeKey     string                `json:"ERPPaymentTypeKey,omitempty"`
-	ERPQuoteVersionKey    string                `json:"ERPQuoteVersionKey,omitempty"`
-	ExpirationDate        DateTime              `json:"ExpirationDate,omitempty"`
-	ExtraField1           string                `json:"ExtraField1,omitempty"`
-	ExtraField2           string                `json:"ExtraField2,omitempty"`
-	ExtraField3           string                `json:"ExtraField3,omitempty"`
-	ExtraField4           string                `json:"ExtraField4,omitempty"`
-	ExtraField5           string                `json:"ExtraField5,omitempty"`
-	FollowupId            int32                 `json:"FollowupId,omitempty"`
-	HasOwnDeliveryAddress bool                  `json:"HasOwnDeliveryAddress,omitempty"`
-	HasOwnInvoiceAddress  bool                  `json:"HasOwnInvoiceAddress,omitempty"`
-	InvoiceCountryId      int32                 `json:"InvoiceCountryId,omitempty"`
+	ArchivedState         QuoteVersionStateInfo `json:"ArchivedState"`
+	DeliveryCountryId     int32                 `json:"DeliveryCountryId"`
+	Description           string                `json:"Description"`
+	ERPDeliveryTermsKey   string                `json:"ERPDeliveryTermsKey"`
+	ERPDeliveryTypeKey    string                `json:"ERPDeliveryTypeKey"`
+	ERPPaymentTermsKey    string                `json:"ERPPaymentTermsKey"`
+	ERPPaymentTypeKey     string                `json:"ERPPaymentTypeKey"`
+	ERPQuoteVersionKey    string                `json:"ERPQuoteVersionKey"`
+	ExpirationDate        DateTime              `json:"ExpirationDate"`
+	ExtraField1           string                `json:"ExtraField1"`
+	ExtraField2           string                `json:"ExtraField2"`
+	ExtraField3           string                `json:"ExtraField3"`
+	ExtraField4           string                `json:"ExtraField4"`
+	ExtraField5           string                `json:"ExtraField5"`
+	FollowupId            int32                 `json:"FollowupId"`
+	HasOwnDeliveryAddress bool                  `json:"HasOwnDeliveryAddress"`
+	HasOwnInvoiceAddress  bool                  `json:"HasOwnInvoiceAddress"`
+	InvoiceCountryId      int32                 `json:"InvoiceCountryId"`
 
 	// LastRecalculated Set by the connector when it calculates; SuperOffice resets it to 1760-01-01 when anything changes.
-	LastRecalculated         DateTime `json:"LastRecalculated,omitempty"`
-	LikelyQuoteAlternativeId int32    `json:"LikelyQuoteAlternativeId,omitempty"`
-	Number                   string   `json:"Number,omitempty"`
-	QuoteId                  int32    `json:"QuoteId,omitempty"`
-	QuoteVersionId           int32    `json:"QuoteVersionId,omitempty"`
-	Rank                     int32    `json:"Rank,omitempty"`
-	Reason                   string   `json:"Reason,omitempty"`
-	RequestAssociateId       int32    `json:"RequestAssociateId,omitempty"`
-	RequestComment           string   `json:"RequestComment,omitempty"`
-	SentDate                 DateTime `json:"SentDate,omitempty"`
+	LastRecalculated         DateTime `json:"LastRecalculated"`
+	LikelyQuoteAlternativeId int32    `json:"LikelyQuoteAlternativeId"`
+	Number                   string   `json:"Number"`
+	QuoteId                  int32    `json:"QuoteId"`
+	QuoteVersionId           int32    `json:"QuoteVersionId"`
+	Rank                     int32    `json:"Rank"`
+	Reason                   string   `json:"Reason"`
+	RequestAssociateId       int32    `json:"RequestAssociateId"`
+	RequestComment           string   `json:"RequestComment"`
+	SentDate                 DateTime `json:"SentDate"`
 
 	// State State of a quote version.
-	State QuoteVersionStateInfo `json:"State,omitempty"`
+	State QuoteVersionStateInfo `json:"State"`
 
 	// Status Problem level of a line, alternative or version; Error blocks sending and ordering.
-	Status  QuoteStatusInfo `json:"Status,omitempty"`
-	Updated DateTime        `json:"Updated,omitempty"`
+	Status  QuoteStatusInfo `json:"Status"`
+	Updated DateTime        `json:"Updated"`
 }
 
 // QuoteVersionResponseInfo defines model for QuoteVersionResponseInfo.
 type QuoteVersionResponseInfo struct {
-	CRMAlternativesWithLines []QuoteAlternativeWithLinesInfo `json:"CRMAlternativesWithLines,omitempty"`
-	CRMQuoteVersion          *QuoteVersionInfo               `json:"CRMQuoteVersion,omitempty"`
-	ErrorCode                string                          `json:"ErrorCode,omitempty"`
-	IsOk                     bool                            `json:"IsOk,omitempty"`
+	CRMAlternativesWithLines []QuoteAlternativeWithLinesInfo `json:"CRMAlternativesWithLines"`
+	CRMQuoteVersion          *QuoteVersionInfo               `json:"CRMQuoteVersion"`
+	ErrorCode                string                          `json:"ErrorCode"`
+	IsOk                     bool                            `json:"IsOk"`
 
 	// State Outcome of a call.
-	State           ResponseState `json:"State,omitempty"`
-	TechExplanation string        `json:"TechExplanation,omitempty"`
+	State           ResponseState `json:"State"`
+	TechExplanation string        `json:"TechExplanation"`
 
 	// UserExplanation Shown to the user; multi-language text.
-	UserExplanation string `json:"UserExplanation,omitempty"`
+	UserExplanation string `json:"UserExplanation"`
 }
 
 // QuoteVersionStateInfo State of a quote version.
@@ -1501,47 +1501,47 @@ type ResponseState int32
 
 // SaleInfo The CRM sale. Its dates other than PublishActiveDate are `yyyyMMdd` text.
 type SaleInfo struct {
-	Amount           float64 `json:"Amount,omitempty"`
-	Associate        string  `json:"Associate,omitempty"`
-	AssociateId      int32   `json:"AssociateId,omitempty"`
-	Competitor       string  `json:"Competitor,omitempty"`
-	Cost             float64 `json:"Cost,omitempty"`
-	CreatedAssociate string  `json:"CreatedAssociate,omitempty"`
-	Credited         string  `json:"Credited,omitempty"`
-	Currency         string  `json:"Currency,omitempty"`
+	Amount           float64 `json:"Amount"`
+	Associate        string  `json:"Associate"`
+	AssociateId      int32   `json:"AssociateId"`
+	Competitor       string  `json:"Competitor"`
+	Cost             float64 `json:"Cost"`
+	CreatedAssociate string  `json:"CreatedAssociate"`
+	Credited         string  `json:"Credited"`
+	Currency         string  `json:"Currency"`
 
 	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
-	CustomFields      CustomFields `json:"CustomFields,omitempty"`
-	Earning           float64      `json:"Earning,omitempty"`
-	EarningPercent    float64      `json:"EarningPercent,omitempty"`
-	HasGuide          bool         `json:"HasGuide,omitempty"`
-	HasStakeHolders   bool         `json:"HasStakeHolders,omitempty"`
-	NextDueDate       string       `json:"NextDueDate,omitempty"`
-	Number            string       `json:"Number,omitempty"`
-	Probability       int32        `json:"Probability,omitempty"`
-	PublishActiveDate DateTime     `json:"PublishActiveDate,omitempty"`
-	PublishEndDate    string       `json:"PublishEndDate,omitempty"`
-	PublishStartDate  string       `json:"PublishStartDate,omitempty"`
-	Reason            string       `json:"Reason,omitempty"`
-	Registered        string       `json:"Registered,omitempty"`
-	SaleDate          string       `json:"SaleDate,omitempty"`
-	SaleId            int32        `json:"SaleId,omitempty"`
-	SaleText          string       `json:"SaleText,omitempty"`
-	Source            string       `json:"Source,omitempty"`
-	Stage             string       `json:"Stage,omitempty"`
-	Status            string       `json:"Status,omitempty"`
-	Title             string       `json:"Title,omitempty"`
-	Type              string       `json:"Type,omitempty"`
+	CustomFields      CustomFields `json:"CustomFields"`
+	Earning           float64      `json:"Earning"`
+	EarningPercent    float64      `json:"EarningPercent"`
+	HasGuide          bool         `json:"HasGuide"`
+	HasStakeHolders   bool         `json:"HasStakeHolders"`
+	NextDueDate       string       `json:"NextDueDate"`
+	Number            string       `json:"Number"`
+	Probability       int32        `json:"Probability"`
+	PublishActiveDate DateTime     `json:"PublishActiveDate"`
+	PublishEndDate    string       `json:"PublishEndDate"`
+	PublishStartDate  string       `json:"PublishStartDate"`
+	Reason            string       `json:"Reason"`
+	Registered        string       `json:"Registered"`
+	SaleDate          string       `json:"SaleDate"`
+	SaleId            int32        `json:"SaleId"`
+	SaleText          string       `json:"SaleText"`
+	Source            string       `json:"Source"`
+	Stage             string       `json:"Stage"`
+	Status            string       `json:"Status"`
+	Title             string       `json:"Title"`
+	Type              string       `json:"Type"`
 }
 
 // SearchRestrictionInfo defines model for SearchRestrictionInfo.
 type SearchRestrictionInfo struct {
-	FieldKey string `json:"FieldKey,omitempty"`
+	FieldKey string `json:"FieldKey"`
 
 	// Operator =, !=, <, >, <=, >=, between, in, begins, contains.
-	Operator    string   `json:"Operator,omitempty"`
-	ScalarValue string   `json:"ScalarValue,omitempty"`
-	Values      []string `json:"Values,omitempty"`
+	Operator    string   `json:"Operator"`
+	ScalarValue string   `json:"ScalarValue"`
+	Values      []string `json:"Values"`
 }
 
 // TestConnectionRequest defines model for TestConnectionRequest.
@@ -1580,22 +1580,22 @@ type UpdateQuoteVersionPricesRequest struct {
 
 // UserInfo The CRM user. `Ticket` is a live user credential and is never logged.
 type UserInfo struct {
-	AssociateId       int32  `json:"AssociateId,omitempty"`
-	AssociateName     string `json:"AssociateName,omitempty"`
-	CountryDomainName string `json:"CountryDomainName,omitempty"`
-	CountryId         int32  `json:"CountryId,omitempty"`
-	CountryName       string `json:"CountryName,omitempty"`
+	AssociateId       int32  `json:"AssociateId"`
+	AssociateName     string `json:"AssociateName"`
+	CountryDomainName string `json:"CountryDomainName"`
+	CountryId         int32  `json:"CountryId"`
+	CountryName       string `json:"CountryName"`
 
 	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
-	CustomFields   CustomFields `json:"CustomFields,omitempty"`
-	Email          string       `json:"Email,omitempty"`
-	FullName       string       `json:"FullName,omitempty"`
-	FunctionRights []string     `json:"FunctionRights,omitempty"`
-	Licenses       []string     `json:"Licenses,omitempty"`
-	RoleId         int32        `json:"RoleId,omitempty"`
-	RoleName       string       `json:"RoleName,omitempty"`
-	Ticket         string       `json:"Ticket,omitempty"`
-	UserName       string       `json:"UserName,omitempty"`
+	CustomFields   CustomFields `json:"CustomFields"`
+	Email          string       `json:"Email"`
+	FullName       string       `json:"FullName"`
+	FunctionRights []string     `json:"FunctionRights"`
+	Licenses       []string     `json:"Licenses"`
+	RoleId         int32        `json:"RoleId"`
+	RoleName       string       `json:"RoleName"`
+	Ticket         string       `json:"Ticket"`
+	UserName       string       `json:"UserName"`
 }
 
 // ValidateQuoteVersionRequest defines model for ValidateQuoteVersionRequest.
