@@ -326,6 +326,10 @@ func TestEveryOperation(t *testing.T) {
 				if ctx["CRMAssociate"].(map[string]any)["Ticket"] == nil {
 					t.Error("the user's ticket was not decoded")
 				}
+				custom, _ := ctx["CRMAssociate"].(map[string]any)["CustomFields"].(map[string]any)
+				if v, ok := custom["SuperOffice:1"]; !ok || v != "" || custom["x_region"] != "[I:3]" {
+					t.Errorf("custom fields with a null value decoded as %v", custom)
+				}
 			}
 		})
 	}

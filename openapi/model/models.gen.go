@@ -585,7 +585,7 @@ type ContactInfo struct {
 	County         string `json:"County"`
 	CountyZipUK    string `json:"CountyZipUK"`
 
-	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
+	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded; NetServer sends null for an extra field without a value (`"x_user_float": null`).
 	CustomFields           CustomFields `json:"CustomFields"`
 	Department             string       `json:"Department"`
 	EMail                  string       `json:"EMail"`
@@ -627,7 +627,7 @@ type ContactInfo struct {
 	WebId                  int32        `json:"WebId"`
 }
 
-// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
+// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded; NetServer sends null for an extra field without a value (`"x_user_float": null`).
 type CustomFields map[string]string
 
 // ExtraDataFieldTypeInfo defines model for ExtraDataFieldTypeInfo.
@@ -922,7 +922,7 @@ type PersonInfo struct {
 	CountryCode  string `json:"CountryCode"`
 	CountryId    int32  `json:"CountryId"`
 
-	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
+	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded; NetServer sends null for an extra field without a value (`"x_user_float": null`).
 	CustomFields                             CustomFields `json:"CustomFields"`
 	DateOfBirth                              string       `json:"DateOfBirth"`
 	Department                               string       `json:"Department"`
@@ -1152,7 +1152,7 @@ type ProductInfoList = []ProductInfo
 
 // ProjectInfo defines model for ProjectInfo.
 type ProjectInfo struct {
-	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
+	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded; NetServer sends null for an extra field without a value (`"x_user_float": null`).
 	CustomFields               CustomFields `json:"CustomFields"`
 	Description                string       `json:"Description"`
 	EventDate                  string       `json:"EventDate"`
@@ -1510,7 +1510,7 @@ type SaleInfo struct {
 	Credited         string  `json:"Credited"`
 	Currency         string  `json:"Currency"`
 
-	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
+	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded; NetServer sends null for an extra field without a value (`"x_user_float": null`).
 	CustomFields      CustomFields `json:"CustomFields"`
 	Earning           float64      `json:"Earning"`
 	EarningPercent    float64      `json:"EarningPercent"`
@@ -1586,7 +1586,7 @@ type UserInfo struct {
 	CountryId         int32  `json:"CountryId"`
 	CountryName       string `json:"CountryName"`
 
-	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded.
+	// CustomFields Extra fields (`x_…`) and user-defined fields (`SuperOffice:N`), values CultureDataFormatter-encoded; NetServer sends null for an extra field without a value (`"x_user_float": null`).
 	CustomFields   CustomFields `json:"CustomFields"`
 	Email          string       `json:"Email"`
 	FullName       string       `json:"FullName"`
