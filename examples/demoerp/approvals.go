@@ -17,14 +17,15 @@ const (
 
 // OnQuoteVersionRequestApproval records that the version was sent to approval, by whom
 // (the version's RequestAssociateId) and with which comment (RequestComment), and answers
-// the version in DraftNeedsApproval. A context without a quote or version is Invalid.
+// the version in DraftNeedsApproval. A context without a quote or version is refused
+// as a business answer (IsOk=false, State Error).
 func (e *ERP) OnQuoteVersionRequestApproval(ctx context.Context, req *connector.OnQuoteVersionRequestApprovalRequest) (*connector.QuoteVersionResponseInfo, error) {
 	return e.approval(ctx, "OnQuoteVersionRequestApproval", req.QuoteContext, approvalRequested, connector.QuoteVersionStateInfoDraftNeedsApproval)
 }
 
 // OnQuoteVersionApproved records that the version was approved, by whom (ApprovedBy) and
 // why (ApprovedText), and answers the version in DraftApproved. A context without a quote
-// or version is Invalid.
+// or version is refused as a business answer (IsOk=false, State Error).
 func (e *ERP) OnQuoteVersionApproved(ctx context.Context, req *connector.OnQuoteVersionApprovedRequest) (*connector.QuoteVersionResponseInfo, error) {
 	return e.approval(ctx, "OnQuoteVersionApproved", req.QuoteContext, approvalApproved, connector.QuoteVersionStateInfoDraftApproved)
 }
@@ -47,10 +48,12 @@ func (e *ERP) approval(ctx context.Context, op string, qc *connector.QuoteVersio
 		return nil, err
 	}
 	if qc == nil || quoteKey(qc.CRMQuote) == "" {
-		return nil, connector.Invalid("the context carries no quote")
+		return versionRefused("NO-QUOTE", "the context carries no quote",
+			msg("The ERP cannot find the quote.", "ERP-systemet finner ikke tilbudet.")), nil
 	}
 	if qc.CRMQuoteVersion == nil {
-		return nil, connector.Invalid("the context carries no quote version")
+		return versionRefused("NO-VERSION", "the context carries no quote version",
+			msg("The ERP cannot find the quote version.", "ERP-systemet finner ikke tilbudsversjonen.")), nil
 	}
 	key := quoteKey(qc.CRMQuote)
 	v := *qc.CRMQuoteVersion
@@ -97,4 +100,14 @@ func versionKey(v *connector.QuoteVersionInfo) string {
 		return v.ERPQuoteVersionKey
 	}
 	return fmt.Sprintf("CRM-%d", v.QuoteVersionId)
+}
+
+// versionRefused is the business answer of an operation answering a quote version when
+// it cannot act on the context: IsOk=false and State Error with the code, the technical
+// and the user's explanation.
+func versionRefused(code, tech, user string) *connector.QuoteVersionResponseInfo {
+	return &connector.QuoteVersionResponseInfo{
+		IsOk: false, State: connector.ResponseStateError, ErrorCode: code,
+		TechExplanation: tech, UserExplanation: user,
+	}
 }

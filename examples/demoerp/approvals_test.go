@@ -123,12 +123,12 @@ func TestApprovalNeedsQuoteAndVersion(t *testing.T) {
 		"no version":  {CRMQuote: &connector.QuoteInfo{ERPQuoteKey: "Q-1"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := erp.OnQuoteVersionRequestApproval(bg, &connector.OnQuoteVersionRequestApprovalRequest{QuoteContext: qc})
-			wantInvalid(t, err)
-			_, err = erp.OnQuoteVersionApproved(bg, &connector.OnQuoteVersionApprovedRequest{QuoteContext: qc})
-			wantInvalid(t, err)
-			_, err = erp.OnQuoteVersionRejected(bg, &connector.OnQuoteVersionRejectedRequest{QuoteContext: qc})
-			wantInvalid(t, err)
+			res, err := erp.OnQuoteVersionRequestApproval(bg, &connector.OnQuoteVersionRequestApprovalRequest{QuoteContext: qc})
+			wantRefusedVersion(t, err, res)
+			res, err = erp.OnQuoteVersionApproved(bg, &connector.OnQuoteVersionApprovedRequest{QuoteContext: qc})
+			wantRefusedVersion(t, err, res)
+			res, err = erp.OnQuoteVersionRejected(bg, &connector.OnQuoteVersionRejectedRequest{QuoteContext: qc})
+			wantRefusedVersion(t, err, res)
 		})
 	}
 }
@@ -188,4 +188,14 @@ func TestSchemaUpgrade(t *testing.T) {
 		e.Close()
 		t.Error("a database of version 99 was opened")
 	}
+}
+
+// wantRefusedVersion is wantRefused for a QuoteVersionResponseInfo.
+func wantRefusedVersion(t *testing.T, err error, res *connector.QuoteVersionResponseInfo) {
+	t.Helper()
+	if res == nil {
+		wantRefused(t, err, nil)
+		return
+	}
+	wantRefused(t, err, &connector.PluginResponseInfo{IsOk: res.IsOk, State: res.State, UserExplanation: res.UserExplanation})
 }

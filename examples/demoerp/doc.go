@@ -5,8 +5,10 @@
 // GetCapabilities and GetActivePriceLists), the way a partner's connector would call
 // into the partner's ERP. Forking a sample, a partner
 // replaces this package with calls into their ERP and keeps the shape: one method per
-// operation, business problems reported in the result, an unknown key reported as
-// connector.Invalid, and the context passed to every database call.
+// operation, business problems reported in the result (an unknown order or quote too,
+// wherever the result carries IsOk and State), an unknown key reported as
+// connector.Invalid where it does not (an unknown product), and the context passed to
+// every database call.
 //
 // # The ERP
 //

@@ -80,6 +80,20 @@ func wantInvalid(t *testing.T, err error) {
 	}
 }
 
+// wantRefused fails unless a call whose result carries IsOk and State said no as a
+// business answer (200 on the wire): no error, IsOk false, State Error and an English
+// and Norwegian UserExplanation.
+func wantRefused(t *testing.T, err error, res *connector.PluginResponseInfo) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("err = %v, want a business answer", err)
+	}
+	if res == nil || res.IsOk || res.State != connector.ResponseStateError {
+		t.Fatalf("answer %+v, want IsOk=false and State Error", res)
+	}
+	wantML(t, "UserExplanation", res.UserExplanation)
+}
+
 func wantML(t *testing.T, what, s string) {
 	t.Helper()
 	m, err := connector.ParseMultiLang(s)

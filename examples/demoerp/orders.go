@@ -179,8 +179,9 @@ func (e *ERP) orderCurrency(ctx context.Context, c *connector.QuoteAlternativeCo
 }
 
 // GetOrderState tells SuperOffice where the quote's order (CRMQuote.ERPOrderKey) is now,
-// or returns nil when nothing changed since it last asked. An unknown order key, or one
-// of another tenant, is an Invalid error.
+// or returns nil when nothing changed since it last asked. A quote without an order key,
+// and an order key the ERP does not know (or one of another tenant), are business
+// answers: IsOk=false, State Error and an explanation for the user, never an error.
 func (e *ERP) GetOrderState(ctx context.Context, req *connector.GetOrderStateRequest) (*connector.OrderResponseInfo, error) {
 	if err := e.enter(ctx, "GetOrderState"); err != nil {
 		return nil, err
@@ -191,7 +192,8 @@ func (e *ERP) GetOrderState(ctx context.Context, req *connector.GetOrderStateReq
 	}
 	c := req.Context
 	if c == nil || c.CRMQuote == nil || c.CRMQuote.ERPOrderKey == "" {
-		return nil, connector.Invalid("the quote has no ERP order")
+		return orderRefused("NO-ORDER", "the quote has no ERP order key",
+			msg("The quote has no order in the ERP.", "Tilbudet har ingen ordre i ERP-systemet.")), nil
 	}
 	key := c.CRMQuote.ERPOrderKey
 	var state OrderState
@@ -202,7 +204,7 @@ func (e *ERP) GetOrderState(ctx context.Context, req *connector.GetOrderStateReq
 		err := tx.QueryRowContext(ctx, `SELECT created, reported FROM orders WHERE tenant = ? AND key = ?`,
 			tenantID, key).Scan(&created, &reported)
 		if errors.Is(err, sql.ErrNoRows) {
-			return connector.Invalid("unknown order %q", key)
+			return errUnknownOrder
 		}
 		if err != nil {
 			return err
@@ -219,8 +221,9 @@ func (e *ERP) GetOrderState(ctx context.Context, req *connector.GetOrderStateReq
 		return err
 	})
 	switch {
-	case errors.Is(err, connector.ErrInvalid):
-		return nil, err
+	case errors.Is(err, errUnknownOrder):
+		return orderRefused("UNKNOWN-ORDER", fmt.Sprintf("no order %q for this tenant", key),
+			msg("Order %s is not known in the ERP.", "Ordre %s finnes ikke i ERP-systemet.", key)), nil
 	case err != nil:
 		return nil, fmt.Errorf("demoerp: order state: %w", err)
 	case !changed:
@@ -232,4 +235,16 @@ func (e *ERP) GetOrderState(ctx context.Context, req *connector.GetOrderStateReq
 		IsOk: true, State: connector.ResponseStateOkWithInfo, CRMQuote: &q,
 		UserExplanation: msg(news[0], news[1], key),
 	}, nil
+}
+
+// errUnknownOrder is an order key the ERP does not have for the tenant.
+var errUnknownOrder = errors.New("demoerp: unknown order")
+
+// orderRefused is GetOrderState's business answer when it cannot tell an order's state:
+// IsOk=false and State Error with the code, the technical and the user's explanation.
+func orderRefused(code, tech, user string) *connector.OrderResponseInfo {
+	return &connector.OrderResponseInfo{
+		IsOk: false, State: connector.ResponseStateError, ErrorCode: code,
+		TechExplanation: tech, UserExplanation: user,
+	}
 }

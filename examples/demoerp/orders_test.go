@@ -1,12 +1,18 @@
 package demoerp_test
 
 import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/examples/demoerp"
+	"github.com/quotekit/quotekit/internal/servetest"
+	"github.com/quotekit/quotekit/openapi"
 )
 
 func TestPlaceOrderReservesStock(t *testing.T) {
@@ -146,8 +152,17 @@ func TestGetOrderState(t *testing.T) {
 		"unknown order": {ERPOrderKey: "SO-99999"},
 		"no quote":      nil,
 	} {
-		_, err := erp.GetOrderState(bg, &connector.GetOrderStateRequest{Context: &connector.QuoteAlternativeContextInfo{CRMQuote: q}})
-		t.Run(name, func(t *testing.T) { wantInvalid(t, err) })
+		res, err := erp.GetOrderState(bg, &connector.GetOrderStateRequest{Context: &connector.QuoteAlternativeContextInfo{CRMQuote: q}})
+		t.Run(name, func(t *testing.T) {
+			if res == nil {
+				wantRefused(t, err, nil)
+				return
+			}
+			wantRefused(t, err, &connector.PluginResponseInfo{IsOk: res.IsOk, State: res.State, UserExplanation: res.UserExplanation})
+			if res.CRMQuote != nil && res.CRMQuote.ERPOrderKey != q.ERPOrderKey {
+				t.Errorf("the answer changed the order key to %q", res.CRMQuote.ERPOrderKey)
+			}
+		})
 	}
 }
 
@@ -186,4 +201,59 @@ func TestConcurrentOrders(t *testing.T) {
 	if after, _ := erp.Stock(bg, bolts); after != before-2*n {
 		t.Errorf("stock %v, want %v", after, before-2*n)
 	}
+}
+
+// TestUnknownOrderOverREST: GetOrderState for an order the ERP does not know is a 200
+// business answer on the wire, never a 400, and carries every member of its carrier.
+func TestUnknownOrderOverREST(t *testing.T) {
+	erp, _ := open(t)
+	srv := servetest.Start(t, erp)
+	token := accessToken(t, srv.URL, srv.Secret)
+	body := `{"Context":{"CRMQuote":{"QuoteId":7,"ERPOrderKey":"SO-99999"}}}`
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/GetOrderState", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", resp.StatusCode, got)
+	}
+	var res connector.OrderResponseInfo
+	if err := json.Unmarshal(got, &res); err != nil {
+		t.Fatal(err)
+	}
+	wantRefused(t, nil, &connector.PluginResponseInfo{IsOk: res.IsOk, State: res.State, UserExplanation: res.UserExplanation})
+	if err := openapi.ValidateResponse("/GetOrderState", resp.StatusCode, resp.Header.Get("Content-Type"), got); err != nil {
+		t.Errorf("the answer does not match the contract: %v", err)
+	}
+	report, err := openapi.CheckMembers("/GetOrderState", resp.StatusCode, resp.Header.Get("Content-Type"), got)
+	if err != nil || len(report.Missing) > 0 || report.Schemas["OrderResponseInfo"] != 1 {
+		t.Errorf("members: %+v, %v: %s", report, err, got)
+	}
+}
+
+// accessToken is what POST /Authenticate answers for the shared secret.
+func accessToken(t *testing.T, base, secret string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/Authenticate", nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var token struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&token); err != nil || token.AccessToken == "" {
+		t.Fatalf("no access token (%d): %v", resp.StatusCode, err)
+	}
+	return token.AccessToken
 }

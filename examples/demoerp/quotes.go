@@ -335,7 +335,8 @@ func (e *ERP) OnBeforeDeleteQuote(ctx context.Context, req *connector.OnBeforeDe
 }
 
 // OnAfterSentQuoteVersion marks the quote as sent in the ERP and sends the user to the
-// quote's page in the ERP.
+// quote's page in the ERP. A context without a quote is refused in the VersionResponse,
+// as a business answer (IsOk=false, State Error).
 func (e *ERP) OnAfterSentQuoteVersion(ctx context.Context, req *connector.OnAfterSentQuoteVersionRequest) (*connector.QuoteSentResponseInfo, error) {
 	if err := e.enter(ctx, "OnAfterSentQuoteVersion"); err != nil {
 		return nil, err
@@ -350,7 +351,8 @@ func (e *ERP) OnAfterSentQuoteVersion(ctx context.Context, req *connector.OnAfte
 		key = quoteKey(qc.CRMQuote)
 	}
 	if key == "" {
-		return nil, connector.Invalid("the context carries no quote")
+		return &connector.QuoteSentResponseInfo{VersionResponse: versionRefused("NO-QUOTE", "the context carries no quote",
+			msg("The ERP cannot find the quote.", "ERP-systemet finner ikke tilbudet."))}, nil
 	}
 	cust, err := e.findCustomer(ctx, qc.ERPCompanyKey, qc.CRMCompany)
 	if err != nil {

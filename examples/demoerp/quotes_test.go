@@ -194,8 +194,12 @@ func TestTenantsAreIsolated(t *testing.T) {
 	if err != nil || !order.IsOk {
 		t.Fatalf("PlaceOrder = %+v, %v", order, err)
 	}
-	_, err = erp.GetOrderState(b, &connector.GetOrderStateRequest{Context: &connector.QuoteAlternativeContextInfo{CRMQuote: order.CRMQuote}})
-	wantInvalid(t, err)
+	state, err := erp.GetOrderState(b, &connector.GetOrderStateRequest{Context: &connector.QuoteAlternativeContextInfo{CRMQuote: order.CRMQuote}})
+	if state == nil {
+		wantRefused(t, err, nil)
+	} else {
+		wantRefused(t, err, &connector.PluginResponseInfo{IsOk: state.IsOk, State: state.State, UserExplanation: state.UserExplanation})
+	}
 	if _, err := erp.Order(bg, "Cust2", order.CRMQuote.ERPOrderKey); !errors.Is(err, demoerp.ErrNotFound) {
 		t.Errorf("Cust2 sees Cust1's order: %v", err)
 	}
@@ -206,5 +210,31 @@ func TestTenantRequired(t *testing.T) {
 	_, err := erp.OnBeforeCreateQuote(context.Background(), &connector.OnBeforeCreateQuoteRequest{})
 	if err == nil || errors.Is(err, connector.ErrInvalid) || errors.Is(err, connector.ErrUnsupported) {
 		t.Errorf("without a tenant: %v, want a fault", err)
+	}
+}
+
+// TestSentWithoutQuote: OnAfterSentQuoteVersion for a context without a quote says no in
+// its VersionResponse, as a business answer.
+func TestSentWithoutQuote(t *testing.T) {
+	erp, _ := open(t)
+	for name, qc := range map[string]*connector.QuoteVersionContextInfo{
+		"no context": nil,
+		"no quote":   {CRMQuoteVersion: &connector.QuoteVersionInfo{ERPQuoteVersionKey: "Q-1-V1"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := erp.OnAfterSentQuoteVersion(bg, &connector.OnAfterSentQuoteVersionRequest{QuoteContext: qc})
+			if res == nil {
+				wantRefused(t, err, nil)
+				return
+			}
+			v := res.VersionResponse
+			if v == nil {
+				t.Fatalf("answer %+v without a VersionResponse", res)
+			}
+			wantRefused(t, err, &connector.PluginResponseInfo{IsOk: v.IsOk, State: v.State, UserExplanation: v.UserExplanation})
+			if res.Url != "" {
+				t.Errorf("a refusal sends the user to %q", res.Url)
+			}
+		})
 	}
 }
