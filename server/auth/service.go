@@ -67,10 +67,14 @@ func WithTokenTTL(d time.Duration) Option { return func(s *Service) { s.tokenTTL
 // WithLogger logs refusals (reason codes, never credentials) and faults.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
-// WithRateLimits sets how many failed attempts a client address and a tenant may make:
-// burst at once, then one per interval.
-func WithRateLimits(perIP, perTenant Limit) Option {
-	return func(s *Service) { s.limits = newLimiter(perIP, perTenant, func() time.Time { return s.now() }) }
+// WithRateLimits sets how many failed attempts a client (an IPv4 address, or an IPv6 /64)
+// may make: burst at once, then one per interval (default DefaultIPLimit). Only failures
+// of credentials that nothing proves to be a tenant's count; past the limit they are
+// answered 429. A credential proven to be a tenant's (its revoked secret, its expired
+// token, a verified JWT for it) is refused with 401 whatever the limit, so that NetServer
+// authenticates again, and valid credentials are never throttled.
+func WithRateLimits(perClient Limit) Option {
+	return func(s *Service) { s.limits = newLimiter(perClient, func() time.Time { return s.now() }) }
 }
 
 // WithTrustedProxies makes the client address the last X-Forwarded-For hop not in
@@ -124,7 +128,7 @@ func NewService(store tenancy.Store, opts ...Option) *Service {
 		clientIP: clientIPFunc(nil),
 		log:      slog.New(slog.DiscardHandler),
 	}
-	s.limits = newLimiter(DefaultIPLimit, DefaultTenantLimit, func() time.Time { return s.now() })
+	s.limits = newLimiter(DefaultIPLimit, func() time.Time { return s.now() })
 	for _, o := range opts {
 		o(s)
 	}
@@ -192,7 +196,8 @@ func (s *Service) tokenForSecret(ctx context.Context, r *http.Request, secret, t
 }
 
 // guard reads the request's credential with read and checks it with verify; refusals
-// are rate limited and audited.
+// are rate limited and audited. verify returns the tenant the credential names, proven
+// or not, for the audit.
 //
 // Only failures are counted and only failures are throttled: NetServer calls from a few
 // shared SuperOffice addresses for many tenants, so throttling an address outright would
@@ -219,12 +224,16 @@ func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, er
 	return connector.Tenant{}, err
 }
 
-// refused counts a failed attempt against the client and tenant, and logs and audits it
-// by reason code; the credential itself is never written anywhere. Past the limit it
-// answers 429 instead, unaudited, so a flood cannot fill the audit table.
+// refused logs and audits a failed attempt by reason code; the credential itself is
+// never written anywhere. A failure of a credential nothing proves to be a tenant's is
+// counted against its client, and past the limit answered 429 instead, unaudited, so a
+// flood cannot fill the audit table. A credential proven to be a tenant's is audited
+// under that tenant and always answered with its own refusal (401).
 func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error {
 	ctx := r.Context()
-	if limited := s.limits.failed(ip, tenantID); limited != nil {
+	if owner := ownerOf(err); owner != "" {
+		tenantID = owner
+	} else if limited := s.limits.failed(clientKey(ip)); limited != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "authentication throttled", slog.String("client", ip), slog.String("tenant", tenantID))
 		s.metrics.outcome("throttled", "")
 		return limited
@@ -278,13 +287,13 @@ func (s *Service) verifySecret(ctx context.Context, secret, wantTenant string) (
 	case wantTenant != "" && wantTenant != t.ID:
 		return tenancy.Secret{}, tenancy.Tenant{ID: plausibleTenant(wantTenant)}, refuse("wrong_tenant")
 	case !sec.RevokedAt.IsZero():
-		return tenancy.Secret{}, t, refuse("revoked")
+		return tenancy.Secret{}, t, refuseOwned(t.ID, "revoked")
 	case !sec.Active(now):
-		return tenancy.Secret{}, t, refuse("expired")
+		return tenancy.Secret{}, t, refuseOwned(t.ID, "expired")
 	case c.Mode != t.Environment || sec.Mode != t.Environment:
-		return tenancy.Secret{}, t, refuse("wrong_environment")
+		return tenancy.Secret{}, t, refuseOwned(t.ID, "wrong_environment")
 	case !t.Enabled:
-		return tenancy.Secret{}, t, refuse("tenant_disabled")
+		return tenancy.Secret{}, t, refuseOwned(t.ID, "tenant_disabled")
 	}
 	return sec, t, nil
 }
@@ -314,15 +323,15 @@ func (s *Service) verifyAccessToken(ctx context.Context, token string) (connecto
 	now := s.now()
 	switch {
 	case !tok.RevokedAt.IsZero():
-		return connector.Tenant{}, t.ID, refuse("revoked")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "revoked")
 	case !now.Before(tok.ExpiresAt):
-		return connector.Tenant{}, t.ID, refuse("expired")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "expired")
 	case !tok.IssuedAt.After(t.TokensValidAfter):
-		return connector.Tenant{}, t.ID, refuse("invalidated")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "invalidated")
 	case !t.Enabled:
-		return connector.Tenant{}, t.ID, refuse("tenant_disabled")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "tenant_disabled")
 	case c.Mode != t.Environment:
-		return connector.Tenant{}, t.ID, refuse("wrong_environment")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "wrong_environment")
 	}
 	return s.tenantOf(t, tok.User), t.ID, nil
 }
@@ -355,15 +364,15 @@ func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (c
 	t, err := s.store.Tenant(ctx, c.Tenant)
 	switch {
 	case errors.Is(err, tenancy.ErrNotFound):
-		return connector.Tenant{}, refuse("unknown_tenant")
+		return connector.Tenant{}, refuseOwned(c.Tenant, "unknown_tenant")
 	case err != nil:
 		return connector.Tenant{}, storeErr(err)
 	case !t.Enabled:
-		return connector.Tenant{}, refuse("tenant_disabled")
+		return connector.Tenant{}, refuseOwned(c.Tenant, "tenant_disabled")
 	case c.Mode != t.Environment:
-		return connector.Tenant{}, refuse("wrong_environment")
+		return connector.Tenant{}, refuseOwned(c.Tenant, "wrong_environment")
 	case !c.HasAudienceFor(t.AppIDs):
-		return connector.Tenant{}, refuse("bad_audience")
+		return connector.Tenant{}, refuseOwned(c.Tenant, "bad_audience")
 	}
 	user := c.User
 	erpUser, err := s.store.UserMapping(ctx, t.ID, user.AssociateID, user.Email)
@@ -433,9 +442,9 @@ func (s *Service) issue(ctx context.Context, g grant) (*model.AccessTokenRespons
 	if _, err := s.store.IssueToken(ctx, tok, ev); err != nil {
 		switch {
 		case errors.Is(err, tenancy.ErrConflict) && g.jwt != [32]byte{}:
-			return nil, refuse("replayed") // the JWT was presented before
+			return nil, refuseOwned(g.tenant.ID, "replayed") // the JWT was presented before
 		case errors.Is(err, tenancy.ErrConflict):
-			return nil, refuse("revoked") // the secret was revoked while we minted
+			return nil, refuseOwned(g.tenant.ID, "revoked") // the secret was revoked while we minted
 		}
 		return nil, storeErr(err)
 	}

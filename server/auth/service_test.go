@@ -125,7 +125,7 @@ func newEnv(t testing.TB, opts ...auth.Option) *env {
 		auth.WithClock(e.clock.Now), auth.WithLogger(logger),
 		// These tests fail on purpose far more often than any real client; TestRateLimit
 		// sets its own limits.
-		auth.WithRateLimits(auth.Limit{Burst: 100_000, Every: time.Millisecond}, auth.Limit{Burst: 100_000, Every: time.Millisecond}),
+		auth.WithRateLimits(auth.Limit{Burst: 100_000, Every: time.Millisecond}),
 	}, opts...)...)
 	h, err := server.New(connector.Unsupported{}, e.svc, server.WithLogger(logger))
 	if err != nil {
@@ -566,7 +566,7 @@ func TestClientCredentialsEndpoint(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	e := newEnv(t, auth.WithRateLimits(auth.Limit{Burst: 3, Every: time.Minute}, auth.Limit{Burst: 100, Every: time.Second}))
+	e := newEnv(t, auth.WithRateLimits(auth.Limit{Burst: 3, Every: time.Minute}))
 	e.tenant("Cust100", connector.EnvironmentTest)
 	for range 3 {
 		if a := e.post("/Authenticate", "Bearer qk_sk_test_wrong", "", ""); a.status != 401 {
