@@ -58,7 +58,7 @@ func (s *Service) verifyHS256(ctx context.Context, raw string) (connector.Tenant
 		if !sec.Active(now) || sec.Mode != t.Environment || len(sec.Ciphertext) == 0 {
 			continue
 		}
-		key, err := s.keys.Decrypt(tenantID, sec.Ciphertext, sec.KeyID)
+		key, err := s.keys.Decrypt(tenantID, sec.Hash, sec.Ciphertext, sec.KeyID)
 		if err != nil {
 			continue
 		}
