@@ -44,6 +44,7 @@ type Service struct {
 	metrics    *authMetrics
 	adminKeys  tenancy.AdminKeyStore // nil: the admin API is off (see AuthenticateAdmin)
 	secrets    secretCache           // shared secrets verified for SOAP calls
+	audits     *refusalAudit         // which refusals get an audit row of their own
 }
 
 // Option sets an optional part of the Service.
@@ -129,13 +130,16 @@ func NewService(store tenancy.Store, opts ...Option) *Service {
 		log:      slog.New(slog.DiscardHandler),
 	}
 	s.limits = newLimiter(DefaultIPLimit, func() time.Time { return s.now() })
+	s.audits = &refusalAudit{limits: DefaultRefusalAudit}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
 }
 
-// Authenticate verifies the credential of an operation call and returns its tenant.
+// Authenticate verifies the credential of an operation call and returns its tenant. A
+// SuperOffice JWT is accepted once (spendJWT); an HS256 JWT signed with the shared secret
+// is not remembered.
 func (s *Service) Authenticate(r *http.Request) (connector.Tenant, error) {
 	return s.guard(r, ReadAuthorization, func(ctx context.Context, p Presented) (connector.Tenant, string, error) {
 		switch {
@@ -145,13 +149,31 @@ func (s *Service) Authenticate(r *http.Request) (connector.Tenant, error) {
 		case isCredential(p.Token, tenancy.KindAccessToken):
 			return s.verifyAccessToken(ctx, p.Token)
 		case isJWT(p.Token):
-			t, _, err := s.verifyJWT(ctx, p.Token, false)
+			t, claims, err := s.verifyJWT(ctx, p.Token, false)
+			if err == nil && claims.Hash != [32]byte{} {
+				err = s.spendJWT(ctx, t.ID, claims)
+			}
 			return t, t.ID, err
 		default:
 			// A shared secret is not an access token on operations (and vice versa).
 			return connector.Tenant{}, "", refuse("wrong_kind")
 		}
 	})
+}
+
+// spendJWT accepts a verified SuperOffice JWT presented on an operation once: it is
+// remembered until its expiry (plus the skew), as at /Authenticate, and refused as
+// "replayed" when it was presented before, there or here. A captured JWT is thus worth
+// nothing, and NetServer, which signs a fresh JWT on a 401, loses at most a retry.
+func (s *Service) spendJWT(ctx context.Context, tenantID string, claims SuperOfficeClaims) error {
+	err := s.store.RememberJWT(ctx, claims.Hash, claims.ExpiresAt.Add(replaySlack))
+	switch {
+	case errors.Is(err, tenancy.ErrConflict):
+		return refuseOwned(tenantID, "replayed")
+	case err != nil:
+		return storeErr(err)
+	}
+	return nil
 }
 
 // Token answers POST /Authenticate: a shared secret (Bearer or Basic) or a SuperOffice
@@ -216,6 +238,7 @@ func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, er
 	}
 	if err == nil {
 		s.metrics.outcome("ok", "")
+		s.flushRefusals(ctx, s.now())
 		return t, nil
 	}
 	if errors.Is(err, ErrInvalidCredential) || errors.Is(err, ErrMalformed) {
@@ -225,7 +248,7 @@ func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, er
 }
 
 // refused logs and audits a failed attempt by reason code; the credential itself is
-// never written anywhere. A failure of a credential nothing proves to be a tenant's is
+// never written anywhere, and the audit rows are bounded (WithRefusalAudit). A failure of a credential nothing proves to be a tenant's is
 // counted against its client, and past the limit answered 429 instead, unaudited, so a
 // flood cannot fill the audit table. A credential proven to be a tenant's is audited
 // under that tenant and always answered with its own refusal (401).
@@ -245,9 +268,7 @@ func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error
 	s.metrics.outcome("refused", reason)
 	s.log.LogAttrs(ctx, slog.LevelInfo, "authentication refused",
 		slog.String("reason", reason), slog.String("tenant", tenantID), slog.String("client", ip), slog.String("path", r.URL.Path))
-	if aerr := s.store.Audit(ctx, tenancy.AuditEvent{TenantID: tenantID, Kind: tenancy.EventAuthRefused, Reason: reason, RemoteAddr: ip, At: s.now()}); aerr != nil {
-		s.log.LogAttrs(ctx, slog.LevelError, "audit write failed", slog.String("error", aerr.Error()))
-	}
+	s.auditRefusal(ctx, tenancy.AuditEvent{TenantID: tenantID, Kind: tenancy.EventAuthRefused, Reason: reason, RemoteAddr: ip, At: s.now()})
 	return err
 }
 
