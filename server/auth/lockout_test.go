@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -98,6 +99,39 @@ func TestStrangerCannotLockATenantOut(t *testing.T) {
 		if a := e.postFrom("198.51.0.1", "/FindProduct", "Bearer "+tok, "application/json", `{}`); a.status != 401 {
 			t.Fatalf("expired token from a throttled address, attempt %d: %d, want 401", i, a.status)
 		}
+	}
+}
+
+// TestOwnHS256FailuresStay401: an HS256 JWT whose signature the tenant's own secret
+// verifies is the tenant's, even when that secret is revoked or the JWT has expired: its
+// refusal is a 401 from an address strangers have throttled, never a 429.
+func TestOwnHS256FailuresStay401(t *testing.T) {
+	e := newEnv(t, auth.WithRateLimits(auth.Limit{Burst: 1, Every: time.Hour}), proxied)
+	e.tenant("Cust4711", connector.EnvironmentTest)
+	revoked, sec := e.secret("Cust4711")
+	active, _ := e.secret("Cust4711")
+	if err := e.admin.RevokeSecret(context.Background(), "Cust4711", sec.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	const shared = "203.0.113.10" // NetServer's egress, shared with a stranger
+	for range 3 {
+		e.postFrom(shared, "/FindProduct", "Basic Cust4711:x", "application/json", `{}`)
+	}
+	if a := e.postFrom(shared, "/FindProduct", "Basic Cust4711:x", "application/json", `{}`); a.status != 429 {
+		t.Fatalf("the stranger is not throttled: %d", a.status)
+	}
+	stale := e.hs256(active, "Cust4711")
+	e.clock.Add(10 * time.Minute)
+	for name, raw := range map[string]string{
+		"signed with a revoked secret": e.hs256(revoked, "Cust4711"),
+		"expired":                      stale,
+	} {
+		if a := e.postFrom(shared, "/FindProduct", "Bearer "+raw, "application/json", `{}`); a.status != 401 {
+			t.Errorf("%s: %d, want 401", name, a.status)
+		}
+	}
+	if a := e.postFrom(shared, "/FindProduct", "Bearer "+e.hs256(active, "Cust4711"), "application/json", `{}`); a.status != 404 {
+		t.Errorf("a fresh JWT signed with the active secret: %d", a.status)
 	}
 }
 
