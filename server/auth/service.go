@@ -513,7 +513,7 @@ func actorOf(u connector.User) string {
 	return ""
 }
 
-// plausibleTenant keeps a caller-supplied tenant id for audit and rate limiting only when
+// plausibleTenant keeps a caller-supplied tenant id for the audit only when
 // it has the form of one, so junk never reaches the audit table.
 func plausibleTenant(id string) string {
 	if tenancy.TenantPattern.MatchString(id) {
