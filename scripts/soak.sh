@@ -49,13 +49,17 @@ db=$work/data/quotekit.db
 "$work/quotekit" secret create "$tenant" --db "$db" --dev --actor soak --json >"$work/secret.json"
 
 # Port 0: the kernel picks a free port, and the sample prints the address it serves.
-"$work/sharedsecret" --dev --http --addr 127.0.0.1:0 --db "$db" --log-level warn \
+# The metrics have a listener of their own, never the public one; its URL is on stderr.
+"$work/sharedsecret" --dev --http --addr 127.0.0.1:0 --metrics-addr 127.0.0.1:0 --db "$db" --log-level warn \
   >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
 
 url=
+metrics=
 for _ in $(seq 300); do # 30 s
   url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/server.out" | head -n 1 || true)
+  metrics=$(grep -oE 'metrics at http://127\.0\.0\.1:[0-9]+/metrics' "$work/server.log" | head -n 1 | cut -d' ' -f3 || true)
+  [[ -n $metrics ]] || url=
   [[ -n $url ]] && curl -fsS -o /dev/null --max-time 2 "$url/healthz" 2>/dev/null && break
   url=
   kill -0 "$server_pid" 2>/dev/null || { echo "soak: the server exited at start" >&2; exit 1; }
@@ -65,7 +69,7 @@ done
 echo "soak: server pid $server_pid at $url"
 
 status=0
-"$work/soak" -url "$url" -secret-file "$work/secret.json" -pid "$server_pid" -duration "$duration" "$@" || status=$?
+"$work/soak" -url "$url" -metrics-url "$metrics" -secret-file "$work/secret.json" -pid "$server_pid" -duration "$duration" "$@" || status=$?
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "soak: the server died during the run" >&2
   status=1

@@ -25,7 +25,7 @@ type Metrics struct {
 }
 
 // NewMetrics registers the server's collectors (and the Go and process collectors) in a
-// registry of its own, served at /metrics.
+// registry of its own, served by Handler.
 func NewMetrics() *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
@@ -47,7 +47,8 @@ func NewMetrics() *Metrics {
 // Registerer lets other parts (authentication) add their collectors to the same registry.
 func (m *Metrics) Registerer() prometheus.Registerer { return m.registry }
 
-// WithMetrics records request counts and latencies in m and serves them at /metrics.
+// WithMetrics records request counts and latencies in m. The handler does not serve them:
+// m.Handler does, on a listener of its own.
 func WithMetrics(m *Metrics) Option { return func(c *config) { c.metrics = m } }
 
 // WithReadiness adds a check /readyz runs: the store is reachable, keys are loaded, …
@@ -140,6 +141,12 @@ func readiness(checks []readyCheck) echo.HandlerFunc {
 	}
 }
 
-func metricsHandler(m *Metrics) echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+// Handler serves the metrics at GET /metrics and answers 404 to every other path. It is
+// meant for a listener of its own (app's --metrics-addr), never the one SuperOffice
+// calls: the metrics count refusals by reason, which the answers to callers deliberately
+// do not tell apart.
+func (m *Metrics) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	return mux
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -55,7 +56,12 @@ func TestRequestLogAndMetrics(t *testing.T) {
 		}
 	}
 
-	_, _, got := do(t, "GET", base+"/metrics", "", "", nil)
+	if status, _, _ := do(t, "GET", base+"/metrics", "", "", nil); status != 404 {
+		t.Errorf("the public listener answers /metrics with %d, want 404", status)
+	}
+	ops := httptest.NewServer(metrics.Handler())
+	t.Cleanup(ops.Close)
+	_, _, got := do(t, "GET", ops.URL+"/metrics", "", "", nil)
 	for _, want := range []string{
 		`quotekit_requests_total{code="200",operation="FindProduct",transport="rest"} 1`,
 		`quotekit_requests_total{code="401",operation="FindProduct",transport="rest"} 1`,
@@ -80,7 +86,7 @@ func TestRequestLogAndMetrics(t *testing.T) {
 		t.Errorf("/readyz when ready: %d", status)
 	}
 	do(t, "POST", base+"/no/such/path/"+strings.Repeat("x", 20), "application/json", "", nil)
-	if _, _, got := do(t, "GET", base+"/metrics", "", "", nil); bytes.Contains(got, []byte("xxxxxxxx")) {
+	if _, _, got := do(t, "GET", ops.URL+"/metrics", "", "", nil); bytes.Contains(got, []byte("xxxxxxxx")) {
 		t.Error("an unknown path became a metric label")
 	}
 }

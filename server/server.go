@@ -111,9 +111,6 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 	})
 	e.GET("/healthz", health)
 	e.GET("/readyz", readiness(cfg.ready))
-	if cfg.metrics != nil {
-		e.GET("/metrics", metricsHandler(cfg.metrics))
-	}
 	tokens := tokenEndpoints{authn: authn}
 	tokenLimit := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.Itoa(TokenBodyLimit) + "B"})
 	e.POST("/Authenticate", tokens.authenticate, tokenLimit)

@@ -544,7 +544,8 @@ func TestSOAPLargeRequest(t *testing.T) {
 // TestSOAPMetrics: SOAP calls are counted per operation with the transport label, next
 // to the REST ones.
 func TestSOAPMetrics(t *testing.T) {
-	e := newSOAPEnv(t, &shop{}, server.WithMetrics(server.NewMetrics()))
+	metrics := server.NewMetrics()
+	e := newSOAPEnv(t, &shop{}, server.WithMetrics(metrics))
 	var caps map[string]bool
 	if _, err := e.call("GetCapabilities", header("Cust12345", e.secret), &connector.GetCapabilitiesRequest{}, &caps); err != nil {
 		t.Fatal(err)
@@ -553,7 +554,9 @@ func TestSOAPMetrics(t *testing.T) {
 	if _, err := e.call("FindProduct", header("Cust12345", ""), soapRequests()["FindProduct"], &products); err == nil {
 		t.Fatal("FindProduct without a secret succeeded")
 	}
-	resp, err := http.Get(strings.TrimSuffix(e.url, server.DefaultSOAPPath) + "/metrics")
+	ops := httptest.NewServer(metrics.Handler())
+	t.Cleanup(ops.Close)
+	resp, err := http.Get(ops.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

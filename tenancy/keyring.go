@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -55,19 +56,40 @@ func keyID(key []byte) string {
 	return "mk_" + hex.EncodeToString(sum[:6])
 }
 
-// Encrypt seals plaintext for tenantID (bound as associated data, so a ciphertext cannot
-// be moved to another tenant) and returns the ciphertext and the id of the key used.
+// copyLabel starts the associated data of a copy bound to its secret; copies made before
+// that binding carry the tenant id alone.
+const copyLabel = "quotekit secret copy v2\x00"
+
+// associatedData binds a copy to its tenant and to its secret, named by the SHA-256 the
+// store keeps it under (a tenant id never holds a NUL byte).
+func associatedData(tenantID string, hash [32]byte) []byte {
+	ad := make([]byte, 0, len(copyLabel)+len(tenantID)+1+len(hash))
+	ad = append(ad, copyLabel...)
+	ad = append(ad, tenantID...)
+	ad = append(ad, 0)
+	return append(ad, hash[:]...)
+}
+
+// Encrypt seals plaintext, a shared secret of tenantID, and returns the ciphertext and the
+// id of the key used. The tenant and the secret itself (its SHA-256, the hash the store
+// keeps it under) are bound as associated data, so a ciphertext opens neither for another
+// tenant nor as the copy of another secret.
 func (k *Keyring) Encrypt(tenantID string, plaintext []byte) (ciphertext []byte, id string, err error) {
 	aead := k.aeads[k.current]
 	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plaintext)+aead.Overhead())
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, "", err
 	}
-	return aead.Seal(nonce, nonce, plaintext, []byte(tenantID)), k.current, nil
+	return aead.Seal(nonce, nonce, plaintext, associatedData(tenantID, sha256.Sum256(plaintext))), k.current, nil
 }
 
-// Decrypt opens a ciphertext made by Encrypt for tenantID under key id.
-func (k *Keyring) Decrypt(tenantID string, ciphertext []byte, id string) ([]byte, error) {
+// Decrypt opens the copy of the secret of tenantID stored under hash, made by Encrypt
+// under key id. A copy made before copies were bound to their secret (the tenant id alone
+// as associated data) opens too. Either way the plaintext must hash to hash, so a copy
+// moved onto another secret's row, or not of the secret stored there, is refused. Errors
+// say only that the copy does not open (or that the key id or the ciphertext is unusable),
+// never what it holds.
+func (k *Keyring) Decrypt(tenantID string, hash [32]byte, ciphertext []byte, id string) ([]byte, error) {
 	aead, ok := k.aeads[id]
 	if !ok {
 		return nil, fmt.Errorf("keyring: unknown master key %s", id)
@@ -76,9 +98,16 @@ func (k *Keyring) Decrypt(tenantID string, ciphertext []byte, id string) ([]byte
 		return nil, errors.New("keyring: ciphertext too short")
 	}
 	nonce, sealed := ciphertext[:aead.NonceSize()], ciphertext[aead.NonceSize():]
-	plain, err := aead.Open(nil, nonce, sealed, []byte(tenantID))
+	plain, err := aead.Open(nil, nonce, sealed, associatedData(tenantID, hash))
+	if err != nil {
+		plain, err = aead.Open(nil, nonce, sealed, []byte(tenantID))
+	}
 	if err != nil {
 		return nil, errors.New("keyring: ciphertext does not open")
+	}
+	if sum := sha256.Sum256(plain); subtle.ConstantTimeCompare(sum[:], hash[:]) != 1 {
+		clear(plain)
+		return nil, errors.New("keyring: the copy is not the secret stored under its hash")
 	}
 	return plain, nil
 }

@@ -10,7 +10,7 @@
 // measured. Latencies are those of single HTTP requests, body read.
 //
 // The server's resident set is read from /proc/<pid>/status, its goroutines from
-// go_goroutines at /metrics. The exit status is 1 when a request failed or the resident
+// go_goroutines at -metrics-url. The exit status is 1 when a request failed or the resident
 // set grew more than -max-growth (the median of the readings of the run's last fifth
 // against that of its first fifth), 2 for a usage error.
 package main
@@ -62,6 +62,7 @@ func (e usageError) Error() string { return e.msg }
 // config is the command line.
 type config struct {
 	url        string
+	metricsURL string
 	secretFile string
 	pid        int
 	duration   time.Duration
@@ -82,6 +83,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("soak", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.url, "url", "", "base URL of the connector, on a loopback address (required)")
+	fs.StringVar(&c.metricsURL, "metrics-url", "", "URL of the server's Prometheus metrics, on a loopback address (required: the sample serves them on --metrics-addr)")
 	fs.StringVar(&c.secretFile, "secret-file", "", "file with the tenant's shared secret: the output of 'quotekit secret create --json', or the secret alone (required)")
 	fs.IntVar(&c.pid, "pid", 0, "process id of the server, for its resident set (required)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Minute, "how long the open loop runs after the warm-up")
@@ -104,10 +106,10 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	switch {
 	case fs.NArg() > 0:
 		return c, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	case c.url == "" || c.secretFile == "" || c.pid <= 0:
-		return c, usageError{"-url, -secret-file and -pid are required"}
-	case !loopbackURL(c.url):
-		return c, usageError{fmt.Sprintf("-url %q is not on a loopback address: the soak only drives a local server", c.url)}
+	case c.url == "" || c.metricsURL == "" || c.secretFile == "" || c.pid <= 0:
+		return c, usageError{"-url, -metrics-url, -secret-file and -pid are required"}
+	case !loopbackURL(c.url) || !loopbackURL(c.metricsURL):
+		return c, usageError{fmt.Sprintf("-url %q or -metrics-url %q is not on a loopback address: the soak only drives a local server", c.url, c.metricsURL)}
 	case c.duration <= 0 || c.capacity <= 0 || c.warmup < 0 || c.timeout <= 0 || c.progress < time.Second:
 		return c, usageError{"-duration, -capacity and -timeout must be positive, -warmup not negative, -progress at least 1s"}
 	case c.duration > 24*time.Hour:
@@ -232,7 +234,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// server's goroutines with the same idle keep-alive connections.
 	drain(tickets)
 	waitIdle(ctx, &inflight, cfg.timeout)
-	start, err := measure(context.WithoutCancel(ctx), probe, cfg.url, cfg.pid)
+	start, err := measure(context.WithoutCancel(ctx), probe, cfg.metricsURL, cfg.pid)
 	setPhase(soak)
 	if err != nil {
 		return err
@@ -271,7 +273,7 @@ wait:
 		case <-loopDone:
 			break wait
 		case <-progress.C:
-			now, err := measure(ctx, probe, cfg.url, cfg.pid)
+			now, err := measure(ctx, probe, cfg.metricsURL, cfg.pid)
 			if err != nil {
 				fmt.Fprintf(stdout, "soak: %v\n", err)
 				continue
@@ -284,7 +286,7 @@ wait:
 	stopUsers()
 	soak.ended = time.Now()
 	time.Sleep(idleSettle)
-	final, err := measure(context.WithoutCancel(ctx), probe, cfg.url, cfg.pid)
+	final, err := measure(context.WithoutCancel(ctx), probe, cfg.metricsURL, cfg.pid)
 	close(stopRSS)
 	rssDone.Wait()
 	if err != nil {
@@ -404,12 +406,12 @@ type sample struct {
 	goroutines int
 }
 
-func measure(ctx context.Context, c *http.Client, base string, pid int) (sample, error) {
+func measure(ctx context.Context, c *http.Client, metricsURL string, pid int) (sample, error) {
 	rss, err := readRSS(pid)
 	if err != nil {
 		return sample{}, err
 	}
-	m, err := scrape(ctx, c, base)
+	m, err := scrape(ctx, c, metricsURL)
 	if err != nil {
 		return sample{}, err
 	}
@@ -453,9 +455,9 @@ func parseVMRSS(status string) (int64, error) {
 	return 0, errors.New("no VmRSS in the process status")
 }
 
-// scrape reads the server's /metrics.
-func scrape(ctx context.Context, c *http.Client, base string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/metrics", http.NoBody)
+// scrape reads the server's metrics at metricsURL.
+func scrape(ctx context.Context, c *http.Client, metricsURL string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, metricsURL, http.NoBody)
 	if err != nil {
 		return "", err
 	}

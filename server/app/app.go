@@ -44,13 +44,16 @@ const (
 
 // Ready is what a program learns once the server listens.
 type Ready struct {
-	BaseURL  string           // e.g. https://127.0.0.1:8443
-	SOAPURL  string           // the SOAP endpoint's URL, "" when it is not served
-	AdminURL string           // the admin API's, "" when it is not served
-	Store    *sqlite.Store    // the store, for seeding
-	DB       string           // the store's database file, as configured (Config.DB)
-	Admin    *tenancy.Service // every change of tenants and credentials on that store
-	Stdout   io.Writer
+	BaseURL  string // e.g. https://127.0.0.1:8443
+	SOAPURL  string // the SOAP endpoint's URL, "" when it is not served
+	AdminURL string // the admin API's, "" when it is not served
+	// MetricsURL is the base URL of the metrics listener (GET /metrics), "" when it is
+	// not served.
+	MetricsURL string
+	Store      *sqlite.Store    // the store, for seeding
+	DB         string           // the store's database file, as configured (Config.DB)
+	Admin      *tenancy.Service // every change of tenants and credentials on that store
+	Stdout     io.Writer
 }
 
 // Option changes how Serve runs.
@@ -144,11 +147,27 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 		servers = append(servers, newHTTPServer(server.NewAdmin(svc, store, admin, server.WithLogger(log), server.WithMetrics(metrics)), cfg, log))
 		listeners = append(listeners, adminLn)
 	}
+	var metricsURL string
+	if cfg.MetricsAddr != "" {
+		metricsLn, metricsScheme, err := listen(cfg, cfg.MetricsAddr)
+		if err != nil {
+			for _, l := range listeners {
+				l.Close()
+			}
+			return err
+		}
+		metricsURL = metricsScheme + "://" + metricsLn.Addr().String()
+		servers = append(servers, newHTTPServer(metrics.Handler(), cfg, log))
+		listeners = append(listeners, metricsLn)
+		// Beside the configuration, so that a script starting the server on port 0
+		// learns where to scrape whatever the log level.
+		fmt.Fprintf(stderr, "quotekit: metrics at %s/metrics\n", metricsURL)
+	}
 	baseURL := scheme + "://" + ln.Addr().String()
-	log.Info("listening", slog.String("url", baseURL), slog.String("admin_url", adminURL))
+	log.Info("listening", slog.String("url", baseURL), slog.String("admin_url", adminURL), slog.String("metrics_url", metricsURL))
 
 	if o.onReady != nil {
-		if err := o.onReady(ctx, Ready{BaseURL: baseURL, SOAPURL: soapURL(baseURL, cfg.SOAPPath), AdminURL: adminURL, Store: store, DB: cfg.DB, Admin: admin, Stdout: stdout}); err != nil {
+		if err := o.onReady(ctx, Ready{BaseURL: baseURL, SOAPURL: soapURL(baseURL, cfg.SOAPPath), AdminURL: adminURL, MetricsURL: metricsURL, Store: store, DB: cfg.DB, Admin: admin, Stdout: stdout}); err != nil {
 			for _, l := range listeners {
 				l.Close()
 			}

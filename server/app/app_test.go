@@ -71,25 +71,32 @@ func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 // it down and returns Serve's error.
 func serve(t *testing.T, args ...string) (string, *syncBuf, func() error) {
 	t.Helper()
+	r, logs, stop := serveReady(t, args...)
+	return r.BaseURL, logs, stop
+}
+
+// serveReady is serve returning everything the server told once it listened.
+func serveReady(t *testing.T, args ...string) (app.Ready, *syncBuf, func() error) {
+	t.Helper()
 	cfg, err := app.ParseConfig("test", append([]string{"--db", filepath.Join(t.TempDir(), "q.db"), "--superoffice", ""}, args...), noEnv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
+	ready := make(chan app.Ready, 1)
 	errc := make(chan error, 1)
 	logs := &syncBuf{}
 	go func() {
 		errc <- app.Serve(ctx, connector.Unsupported{}, cfg, noEnv, io.Discard, logs, app.OnReady(func(_ context.Context, r app.Ready) error {
-			ready <- r.BaseURL
+			ready <- r
 			return nil
 		}))
 	}()
 	select {
-	case url := <-ready:
+	case r := <-ready:
 		stop := func() error { cancel(); return <-errc }
 		t.Cleanup(func() { cancel() })
-		return url, logs, stop
+		return r, logs, stop
 	case err := <-errc:
 		cancel()
 		t.Fatalf("Serve: %v\n%s", err, logs)
@@ -97,22 +104,25 @@ func serve(t *testing.T, args ...string) (string, *syncBuf, func() error) {
 		cancel()
 		t.Fatal("Serve did not get ready")
 	}
-	return "", nil, nil
+	return app.Ready{}, nil, nil
 }
 
+// TestServePlainHTTPOnLoopback also pins where the metrics are: on their own listener
+// (--metrics-addr), never on the public one, since they count refusals by reason.
 func TestServePlainHTTPOnLoopback(t *testing.T) {
-	url, logs, stop := serve(t, "--http", "--addr", "127.0.0.1:0", "--dev")
-	if !strings.HasPrefix(url, "http://127.0.0.1:") {
-		t.Fatalf("base URL %s", url)
+	ready, logs, stop := serveReady(t, "--http", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--dev")
+	url := ready.BaseURL
+	if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.HasPrefix(ready.MetricsURL, "http://127.0.0.1:") || ready.MetricsURL == url {
+		t.Fatalf("base URL %s, metrics URL %s", url, ready.MetricsURL)
 	}
-	for _, path := range []string{"/healthz", "/readyz", "/openapi.json", "/metrics"} {
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/openapi.json": 200, "/metrics": 404} {
 		resp, err := http.Get(url + path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("%s: %d", path, resp.StatusCode)
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
 		}
 	}
 	req, _ := http.NewRequest(http.MethodPost, url+"/Authenticate", nil)
@@ -120,7 +130,10 @@ func TestServePlainHTTPOnLoopback(t *testing.T) {
 	if resp, err := http.DefaultClient.Do(req); err == nil {
 		resp.Body.Close()
 	}
-	resp, err := http.Get(url + "/metrics")
+	if !strings.Contains(logs.String(), "metrics at "+ready.MetricsURL+"/metrics\n") {
+		t.Errorf("the metrics URL is not on stderr:\n%s", logs)
+	}
+	resp, err := http.Get(ready.MetricsURL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 type Config struct {
 	Addr           string        // listen address
 	AdminAddr      string        // listen address of the admin API; "" serves none
+	MetricsAddr    string        // listen address of Prometheus /metrics; "" serves none
 	DB             string        // SQLite database file
 	TLSCert        string        // certificate file (PEM)
 	TLSKey         string        // its private key (PEM)
@@ -84,6 +85,7 @@ func ParseConfig(name string, args []string, getenv func(string) string, output 
 	fs.SetOutput(output)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address (default :8443, or 127.0.0.1:8080 with --http) [QUOTEKIT_ADDR]")
 	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", ""), "listen address of the admin API (/admin/v1, admin API keys); empty: no admin API [QUOTEKIT_ADMIN_ADDR]")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", ""), "listen address of Prometheus /metrics, for the operators' network only (it counts refusals by reason); empty: no metrics [QUOTEKIT_METRICS_ADDR]")
 	fs.StringVar(&c.DB, "db", env("DB", filepath.Join("var", "quotekit.db")), "SQLite database file [QUOTEKIT_DB]")
 	fs.StringVar(&c.TLSCert, "tls-cert", env("TLS_CERT", ""), "TLS certificate file, PEM [QUOTEKIT_TLS_CERT]")
 	fs.StringVar(&c.TLSKey, "tls-key", env("TLS_KEY", ""), "TLS private key file, PEM [QUOTEKIT_TLS_KEY]")
@@ -155,6 +157,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("plain HTTP is served only on a loopback address, not %q: NetServer requires HTTPS", c.Addr)
 	case c.PlainHTTP && c.AdminAddr != "" && !loopback(c.AdminAddr):
 		return fmt.Errorf("plain HTTP is served only on a loopback address, not %q", c.AdminAddr)
+	case c.PlainHTTP && c.MetricsAddr != "" && !loopback(c.MetricsAddr):
+		return fmt.Errorf("plain HTTP is served only on a loopback address, not %q", c.MetricsAddr)
 	case c.CallTimeout <= 0 || c.TokenTTL < time.Minute || c.BodyLimit < 1024:
 		return errors.New("--call-timeout must be positive, --token-ttl at least 1m, --body-limit at least 1024")
 	}
@@ -200,7 +204,7 @@ func (c Config) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "quotekit configuration:\n")
 	for _, kv := range [][2]string{
-		{"addr", c.Addr}, {"admin addr", orNone(c.AdminAddr)}, {"tls", tlsMode}, {"db", c.DB}, {"master key", c.MasterKeyFile},
+		{"addr", c.Addr}, {"admin addr", orNone(c.AdminAddr)}, {"metrics addr", orNone(c.MetricsAddr)}, {"tls", tlsMode}, {"db", c.DB}, {"master key", c.MasterKeyFile},
 		{"partner key", orNone(c.PartnerKey)}, {"superoffice environments", orNone(strings.Join(c.SuperOffice, ","))},
 		{"local superoffice keys", orNone(strings.Join(c.LocalKeys, ","))}, {"trusted proxies", orNone(strings.Join(c.TrustedProxies, ","))},
 		{"call timeout", c.CallTimeout.String()}, {"token ttl", c.TokenTTL.String()},

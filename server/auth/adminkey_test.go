@@ -47,7 +47,7 @@ func newAdminEnv(t *testing.T, opts ...auth.Option) *adminEnv {
 	keys := &countingKeys{AdminKeyStore: e.store}
 	svc := auth.NewService(e.store, append([]auth.Option{
 		auth.WithAdminKeys(keys), auth.WithClock(e.clock.Now), auth.WithLogger(slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-		auth.WithRateLimits(auth.Limit{Burst: 100_000, Every: time.Millisecond}, auth.Limit{Burst: 100_000, Every: time.Millisecond}),
+		auth.WithRateLimits(auth.Limit{Burst: 100_000, Every: time.Millisecond}),
 	}, opts...)...)
 	return &adminEnv{env: e, svc: svc, lookups: keys}
 }
@@ -237,7 +237,7 @@ func TestAuthenticateAdminUnconfigured(t *testing.T) {
 }
 
 func TestAuthenticateAdminRateLimit(t *testing.T) {
-	e := newAdminEnv(t, auth.WithRateLimits(auth.Limit{Burst: 2, Every: time.Minute}, auth.Limit{Burst: 100, Every: time.Second}))
+	e := newAdminEnv(t, auth.WithRateLimits(auth.Limit{Burst: 2, Every: time.Minute}))
 	key, _ := e.adminKey(tenancy.ScopeTenantsRead)
 	bad, _ := tenancy.NewCredential(tenancy.KindAdminKey, connector.EnvironmentTest)
 	for range 2 {

@@ -42,6 +42,11 @@ func (e *RateLimitedError) Error() string {
 // for every refusal. Use it for every refusal in this package.
 type Refusal struct {
 	Reason string
+	// owner is the tenant the refused credential is proven to belong to: a real secret or
+	// access token of the tenant that is revoked, expired or otherwise unusable, or a JWT
+	// whose signature verified. "" when nothing proves whose it is (the tenant, if any,
+	// was only named by the caller).
+	owner string
 }
 
 func (r *Refusal) Error() string { return "credential refused: " + r.Reason }
@@ -49,8 +54,23 @@ func (r *Refusal) Error() string { return "credential refused: " + r.Reason }
 // Is reports whether target is ErrInvalidCredential.
 func (r *Refusal) Is(target error) bool { return target == ErrInvalidCredential }
 
-// refuse returns a Refusal with the reason.
+// refuse returns a Refusal with the reason, of a credential nothing proves to be any
+// tenant's.
 func refuse(reason string) error { return &Refusal{Reason: reason} }
+
+// refuseOwned returns a Refusal with the reason of a credential proven to belong to
+// tenantID. Such a refusal is never throttled: a 429 in place of its 401 would keep
+// NetServer from authenticating again.
+func refuseOwned(tenantID, reason string) error { return &Refusal{Reason: reason, owner: tenantID} }
+
+// ownerOf returns the tenant a refused credential is proven to belong to, or "".
+func ownerOf(err error) string {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r.owner
+	}
+	return ""
+}
 
 // ReasonOf returns the reason code of a refusal, or "" when err is not one.
 func ReasonOf(err error) string {

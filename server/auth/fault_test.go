@@ -35,7 +35,7 @@ func faultServer(t *testing.T, e *env, store *sqlite.Store, opts ...auth.Option)
 	t.Helper()
 	svc := auth.NewService(store, append([]auth.Option{
 		auth.WithClock(e.clock.Now), auth.WithAdminKeys(store),
-		auth.WithRateLimits(auth.Limit{Burst: 1000, Every: time.Millisecond}, auth.Limit{Burst: 1000, Every: time.Millisecond}),
+		auth.WithRateLimits(auth.Limit{Burst: 1000, Every: time.Millisecond}),
 	}, opts...)...)
 	h, err := server.New(connector.Unsupported{}, svc)
 	if err != nil {

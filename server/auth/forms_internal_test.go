@@ -74,30 +74,22 @@ func TestSignedTokenBody(t *testing.T) {
 
 func TestLimiter(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	l := newLimiter(Limit{Burst: 3, Every: 2 * time.Second}, Limit{Burst: 5, Every: time.Second}, func() time.Time { return now })
+	l := newLimiter(Limit{Burst: 3, Every: 2 * time.Second}, func() time.Time { return now })
 	for i := range 3 {
-		if err := l.failed("10.0.0.1", "Cust1"); err != nil {
+		if err := l.failed("10.0.0.1"); err != nil {
 			t.Fatalf("failure %d throttled: %v", i+1, err)
 		}
 	}
 	var limited *RateLimitedError
-	if err := l.failed("10.0.0.1", ""); !errors.As(err, &limited) || limited.RetryAfter != 2*time.Second {
+	if err := l.failed("10.0.0.1"); !errors.As(err, &limited) || limited.RetryAfter != 2*time.Second {
 		t.Fatalf("fourth failure: %v", err)
 	}
-	if err := l.failed("10.0.0.2", ""); err != nil {
+	if err := l.failed("10.0.0.2"); err != nil {
 		t.Errorf("another address throttled: %v", err)
 	}
 	now = now.Add(2 * time.Second)
-	if err := l.failed("10.0.0.1", ""); err != nil {
+	if err := l.failed("10.0.0.1"); err != nil {
 		t.Errorf("not refilled after Retry-After: %v", err)
-	}
-	// The tenant's bucket counts failures from every address: 3 taken, 2 refilled, 5 more.
-	var err error
-	for i := range 5 {
-		err = l.failed("10.0.1."+string(rune('0'+i)), "Cust1")
-	}
-	if !errors.As(err, &limited) {
-		t.Errorf("tenant not throttled with its bucket empty: %v", err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jws"
 	"github.com/lestrrat-go/jwx/v2/jwt"
 
 	"github.com/quotekit/quotekit/connector"
@@ -22,7 +23,10 @@ var hs256TenantClaims = []string{"http://schemes.superoffice.net/identity/ctx", 
 // verifyHS256 checks a JWT that NetServer signed with the tenant's shared secret
 // (SuperOffice's REST draft). The tenant named in the token only selects whose secrets to
 // try; the decision rests on the signature and the claims checked with that secret. It
-// needs the keyring, since only the encrypted copy of a secret can verify an HMAC.
+// needs the keyring, since only the encrypted copy of a secret can verify an HMAC. A JWT
+// that a secret of the tenant signed is the tenant's, so its refusal (the secret revoked
+// or expired, the claims out of range) is never throttled; only a JWT no secret of the
+// tenant signed counts against its client.
 func (s *Service) verifyHS256(ctx context.Context, raw string) (connector.Tenant, error) {
 	if s.keys == nil {
 		return connector.Tenant{}, refuse("hs256_disabled")
@@ -55,13 +59,19 @@ func (s *Service) verifyHS256(ctx context.Context, raw string) (connector.Tenant
 	}
 	now := s.now()
 	for _, sec := range secrets {
-		if !sec.Active(now) || sec.Mode != t.Environment || len(sec.Ciphertext) == 0 {
+		if sec.Mode != t.Environment || len(sec.Ciphertext) == 0 {
 			continue
 		}
-		key, err := s.keys.Decrypt(tenantID, sec.Ciphertext, sec.KeyID)
+		key, err := s.keys.Decrypt(tenantID, sec.Hash, sec.Ciphertext, sec.KeyID)
 		if err != nil {
 			continue
 		}
+		if _, err := jws.Verify([]byte(raw), jws.WithKey(jwa.HS256, key)); err != nil {
+			clear(key)
+			continue
+		}
+		// Signed with this secret of the tenant: from here on a refusal is the tenant's
+		// own, answered 401 and never throttled.
 		_, err = jwt.Parse([]byte(raw),
 			jwt.WithKey(jwa.HS256, key),
 			jwt.WithValidate(true),
@@ -74,10 +84,16 @@ func (s *Service) verifyHS256(ctx context.Context, raw string) (connector.Tenant
 			jwt.WithValidator(jwt.ValidatorFunc(expPositive)),
 		)
 		clear(key)
-		if err == nil {
-			_ = s.store.TouchSecret(ctx, sec.ID, now)
-			return s.tenantOf(t, connector.User{}), nil
+		switch {
+		case !sec.RevokedAt.IsZero():
+			return connector.Tenant{ID: tenantID}, refuseOwned(tenantID, "revoked")
+		case !sec.Active(now):
+			return connector.Tenant{ID: tenantID}, refuseOwned(tenantID, "expired")
+		case err != nil:
+			return connector.Tenant{ID: tenantID}, refuseOwned(tenantID, claimReason(err))
 		}
+		_ = s.store.TouchSecret(ctx, sec.ID, now)
+		return s.tenantOf(t, connector.User{}), nil
 	}
 	return connector.Tenant{ID: tenantID}, refuse("bad_signature")
 }

@@ -18,66 +18,73 @@ type Limit struct {
 	Every time.Duration
 }
 
-// Default limits. A client address may fail 20 times, then once every 3 seconds; a
-// tenant (whatever the address) 60 times, then once a second. Real callers never come
-// near them; guessing a 256-bit secret is hopeless anyway, so the limits only protect CPU
-// and the audit log, and a tenant is slowed, never locked out.
-var (
-	DefaultIPLimit     = Limit{Burst: 20, Every: 3 * time.Second}
-	DefaultTenantLimit = Limit{Burst: 60, Every: time.Second}
-)
+// DefaultIPLimit is the default per-client limit: a client may fail 20 times, then once
+// every 3 seconds. Real callers never come near it; guessing a 256-bit secret is hopeless
+// anyway, so the limit only protects CPU and the audit log.
+var DefaultIPLimit = Limit{Burst: 20, Every: 3 * time.Second}
 
 // maxBuckets bounds the memory the limiter may use; full buckets are dropped first.
 const maxBuckets = 50_000
 
-// limiter throttles failures per client address and per tenant. A throttled caller gets
-// 429 with Retry-After, never 401: NetServer would re-authenticate and retry on a 401.
+// limiter throttles failures per client: an IPv4 address, or the /64 of an IPv6 address
+// (clientKey). A throttled caller gets 429 with Retry-After, never 401: NetServer would
+// re-authenticate and retry on a 401.
+//
+// There is no per-tenant bucket: a tenant's name is whatever a failing caller says it is
+// (a Basic user, the unverified claim of a JWT), so charging the tenant would let anyone
+// lock it out; and a failure proven to be the tenant's own (an expired token) must stay a
+// 401, so that NetServer authenticates again.
 type limiter struct {
-	ip, tenant Limit
-	now        func() time.Time
+	client Limit
+	now    func() time.Time
 
 	mu      sync.Mutex
 	buckets map[string]*rate.Limiter
 }
 
-func newLimiter(ip, tenant Limit, now func() time.Time) *limiter {
-	return &limiter{ip: ip, tenant: tenant, now: now, buckets: map[string]*rate.Limiter{}}
+func newLimiter(client Limit, now func() time.Time) *limiter {
+	return &limiter{client: client, now: now, buckets: map[string]*rate.Limiter{}}
 }
 
-// failed takes a token from the buckets of ip and tenant; when one was already empty it
-// returns a RateLimitedError saying when it holds a token again.
-func (l *limiter) failed(ip, tenant string) error {
+// failed takes a token from the bucket of client (a clientKey); when it was already empty
+// it returns a RateLimitedError saying when it holds a token again.
+func (l *limiter) failed(client string) error {
+	if client == "" {
+		return nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	var limited error
-	for _, key := range l.keys(ip, tenant) {
-		b, ok := l.buckets[key]
-		if !ok {
-			l.makeRoom(now)
-			lim := l.ip
-			if strings.HasPrefix(key, "tenant:") {
-				lim = l.tenant
-			}
-			b = rate.NewLimiter(rate.Every(lim.Every), lim.Burst)
-			l.buckets[key] = b
-		}
-		if !b.AllowN(now, 1) && limited == nil {
-			limited = &RateLimitedError{RetryAfter: wait(b, now)}
-		}
+	b, ok := l.buckets[client]
+	if !ok {
+		l.makeRoom(now)
+		b = rate.NewLimiter(rate.Every(l.client.Every), l.client.Burst)
+		l.buckets[client] = b
 	}
-	return limited
+	if !b.AllowN(now, 1) {
+		return &RateLimitedError{RetryAfter: wait(b, now)}
+	}
+	return nil
 }
 
-func (l *limiter) keys(ip, tenant string) []string {
-	keys := make([]string, 0, 2)
-	if ip != "" {
-		keys = append(keys, "ip:"+ip)
+// clientKey is what one client is limited and audited by: an IPv4 address as it is
+// (IPv4 mapped into IPv6 included), and the /64 of an IPv6 address, the block a single
+// subscriber or host gets, who could otherwise take a fresh address for every attempt.
+// Anything that is not an address stays as it is.
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
 	}
-	if tenant != "" {
-		keys = append(keys, "tenant:"+tenant)
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
 	}
-	return keys
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // makeRoom drops buckets that have refilled when the map is full; if none has, the

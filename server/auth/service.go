@@ -44,6 +44,7 @@ type Service struct {
 	metrics    *authMetrics
 	adminKeys  tenancy.AdminKeyStore // nil: the admin API is off (see AuthenticateAdmin)
 	secrets    secretCache           // shared secrets verified for SOAP calls
+	audits     *refusalAudit         // which refusals get an audit row of their own
 }
 
 // Option sets an optional part of the Service.
@@ -67,10 +68,14 @@ func WithTokenTTL(d time.Duration) Option { return func(s *Service) { s.tokenTTL
 // WithLogger logs refusals (reason codes, never credentials) and faults.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
-// WithRateLimits sets how many failed attempts a client address and a tenant may make:
-// burst at once, then one per interval.
-func WithRateLimits(perIP, perTenant Limit) Option {
-	return func(s *Service) { s.limits = newLimiter(perIP, perTenant, func() time.Time { return s.now() }) }
+// WithRateLimits sets how many failed attempts a client (an IPv4 address, or an IPv6 /64)
+// may make: burst at once, then one per interval (default DefaultIPLimit). Only failures
+// of credentials that nothing proves to be a tenant's count; past the limit they are
+// answered 429. A credential proven to be a tenant's (its revoked secret, its expired
+// token, a verified JWT for it) is refused with 401 whatever the limit, so that NetServer
+// authenticates again, and valid credentials are never throttled.
+func WithRateLimits(perClient Limit) Option {
+	return func(s *Service) { s.limits = newLimiter(perClient, func() time.Time { return s.now() }) }
 }
 
 // WithTrustedProxies makes the client address the last X-Forwarded-For hop not in
@@ -124,14 +129,17 @@ func NewService(store tenancy.Store, opts ...Option) *Service {
 		clientIP: clientIPFunc(nil),
 		log:      slog.New(slog.DiscardHandler),
 	}
-	s.limits = newLimiter(DefaultIPLimit, DefaultTenantLimit, func() time.Time { return s.now() })
+	s.limits = newLimiter(DefaultIPLimit, func() time.Time { return s.now() })
+	s.audits = &refusalAudit{limits: DefaultRefusalAudit}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
 }
 
-// Authenticate verifies the credential of an operation call and returns its tenant.
+// Authenticate verifies the credential of an operation call and returns its tenant. A
+// SuperOffice JWT is accepted once (spendJWT); an HS256 JWT signed with the shared secret
+// is not remembered.
 func (s *Service) Authenticate(r *http.Request) (connector.Tenant, error) {
 	return s.guard(r, ReadAuthorization, func(ctx context.Context, p Presented) (connector.Tenant, string, error) {
 		switch {
@@ -141,13 +149,31 @@ func (s *Service) Authenticate(r *http.Request) (connector.Tenant, error) {
 		case isCredential(p.Token, tenancy.KindAccessToken):
 			return s.verifyAccessToken(ctx, p.Token)
 		case isJWT(p.Token):
-			t, _, err := s.verifyJWT(ctx, p.Token, false)
+			t, claims, err := s.verifyJWT(ctx, p.Token, false)
+			if err == nil && claims.Hash != [32]byte{} {
+				err = s.spendJWT(ctx, t.ID, claims)
+			}
 			return t, t.ID, err
 		default:
 			// A shared secret is not an access token on operations (and vice versa).
 			return connector.Tenant{}, "", refuse("wrong_kind")
 		}
 	})
+}
+
+// spendJWT accepts a verified SuperOffice JWT presented on an operation once: it is
+// remembered until its expiry (plus the skew), as at /Authenticate, and refused as
+// "replayed" when it was presented before, there or here. A captured JWT is thus worth
+// nothing, and NetServer, which signs a fresh JWT on a 401, loses at most a retry.
+func (s *Service) spendJWT(ctx context.Context, tenantID string, claims SuperOfficeClaims) error {
+	err := s.store.RememberJWT(ctx, claims.Hash, claims.ExpiresAt.Add(replaySlack))
+	switch {
+	case errors.Is(err, tenancy.ErrConflict):
+		return refuseOwned(tenantID, "replayed")
+	case err != nil:
+		return storeErr(err)
+	}
+	return nil
 }
 
 // Token answers POST /Authenticate: a shared secret (Bearer or Basic) or a SuperOffice
@@ -192,7 +218,8 @@ func (s *Service) tokenForSecret(ctx context.Context, r *http.Request, secret, t
 }
 
 // guard reads the request's credential with read and checks it with verify; refusals
-// are rate limited and audited.
+// are rate limited and audited. verify returns the tenant the credential names, proven
+// or not, for the audit.
 //
 // Only failures are counted and only failures are throttled: NetServer calls from a few
 // shared SuperOffice addresses for many tenants, so throttling an address outright would
@@ -211,6 +238,7 @@ func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, er
 	}
 	if err == nil {
 		s.metrics.outcome("ok", "")
+		s.flushRefusals(ctx, s.now())
 		return t, nil
 	}
 	if errors.Is(err, ErrInvalidCredential) || errors.Is(err, ErrMalformed) {
@@ -219,12 +247,16 @@ func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, er
 	return connector.Tenant{}, err
 }
 
-// refused counts a failed attempt against the client and tenant, and logs and audits it
-// by reason code; the credential itself is never written anywhere. Past the limit it
-// answers 429 instead, unaudited, so a flood cannot fill the audit table.
+// refused logs and audits a failed attempt by reason code; the credential itself is
+// never written anywhere, and the audit rows are bounded (WithRefusalAudit). A failure of a credential nothing proves to be a tenant's is
+// counted against its client, and past the limit answered 429 instead, unaudited, so a
+// flood cannot fill the audit table. A credential proven to be a tenant's is audited
+// under that tenant and always answered with its own refusal (401).
 func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error {
 	ctx := r.Context()
-	if limited := s.limits.failed(ip, tenantID); limited != nil {
+	if owner := ownerOf(err); owner != "" {
+		tenantID = owner
+	} else if limited := s.limits.failed(clientKey(ip)); limited != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "authentication throttled", slog.String("client", ip), slog.String("tenant", tenantID))
 		s.metrics.outcome("throttled", "")
 		return limited
@@ -236,9 +268,7 @@ func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error
 	s.metrics.outcome("refused", reason)
 	s.log.LogAttrs(ctx, slog.LevelInfo, "authentication refused",
 		slog.String("reason", reason), slog.String("tenant", tenantID), slog.String("client", ip), slog.String("path", r.URL.Path))
-	if aerr := s.store.Audit(ctx, tenancy.AuditEvent{TenantID: tenantID, Kind: tenancy.EventAuthRefused, Reason: reason, RemoteAddr: ip, At: s.now()}); aerr != nil {
-		s.log.LogAttrs(ctx, slog.LevelError, "audit write failed", slog.String("error", aerr.Error()))
-	}
+	s.auditRefusal(ctx, tenancy.AuditEvent{TenantID: tenantID, Kind: tenancy.EventAuthRefused, Reason: reason, RemoteAddr: ip, At: s.now()})
 	return err
 }
 
@@ -278,13 +308,13 @@ func (s *Service) verifySecret(ctx context.Context, secret, wantTenant string) (
 	case wantTenant != "" && wantTenant != t.ID:
 		return tenancy.Secret{}, tenancy.Tenant{ID: plausibleTenant(wantTenant)}, refuse("wrong_tenant")
 	case !sec.RevokedAt.IsZero():
-		return tenancy.Secret{}, t, refuse("revoked")
+		return tenancy.Secret{}, t, refuseOwned(t.ID, "revoked")
 	case !sec.Active(now):
-		return tenancy.Secret{}, t, refuse("expired")
+		return tenancy.Secret{}, t, refuseOwned(t.ID, "expired")
 	case c.Mode != t.Environment || sec.Mode != t.Environment:
-		return tenancy.Secret{}, t, refuse("wrong_environment")
+		return tenancy.Secret{}, t, refuseOwned(t.ID, "wrong_environment")
 	case !t.Enabled:
-		return tenancy.Secret{}, t, refuse("tenant_disabled")
+		return tenancy.Secret{}, t, refuseOwned(t.ID, "tenant_disabled")
 	}
 	return sec, t, nil
 }
@@ -314,15 +344,15 @@ func (s *Service) verifyAccessToken(ctx context.Context, token string) (connecto
 	now := s.now()
 	switch {
 	case !tok.RevokedAt.IsZero():
-		return connector.Tenant{}, t.ID, refuse("revoked")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "revoked")
 	case !now.Before(tok.ExpiresAt):
-		return connector.Tenant{}, t.ID, refuse("expired")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "expired")
 	case !tok.IssuedAt.After(t.TokensValidAfter):
-		return connector.Tenant{}, t.ID, refuse("invalidated")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "invalidated")
 	case !t.Enabled:
-		return connector.Tenant{}, t.ID, refuse("tenant_disabled")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "tenant_disabled")
 	case c.Mode != t.Environment:
-		return connector.Tenant{}, t.ID, refuse("wrong_environment")
+		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "wrong_environment")
 	}
 	return s.tenantOf(t, tok.User), t.ID, nil
 }
@@ -355,15 +385,15 @@ func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (c
 	t, err := s.store.Tenant(ctx, c.Tenant)
 	switch {
 	case errors.Is(err, tenancy.ErrNotFound):
-		return connector.Tenant{}, refuse("unknown_tenant")
+		return connector.Tenant{}, refuseOwned(c.Tenant, "unknown_tenant")
 	case err != nil:
 		return connector.Tenant{}, storeErr(err)
 	case !t.Enabled:
-		return connector.Tenant{}, refuse("tenant_disabled")
+		return connector.Tenant{}, refuseOwned(c.Tenant, "tenant_disabled")
 	case c.Mode != t.Environment:
-		return connector.Tenant{}, refuse("wrong_environment")
+		return connector.Tenant{}, refuseOwned(c.Tenant, "wrong_environment")
 	case !c.HasAudienceFor(t.AppIDs):
-		return connector.Tenant{}, refuse("bad_audience")
+		return connector.Tenant{}, refuseOwned(c.Tenant, "bad_audience")
 	}
 	user := c.User
 	erpUser, err := s.store.UserMapping(ctx, t.ID, user.AssociateID, user.Email)
@@ -433,9 +463,9 @@ func (s *Service) issue(ctx context.Context, g grant) (*model.AccessTokenRespons
 	if _, err := s.store.IssueToken(ctx, tok, ev); err != nil {
 		switch {
 		case errors.Is(err, tenancy.ErrConflict) && g.jwt != [32]byte{}:
-			return nil, refuse("replayed") // the JWT was presented before
+			return nil, refuseOwned(g.tenant.ID, "replayed") // the JWT was presented before
 		case errors.Is(err, tenancy.ErrConflict):
-			return nil, refuse("revoked") // the secret was revoked while we minted
+			return nil, refuseOwned(g.tenant.ID, "revoked") // the secret was revoked while we minted
 		}
 		return nil, storeErr(err)
 	}
@@ -483,7 +513,7 @@ func actorOf(u connector.User) string {
 	return ""
 }
 
-// plausibleTenant keeps a caller-supplied tenant id for audit and rate limiting only when
+// plausibleTenant keeps a caller-supplied tenant id for the audit only when
 // it has the form of one, so junk never reaches the audit table.
 func plausibleTenant(id string) string {
 	if tenancy.TenantPattern.MatchString(id) {

@@ -150,11 +150,11 @@ func (s *Service) Handshake(r *http.Request, signedToken string) HandshakeResult
 			return t, t.ID, err
 		}
 		if claims.Nonce == "" {
-			return t, t.ID, refuse("no_nonce")
+			return t, t.ID, refuseOwned(t.ID, "no_nonce")
 		}
 		if err := s.store.RememberJWT(ctx, claims.Hash, claims.ExpiresAt.Add(replaySlack)); err != nil {
 			if errors.Is(err, tenancy.ErrConflict) {
-				return t, t.ID, refuse("replayed")
+				return t, t.ID, refuseOwned(t.ID, "replayed")
 			}
 			return t, t.ID, storeErr(err)
 		}

@@ -86,7 +86,7 @@ func TestAuthenticateSecretCache(t *testing.T) {
 	secret, sec := e.secret("Cust100")
 	counting := &countingStore{Store: e.store}
 	svc := auth.NewService(counting, auth.WithClock(e.clock.Now),
-		auth.WithRateLimits(auth.Limit{Burst: 1000, Every: time.Millisecond}, auth.Limit{Burst: 1000, Every: time.Millisecond}))
+		auth.WithRateLimits(auth.Limit{Burst: 1000, Every: time.Millisecond}))
 
 	ok := func(what string) {
 		t.Helper()
