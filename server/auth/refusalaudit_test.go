@@ -73,8 +73,8 @@ func TestRefusalAuditIsBounded(t *testing.T) {
 	wg.Wait()
 
 	rows, _ := refusalRows(t, e)
-	if max := auth.DefaultRefusalAudit.PerMinute; len(rows) > max {
-		t.Errorf("%d refusals wrote %d audit rows in one minute, want at most %d", workers*each, len(rows), max)
+	if most := auth.DefaultRefusalAudit.PerMinute; len(rows) > most {
+		t.Errorf("%d refusals wrote %d audit rows in one minute, want at most %d", workers*each, len(rows), most)
 	}
 	// The next refusal after the minute writes the summaries, then its own row.
 	e.clock.Add(time.Minute)
