@@ -7,6 +7,7 @@ package tenancy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"time"
 
@@ -26,6 +27,10 @@ var (
 	// ErrUnavailable: the store cannot be read or written now (locked, read-only, disk
 	// full). Writes that fail with it did not happen. server/auth answers it with 503.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrTenantDisabled: a token was to be issued for a tenant that is disabled, or dated
+	// at or before the tenant's TokensValidAfter (the tenant was disabled after the
+	// credential was verified). It wraps ErrConflict.
+	ErrTenantDisabled = fmt.Errorf("tenant disabled or its tokens invalidated: %w", ErrConflict)
 )
 
 // TenantPattern is the form of a SuperOffice tenant id (context identifier).
@@ -159,7 +164,9 @@ type Store interface {
 	// at tok.IssuedAt inside the same transaction, or nothing is written and the error
 	// is ErrConflict: a revocation racing the minting cannot leave a live token behind.
 	// When tok.JWT is set, that JWT must not have been remembered before, or nothing is
-	// written and the error is ErrConflict.
+	// written and the error is ErrConflict. The tenant must be enabled and tok.IssuedAt
+	// after its TokensValidAfter, read in the same transaction, or nothing is written and
+	// the error wraps ErrTenantDisabled (a disabling racing the minting).
 	IssueToken(ctx context.Context, tok AccessToken, ev AuditEvent) (int64, error)
 	// TokenByHash returns the token with that hash and its tenant, or ErrNotFound.
 	TokenByHash(ctx context.Context, hash [32]byte) (AccessToken, Tenant, error)
