@@ -165,7 +165,7 @@ func DescribeUser(m UserMapping) string {
 		parts = append(parts, fmt.Sprintf("associate:%d", m.AssociateID))
 	}
 	if m.Email != "" {
-		parts = append(parts, "email:"+strings.ToLower(m.Email))
+		parts = append(parts, "email:"+FoldEmail(m.Email))
 	}
 	return strings.Join(parts, ",")
 }

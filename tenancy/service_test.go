@@ -159,3 +159,40 @@ func TestServiceRefusesBadReason(t *testing.T) {
 		}
 	}
 }
+
+// TestEmailsFoldASCIIOnly: the Service, the audit text and the store compare e-mails
+// with the ASCII letters folded and nothing else: the Kelvin sign (U+212A), which Unicode
+// case folding turns into "k", names another user than the letter k.
+func TestEmailsFoldASCIIOnly(t *testing.T) {
+	ctx := context.Background()
+	svc, store := newService(t)
+	if _, err := svc.AddTenant(ctx, goodTenant(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.MapUser(ctx, tenancy.UserMapping{TenantID: "Cust1", Email: "Kate@Example.com", ERPUser: "kate"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.UserMapping(ctx, "Cust1", 0, "KATE@example.COM"); err != nil || got != "kate" {
+		t.Errorf("ASCII case: %q, %v; want kate", got, err)
+	}
+	if got, err := store.UserMapping(ctx, "Cust1", 0, "\u212Aate@example.com"); !errors.Is(err, tenancy.ErrNotFound) {
+		t.Errorf("Kelvin sign: %q, %v; want ErrNotFound", got, err)
+	}
+	for _, tt := range []struct{ email, want string }{
+		{"Kate@Example.COM", "email:kate@example.com"},
+		{"\u212Aate@example.com", "email:\u212Aate@example.com"},
+		{"\u00C5sa@example.com", "email:\u00C5sa@example.com"},
+	} {
+		if got := tenancy.DescribeUser(tenancy.UserMapping{Email: tt.email}); got != tt.want {
+			t.Errorf("DescribeUser(%q) = %q, want %q", tt.email, got, tt.want)
+		}
+	}
+	if got := tenancy.FoldEmail("  \u212AATE@Example.com "); got != "\u212Aate@example.com" {
+		t.Errorf("FoldEmail = %q", got)
+	}
+	// AppIds are compared as authentication compares them: ASCII case only.
+	ids, err := tenancy.CheckAppIDs([]string{"kapp", "KAPP", "\u212Aapp"})
+	if err != nil || len(ids) != 2 || ids[0] != "kapp" || ids[1] != "\u212Aapp" {
+		t.Errorf("CheckAppIDs = %q, %v; want [kapp \u212Aapp]", ids, err)
+	}
+}

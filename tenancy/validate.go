@@ -94,7 +94,7 @@ func CheckAppIDs(ids []string) ([]string, error) {
 		if id == "" || len(id) > MaxAppID || strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == ',' }) || !Printable(id) {
 			return nil, invalid(FieldAppID, "must be 1 to %d printable characters without spaces or commas", MaxAppID)
 		}
-		if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, id) }) {
+		if !slices.ContainsFunc(out, func(o string) bool { return ASCIIEqualFold(o, id) }) {
 			out = append(out, id)
 		}
 	}
@@ -174,4 +174,33 @@ func CheckReason(reason string) (string, error) {
 		return "", invalid(FieldReason, "must be at most %d printable characters", MaxReason)
 	}
 	return reason, nil
+}
+
+// FoldEmail returns email trimmed of white space, with the ASCII letters A to Z
+// lower-cased and every other character left as it is. E-mails of user mappings are
+// stored and compared in this form: ASCII-case-insensitively only, as SQLite's NOCASE
+// collation compares them. Unicode case folding would map other characters onto ASCII
+// letters (the Kelvin sign U+212A onto k), letting one user's address name another's.
+func FoldEmail(email string) string { return ASCIILower(strings.TrimSpace(email)) }
+
+// ASCIILower returns s with the ASCII letters A to Z lower-cased and every other byte
+// unchanged.
+func ASCIILower(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' })
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	return string(b)
+}
+
+// ASCIIEqualFold reports whether a and b are equal with the ASCII letters compared
+// case-insensitively and every other byte exactly.
+func ASCIIEqualFold(a, b string) bool {
+	return len(a) == len(b) && ASCIILower(a) == ASCIILower(b)
 }

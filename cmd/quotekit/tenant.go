@@ -447,14 +447,14 @@ working (their prefix names the other environment): create new ones afterwards.`
 			t.AppIDs = newIDs
 		}
 		for _, a := range added {
-			if !slices.ContainsFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, a) }) {
+			if !slices.ContainsFunc(t.AppIDs, func(o string) bool { return tenancy.ASCIIEqualFold(o, a) }) {
 				t.AppIDs = append(t.AppIDs, a)
 			}
 		}
 		for _, r := range removeApp {
 			r = strings.TrimSpace(r)
 			n := len(t.AppIDs)
-			t.AppIDs = slices.DeleteFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, r) })
+			t.AppIDs = slices.DeleteFunc(t.AppIDs, func(o string) bool { return tenancy.ASCIIEqualFold(o, r) })
 			if len(t.AppIDs) == n {
 				c.info("Note: %s has no AppId %s.", id, quoteArg(r))
 			}
@@ -541,7 +541,7 @@ type userKey struct {
 
 func (u *userKey) define(c *cli) {
 	c.fs.Int64Var(&u.associateID, "associate-id", 0, "the user's SuperOffice associate `id`")
-	c.fs.StringVar(&u.email, "email", "", "the user's e-mail `address` (compared case-insensitively)")
+	c.fs.StringVar(&u.email, "email", "", "the user's e-mail `address` (ASCII letters compared case-insensitively)")
 }
 
 // check validates the key; at least one part is required.
@@ -595,11 +595,11 @@ same e-mail.`)
 		return storeFailure(err, id)
 	}
 	if c.json {
-		return writeJSON(c.stdout, mappingJSON{AssociateID: m.AssociateID, Email: strings.ToLower(m.Email), ERPUser: m.ERPUser})
+		return writeJSON(c.stdout, mappingJSON{AssociateID: m.AssociateID, Email: tenancy.FoldEmail(m.Email), ERPUser: m.ERPUser})
 	}
 	tw := newTable(c.stdout)
 	row(tw, "ASSOCIATE ID", "E-MAIL", "ERP USER")
-	row(tw, associateText(m.AssociateID), strings.ToLower(m.Email), m.ERPUser)
+	row(tw, associateText(m.AssociateID), tenancy.FoldEmail(m.Email), m.ERPUser)
 	tw.Flush()
 	c.info("Mapped %s of %s to ERP user %s.", describeUser(m), id, strconv.Quote(m.ERPUser))
 	return nil
@@ -638,7 +638,7 @@ mapping that has both). The user's calls then reach the connector without an ERP
 		return storeFailure(err, id)
 	}
 	if c.json {
-		return writeJSON(c.stdout, map[string]any{"tenant": id, "associate_id": m.AssociateID, "email": strings.ToLower(m.Email), "removed": true})
+		return writeJSON(c.stdout, map[string]any{"tenant": id, "associate_id": m.AssociateID, "email": tenancy.FoldEmail(m.Email), "removed": true})
 	}
 	c.info("Removed the mapping of %s of %s.", describeUser(m), id)
 	return nil

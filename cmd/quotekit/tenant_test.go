@@ -331,3 +331,23 @@ func TestMapUser(t *testing.T) {
 		t.Errorf("audit events\n%q\nwant\n%q", kinds, want)
 	}
 }
+
+// TestMapUserFoldsASCIIOnly: the CLI shows and stores an e-mail with its ASCII letters
+// lower-cased only; the Kelvin sign (U+212A) stays itself and does not map "kate".
+func TestMapUserFoldsASCIIOnly(t *testing.T) {
+	h := newHarness(t)
+	h.addTenant("Cust1")
+	var m mappingJSON
+	h.json(&m, "tenant", "map-user", "Cust1", "--email", "\u212AATE@Example.com", "--erp-user", "kelvin")
+	if m.Email != "\u212Aate@example.com" {
+		t.Errorf("map-user e-mail = %q, want %q", m.Email, "\u212Aate@example.com")
+	}
+	if erp, err := h.store().UserMapping(t.Context(), "Cust1", 0, "kate@example.com"); !errors.Is(err, tenancy.ErrNotFound) {
+		t.Errorf("kate@example.com maps to %q, %v; want no mapping", erp, err)
+	}
+	var out map[string]any
+	h.json(&out, "tenant", "unmap-user", "Cust1", "--email", "\u212AATE@example.com")
+	if out["email"] != "\u212Aate@example.com" {
+		t.Errorf("unmap-user e-mail = %v", out["email"])
+	}
+}

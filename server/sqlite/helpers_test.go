@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -162,3 +163,29 @@ func fileExists(path string) bool {
 }
 
 func isErr(err, target error) bool { return errors.Is(err, target) }
+
+// storeAtVersion makes a database at path that only the first n migrations made, as an
+// older quotekit left it, and returns a store on it that applies no more; close it before
+// opening the file with Open, which migrates the rest.
+func storeAtVersion(t testing.TB, path string, n int) *Store {
+	t.Helper()
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := options{now: fixedClock, busyTimeout: 5 * time.Second, readers: 1}
+	w, err := sql.Open("sqlite3", dsn(path, o, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite3", dsn(path, o, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := newStore(w, r, o)
+	if err := old.migrateTo(context.Background(), ms[:n]); err != nil {
+		t.Fatal(err)
+	}
+	return old
+}

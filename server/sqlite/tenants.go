@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
@@ -213,7 +212,7 @@ func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, a
 
 // UserMapping returns the ERP user mapped to a SuperOffice user of the tenant: the
 // mapping of associateID when there is one (and associateID is not 0), else the mapping
-// of email, compared case-insensitively. It fails with tenancy.ErrNotFound when neither is
+// of email, compared ASCII-case-insensitively (tenancy.FoldEmail). It fails with tenancy.ErrNotFound when neither is
 // mapped.
 func (s *Store) UserMapping(ctx context.Context, tenantID string, associateID int32, email string) (string, error) {
 	var erpUser string
@@ -232,14 +231,14 @@ func (s *Store) UserMapping(ctx context.Context, tenantID string, associateID in
 	return erpUser, nil
 }
 
-// mappingKeys returns the associate id and the normalised e-mail as column values, nil
-// (NULL) for an absent key.
+// mappingKeys returns the associate id and the e-mail folded by tenancy.FoldEmail (ASCII
+// letters only) as column values, nil (NULL) for an absent key.
 func mappingKeys(associateID int32, email string) []any {
 	keys := []any{nil, nil}
 	if associateID != 0 {
 		keys[0] = associateID
 	}
-	if e := strings.ToLower(strings.TrimSpace(email)); e != "" {
+	if e := tenancy.FoldEmail(email); e != "" {
 		keys[1] = e
 	}
 	return keys
