@@ -86,10 +86,11 @@ func (s *Service) AddTenant(ctx context.Context, t Tenant, actor string) (Tenant
 	return s.store.Tenant(ctx, t.ID)
 }
 
-// UpdateTenant loads tenant id, lets change edit its name, environment, AppIDs and
-// config, checks the result (CheckTenant) and stores it with a tenant.updated event
-// whose reason lists the fields that changed. It returns the tenant as stored and those
-// fields (name, environment, app_ids, config); when none changed it writes nothing.
+// UpdateTenant loads tenant id, lets change edit its name, environment,
+// SuperOfficeEnvs, AppIDs and config, checks the result (CheckTenant) and stores it with
+// a tenant.updated event whose reason lists the fields that changed. It returns the
+// tenant as stored and those fields (name, environment, superoffice_envs, app_ids,
+// config); when none changed it writes nothing.
 // change may not alter the id. Errors: *InvalidError, ErrNotFound, ErrUnavailable.
 func (s *Service) UpdateTenant(ctx context.Context, id string, change func(*Tenant), actor string) (Tenant, []string, error) {
 	if err := CheckTenantID(id); err != nil {
@@ -101,6 +102,7 @@ func (s *Service) UpdateTenant(ctx context.Context, id string, change func(*Tena
 	}
 	t := old
 	t.AppIDs = slices.Clone(old.AppIDs)
+	t.SuperOfficeEnvs = slices.Clone(old.SuperOfficeEnvs)
 	t.Config = maps.Clone(old.Config)
 	change(&t)
 	if t.ID != id {
@@ -118,6 +120,12 @@ func (s *Service) UpdateTenant(ctx context.Context, id string, change func(*Tena
 	}
 	if t.Environment != old.Environment {
 		changed = append(changed, "environment")
+	}
+	if len(t.SuperOfficeEnvs) == 0 {
+		t.SuperOfficeEnvs = nil
+	}
+	if !slices.Equal(t.SuperOfficeEnvs, old.SuperOfficeEnvs) {
+		changed = append(changed, "superoffice_envs")
 	}
 	if !slices.Equal(t.AppIDs, old.AppIDs) {
 		changed = append(changed, "app_ids")

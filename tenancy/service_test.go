@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,14 @@ func TestServiceRefusesBadInput(t *testing.T) {
 		{"name too long", func(t *tenancy.Tenant) { t.Name = strings.Repeat("n", tenancy.MaxName+1) }, tenancy.FieldName},
 		{"name with a control character", func(t *tenancy.Tenant) { t.Name = "a\x00b" }, tenancy.FieldName},
 		{"unknown environment", func(t *tenancy.Tenant) { t.Environment = "prod" }, tenancy.FieldEnvironment},
+		{"live SuperOffice environment for a test tenant", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{"sod", "online"} }, tenancy.FieldSOEnvs},
+		{"test SuperOffice environment for a live tenant", func(t *tenancy.Tenant) {
+			t.Environment, t.SuperOfficeEnvs = connector.EnvironmentLive, []string{"QAOnline"}
+		}, tenancy.FieldSOEnvs},
+		{"empty SuperOffice environment", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{" "} }, tenancy.FieldSOEnvs},
+		{"SuperOffice environment with a space", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{"so d"} }, tenancy.FieldSOEnvs},
+		{"SuperOffice environment not ASCII", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{"sød"} }, tenancy.FieldSOEnvs},
+		{"SuperOffice environment too long", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{strings.Repeat("e", tenancy.MaxEnvName+1)} }, tenancy.FieldSOEnvs},
 		{"empty AppId", func(t *tenancy.Tenant) { t.AppIDs = []string{" "} }, tenancy.FieldAppID},
 		{"AppId with a space", func(t *tenancy.Tenant) { t.AppIDs = []string{"a b"} }, tenancy.FieldAppID},
 		{"AppId with a comma", func(t *tenancy.Tenant) { t.AppIDs = []string{"a,b"} }, tenancy.FieldAppID},
@@ -194,5 +203,40 @@ func TestEmailsFoldASCIIOnly(t *testing.T) {
 	ids, err := tenancy.CheckAppIDs([]string{"kapp", "KAPP", "\u212Aapp"})
 	if err != nil || len(ids) != 2 || ids[0] != "kapp" || ids[1] != "\u212Aapp" {
 		t.Errorf("CheckAppIDs = %q, %v; want [kapp \u212Aapp]", ids, err)
+	}
+}
+
+// TestTenantSuperOfficeEnvs: a tenant's SuperOffice environments are stored lower-cased
+// without repeats, shown in the tenant, and a change to them is named in the audit event.
+func TestTenantSuperOfficeEnvs(t *testing.T) {
+	ctx := context.Background()
+	svc, store := newService(t)
+	in := goodTenant()
+	in.SuperOfficeEnvs = []string{" SOD ", "sod", "local-dev"}
+	got, err := svc.AddTenant(ctx, in, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"sod", "local-dev"}; !slices.Equal(got.SuperOfficeEnvs, want) {
+		t.Errorf("stored SuperOfficeEnvs = %q, want %q", got.SuperOfficeEnvs, want)
+	}
+	got, changed, err := svc.UpdateTenant(ctx, "Cust1", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{"qaonline"} }, "test")
+	if err != nil || !slices.Equal(changed, []string{"superoffice_envs"}) || !slices.Equal(got.SuperOfficeEnvs, []string{"qaonline"}) {
+		t.Errorf("UpdateTenant = %q, %q, %v", got.SuperOfficeEnvs, changed, err)
+	}
+	evs, err := store.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventTenantUpdated}})
+	if err != nil || len(evs) != 1 || evs[0].Reason != "superoffice_envs" {
+		t.Errorf("audit events %+v, %v", evs, err)
+	}
+	got, changed, err = svc.UpdateTenant(ctx, "Cust1", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = nil }, "test")
+	if err != nil || !slices.Equal(changed, []string{"superoffice_envs"}) || got.SuperOfficeEnvs != nil {
+		t.Errorf("clearing: %q, %q, %v", got.SuperOfficeEnvs, changed, err)
+	}
+	// Switching to live while bound to a test environment is refused as a whole.
+	if _, _, err := svc.UpdateTenant(ctx, "Cust1", func(t *tenancy.Tenant) {
+		t.SuperOfficeEnvs = []string{"sod"}
+		t.Environment = connector.EnvironmentLive
+	}, "test"); !errors.Is(err, tenancy.ErrInvalid) {
+		t.Errorf("live tenant bound to sod: %v, want ErrInvalid", err)
 	}
 }

@@ -44,6 +44,12 @@ type Tenant struct {
 	// Environment binds the tenant to SuperOffice's test (sod, qaonline) or live (online)
 	// environments and to the secret prefix it accepts.
 	Environment connector.Environment
+	// SuperOfficeEnvs, when not empty, are the only SuperOffice environments (sod,
+	// qaonline, online, or a locally configured name) whose signed JWTs the tenant
+	// accepts, compared ASCII-case-insensitively with the name of the environment whose
+	// key verified the JWT. Empty: every trusted environment of the tenant's Environment
+	// (sod and qaonline for test). A test tenant bound to sod refuses a JWT qaonline signed.
+	SuperOfficeEnvs []string
 	// AppIDs are the SuperOffice application ids whose JWTs (aud spn:<AppId>) the tenant trusts.
 	AppIDs  []string
 	Enabled bool
@@ -196,7 +202,8 @@ type AdminStore interface {
 
 	// CreateTenant adds a tenant; ErrConflict when the id exists.
 	CreateTenant(ctx context.Context, t Tenant, ev AuditEvent) error
-	// UpdateTenant replaces name, environment, AppIDs and config; ErrNotFound when unknown.
+	// UpdateTenant replaces name, environment, SuperOfficeEnvs, AppIDs and config;
+	// ErrNotFound when unknown.
 	UpdateTenant(ctx context.Context, t Tenant, ev AuditEvent) error
 	// ListTenants returns every tenant ordered by id.
 	ListTenants(ctx context.Context) ([]Tenant, error)

@@ -19,6 +19,7 @@ const (
 	MaxReason       = 200 // the reason recorded with a change
 	MaxEmail        = 254 // an e-mail address of a user mapping
 	MaxAdminKeyName = 128 // the name of an admin key
+	MaxEnvName      = 64  // the name of a SuperOffice environment
 )
 
 // ErrInvalid is matched by every *InvalidError: input the Service refuses to store.
@@ -29,6 +30,7 @@ const (
 	FieldID          = "id"
 	FieldName        = "name"
 	FieldEnvironment = "environment"
+	FieldSOEnvs      = "superoffice_envs"
 	FieldAppID       = "app_id"
 	FieldConfig      = "config"
 	FieldAssociateID = "associate_id"
@@ -84,6 +86,40 @@ func CheckEnvironment(e connector.Environment) error {
 	return nil
 }
 
+// SuperOfficeEnvModes are SuperOffice's environments that sign JWTs, with the tenant
+// environment each belongs to. CheckSuperOfficeEnvs refuses to bind a tenant to one of
+// them across modes (a live tenant to sod); other names are local environments a
+// deployment configures itself.
+var SuperOfficeEnvModes = map[string]connector.Environment{
+	"sod":      connector.EnvironmentTest,
+	"qaonline": connector.EnvironmentTest,
+	"online":   connector.EnvironmentLive,
+}
+
+// CheckSuperOfficeEnvs returns the names of SuperOffice environments a tenant of mode is
+// bound to (Tenant.SuperOfficeEnvs) trimmed, with ASCII letters lower-cased and without
+// repeats, or an *InvalidError when one is empty, longer than MaxEnvName bytes, holds
+// anything but ASCII letters, digits, '.', '-' and '_', or is one of SuperOfficeEnvModes
+// belonging to the other mode.
+func CheckSuperOfficeEnvs(names []string, mode connector.Environment) ([]string, error) {
+	var out []string
+	for _, n := range names {
+		n = ASCIILower(strings.TrimSpace(n))
+		if n == "" || len(n) > MaxEnvName || strings.ContainsFunc(n, func(r rune) bool {
+			return !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '.' || r == '-' || r == '_')
+		}) {
+			return nil, invalid(FieldSOEnvs, "must be names of 1 to %d ASCII letters, digits, '.', '-' or '_', such as sod, qaonline or online", MaxEnvName)
+		}
+		if m, ok := SuperOfficeEnvModes[n]; ok && m != mode {
+			return nil, invalid(FieldSOEnvs, "%s is a SuperOffice %s environment; the tenant's environment is %s", n, m, mode)
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
 // CheckAppIDs returns the AppIds trimmed and without repeats (compared as
 // authentication compares them, ASCII case-insensitively), or an *InvalidError when one
 // is empty, longer than MaxAppID bytes, or holds a space, a comma or a control character.
@@ -113,8 +149,9 @@ func CheckConfig(m map[string]string) error {
 }
 
 // CheckTenant checks every field of t that a change writes (id, name, environment,
-// AppIDs, config) and returns t with its name trimmed and its AppIDs normalised as
-// CheckAppIDs does. Errors are *InvalidError.
+// SuperOfficeEnvs, AppIDs, config) and returns t with its name trimmed and its
+// SuperOfficeEnvs and AppIDs normalised as CheckSuperOfficeEnvs and CheckAppIDs do.
+// Errors are *InvalidError.
 func CheckTenant(t Tenant) (Tenant, error) {
 	var err error
 	if err = CheckTenantID(t.ID); err != nil {
@@ -124,6 +161,9 @@ func CheckTenant(t Tenant) (Tenant, error) {
 		return Tenant{}, err
 	}
 	if err = CheckEnvironment(t.Environment); err != nil {
+		return Tenant{}, err
+	}
+	if t.SuperOfficeEnvs, err = CheckSuperOfficeEnvs(t.SuperOfficeEnvs, t.Environment); err != nil {
 		return Tenant{}, err
 	}
 	if t.AppIDs, err = CheckAppIDs(t.AppIDs); err != nil {

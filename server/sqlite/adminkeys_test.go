@@ -298,7 +298,7 @@ func TestMigrationAddsAdminKeys(t *testing.T) {
 	if err := old.migrateTo(ctx, ms[:1]); err != nil {
 		t.Fatal(err)
 	}
-	mustCreateTenant(t, old, "Cust1")
+	insertOldTenant(t, old, "Cust1")
 	tok := supportToken("Cust1", "adminkey:1")
 	mustIssueToken(t, old, tok)
 	if n := count(t, old, `SELECT count(*) FROM sqlite_schema WHERE name = 'admin_keys'`); n != 0 {

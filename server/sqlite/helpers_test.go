@@ -52,14 +52,15 @@ func newHash() [32]byte {
 
 func testTenant(id string) tenancy.Tenant {
 	return tenancy.Tenant{
-		ID:          id,
-		Name:        "Tenant " + id,
-		Environment: connector.EnvironmentTest,
-		AppIDs:      []string{"app-" + id},
-		Enabled:     true,
-		Config:      map[string]string{"warehouse": "main"},
-		CreatedAt:   t0.Add(-24 * time.Hour),
-		UpdatedAt:   t0.Add(-24 * time.Hour),
+		ID:              id,
+		Name:            "Tenant " + id,
+		Environment:     connector.EnvironmentTest,
+		SuperOfficeEnvs: []string{"sod"},
+		AppIDs:          []string{"app-" + id},
+		Enabled:         true,
+		Config:          map[string]string{"warehouse": "main"},
+		CreatedAt:       t0.Add(-24 * time.Hour),
+		UpdatedAt:       t0.Add(-24 * time.Hour),
 	}
 }
 
@@ -188,4 +189,14 @@ func storeAtVersion(t testing.TB, path string, n int) *Store {
 		t.Fatal(err)
 	}
 	return old
+}
+
+// insertOldTenant adds an enabled tenant with the columns migration 0001 made, to a
+// database that older migrations only made (see storeAtVersion).
+func insertOldTenant(t testing.TB, s *Store, id string) {
+	t.Helper()
+	if _, err := s.w.Exec(`INSERT INTO tenants (id, name, environment, app_ids, enabled, config, created_at, updated_at)
+		VALUES (?, 'Tenant ' || ?1, 'test', '["app"]', 1, '{}', ?2, ?2)`, id, t0.UnixNano()); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -94,7 +94,7 @@ func TestUpdateTenant(t *testing.T) {
 		wantAudit int
 	}{
 		{"replaces fields", tenancy.Tenant{
-			ID: "Cust1", Name: "Renamed", Environment: connector.EnvironmentLive,
+			ID: "Cust1", Name: "Renamed", Environment: connector.EnvironmentLive, SuperOfficeEnvs: []string{"online"},
 			AppIDs: []string{"a", "b"}, Config: map[string]string{"k": "v"},
 			Enabled: false, // ignored: enabling is SetTenantEnabled's job
 		}, nil, 1},
@@ -120,6 +120,7 @@ func TestUpdateTenant(t *testing.T) {
 			if err == nil {
 				want.Name, want.Environment = tt.update.Name, tt.update.Environment
 				want.AppIDs, want.Config = tt.update.AppIDs, tt.update.Config
+				want.SuperOfficeEnvs = tt.update.SuperOfficeEnvs
 				want.UpdatedAt = t0
 			}
 			if !reflect.DeepEqual(got, want) {
@@ -432,7 +433,7 @@ func TestMigrationKeepsUserMappings(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	old := storeAtVersion(t, path, 2)
-	mustCreateTenant(t, old, "Cust1")
+	insertOldTenant(t, old, "Cust1")
 	// As the older code stored them: lower-cased with Unicode rules.
 	for _, m := range []tenancy.UserMapping{
 		{TenantID: "Cust1", AssociateID: 7, Email: "kate@example.com", ERPUser: "kate"},
