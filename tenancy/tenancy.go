@@ -61,6 +61,22 @@ type Tenant struct {
 	UpdatedAt        time.Time
 }
 
+// AcceptsSuperOfficeEnv reports whether the tenant accepts a JWT verified by the key of
+// the SuperOffice environment named env: always when SuperOfficeEnvs is empty, else when
+// env is one of them, ASCII letters compared case-insensitively. The caller checks the
+// environment's mode against Environment separately.
+func (t Tenant) AcceptsSuperOfficeEnv(env string) bool {
+	if len(t.SuperOfficeEnvs) == 0 {
+		return true
+	}
+	for _, e := range t.SuperOfficeEnvs {
+		if ASCIIEqualFold(e, env) {
+			return true
+		}
+	}
+	return false
+}
+
 // UserMapping maps a SuperOffice user of a tenant to a user of the ERP.
 type UserMapping struct {
 	TenantID    string

@@ -350,7 +350,9 @@ func (s *Service) verifyJWT(ctx context.Context, raw string, forToken bool) (con
 }
 
 // superOfficeTenant checks a verified SuperOffice JWT against its tenant: known, enabled,
-// bound to the environment whose key signed it, trusting the audience's AppId.
+// of the mode of the environment whose key signed it and, when the tenant names its
+// SuperOffice environments, bound to that very environment (sod and qaonline are both
+// test), trusting the audience's AppId.
 func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (connector.Tenant, error) {
 	t, err := s.store.Tenant(ctx, c.Tenant)
 	switch {
@@ -361,6 +363,8 @@ func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (c
 	case !t.Enabled:
 		return connector.Tenant{}, refuse("tenant_disabled")
 	case c.Mode != t.Environment:
+		return connector.Tenant{}, refuse("wrong_environment")
+	case !t.AcceptsSuperOfficeEnv(c.Env):
 		return connector.Tenant{}, refuse("wrong_environment")
 	case !c.HasAudienceFor(t.AppIDs):
 		return connector.Tenant{}, refuse("bad_audience")
