@@ -19,6 +19,9 @@ const (
 	DefaultMaxActiveSecrets = 3
 	// MaxRollOverlap is the longest an old secret may live on after a roll.
 	MaxRollOverlap = 30 * 24 * time.Hour
+	// MinAuditAge is the youngest an audit event may be when PruneAudit deletes it: the
+	// last 90 days stay for investigating an incident.
+	MinAuditAge = 90 * 24 * time.Hour
 )
 
 // Errors of credential management.
@@ -382,4 +385,18 @@ func normalScopes(scopes []Scope) ([]Scope, error) {
 		}
 	}
 	return out, nil
+}
+
+// PruneAudit deletes the audit events recorded before before, of every tenant and of
+// none, with an audit.pruned event naming the cut-off, how many it deleted and the
+// actor, written in the same transaction; it returns how many it deleted. It is the
+// only way events leave the log. Errors: *InvalidError when before is zero or later than
+// MinAuditAge before now, ErrUnavailable.
+func (s *Service) PruneAudit(ctx context.Context, before time.Time, actor string) (int, error) {
+	now := s.now()
+	if before.IsZero() || before.After(now.Add(-MinAuditAge)) {
+		return 0, invalid(FieldBefore, "must be at least %d days ago", int(MinAuditAge/(24*time.Hour)))
+	}
+	ev := AuditEvent{Kind: EventAuditPruned, Reason: "before=" + before.UTC().Format(time.RFC3339Nano), Actor: actor, At: now}
+	return s.store.PruneAudit(ctx, before, ev)
 }

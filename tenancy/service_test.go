@@ -240,3 +240,37 @@ func TestTenantSuperOfficeEnvs(t *testing.T) {
 		t.Errorf("live tenant bound to sod: %v, want ErrInvalid", err)
 	}
 }
+
+// TestPruneAudit: the Service deletes old audit events through the store, with an
+// audit.pruned event naming the cut-off, the count and the actor, and refuses a cut-off
+// that would delete events younger than MinAuditAge.
+func TestPruneAudit(t *testing.T) {
+	ctx := context.Background()
+	svc, store := newService(t)
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) // newService's clock
+	for _, at := range []time.Time{now.AddDate(-2, 0, 0), now.AddDate(-1, 0, -1), now.AddDate(0, 0, -1)} {
+		if err := store.Audit(ctx, tenancy.AuditEvent{TenantID: "Cust1", Kind: tenancy.EventAuthRefused, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, before := range []time.Time{{}, now, now.Add(-tenancy.MinAuditAge + time.Second)} {
+		if _, err := svc.PruneAudit(ctx, before, "test"); !errors.Is(err, tenancy.ErrInvalid) {
+			t.Errorf("PruneAudit(%v): %v, want ErrInvalid", before, err)
+		}
+	}
+	if n, _ := store.AuditEvents(ctx, tenancy.AuditFilter{Limit: 100}); len(n) != 3 {
+		t.Fatalf("refused prunes changed the log: %d events", len(n))
+	}
+	cut := now.AddDate(-1, 0, 0)
+	n, err := svc.PruneAudit(ctx, cut, "ops")
+	if err != nil || n != 2 {
+		t.Fatalf("PruneAudit = %d, %v; want 2", n, err)
+	}
+	evs, err := store.AuditEvents(ctx, tenancy.AuditFilter{Limit: 100})
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("events after the prune %+v, %v", evs, err)
+	}
+	if ev := evs[0]; ev.Kind != tenancy.EventAuditPruned || ev.Actor != "ops" || ev.Reason != "before=2025-01-02T03:04:05Z deleted=2" || !ev.At.Equal(now) {
+		t.Errorf("prune event %+v", ev)
+	}
+}

@@ -255,6 +255,10 @@ type AdminStore interface {
 	// AuditEvents returns events matching f, newest first.
 	AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
 	// Purge deletes tokens expired before now and replay entries past their expiry, and
-	// returns how many rows it removed.
+	// returns how many rows it removed. It never deletes audit events.
 	Purge(ctx context.Context, now time.Time) (int, error)
+	// PruneAudit deletes the audit events recorded before before, of every tenant and of
+	// none, and writes ev (with " deleted=<n>" appended to its Reason) in the same
+	// transaction, and returns n. It is the only way events leave the audit log.
+	PruneAudit(ctx context.Context, before time.Time, ev AuditEvent) (int, error)
 }

@@ -38,6 +38,7 @@ const (
 	FieldERPUser     = "erp_user"
 	FieldUser        = "user" // a mapping with neither an associate id nor an e-mail
 	FieldReason      = "reason"
+	FieldBefore      = "before" // the cut-off of an audit prune
 )
 
 // InvalidError says which field of a change breaks which rule. It matches ErrInvalid.

@@ -269,7 +269,7 @@ func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Tim
 // Purge deletes, in one transaction, the tokens that expired before now and the replay
 // entries whose expiry is before now, and returns how many rows it removed. Revoked
 // tokens stay until they expire, so they can still be listed and audited. The audit log
-// is never purged.
+// is not touched: PruneAudit alone deletes old events, and records doing so.
 func (s *Store) Purge(ctx context.Context, now time.Time) (int, error) {
 	const op = "purge"
 	if err := checkTimes(now); err != nil {
