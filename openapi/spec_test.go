@@ -138,7 +138,7 @@ func TestValidateResponse(t *testing.T) {
 }
 
 func TestValidateResponseFor(t *testing.T) {
-	tenant := `{"id":"Cust1","name":"x","environment":"test","app_ids":[],"enabled":true,"config":null,` +
+	tenant := `{"id":"Cust1","name":"x","environment":"test","superoffice_envs":[],"app_ids":[],"enabled":true,"config":null,` +
 		`"created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z"}`
 	tests := []struct {
 		name, method, route string

@@ -265,12 +265,15 @@ const (
 
 // tenantOut is a tenant as the admin API shows it.
 func tenantOut(t tenancy.Tenant) model.AdminTenant {
-	appIDs := t.AppIDs
+	appIDs, soEnvs := t.AppIDs, t.SuperOfficeEnvs
 	if appIDs == nil {
 		appIDs = []string{}
 	}
+	if soEnvs == nil {
+		soEnvs = []string{}
+	}
 	return model.AdminTenant{Id: t.ID, Name: t.Name, Environment: model.AdminTenantEnvironment(t.Environment),
-		AppIds: appIDs, Enabled: t.Enabled, Config: t.Config, TokensValidAfter: t.TokensValidAfter,
+		SuperofficeEnvs: soEnvs, AppIds: appIDs, Enabled: t.Enabled, Config: t.Config, TokensValidAfter: t.TokensValidAfter,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
@@ -306,7 +309,8 @@ func (a *adminAPI) AdminAddTenant(ctx context.Context, req adminapi.AdminAddTena
 	if err != nil {
 		return nil, err
 	}
-	t := tenancy.Tenant{ID: in.Id, Name: *in.Name, Environment: env, Enabled: true, AppIDs: in.AppIds, Config: in.Config}
+	t := tenancy.Tenant{ID: in.Id, Name: *in.Name, Environment: env, SuperOfficeEnvs: in.SuperofficeEnvs, Enabled: true,
+		AppIDs: in.AppIds, Config: in.Config}
 	stored, err := a.admin.AddTenant(ctx, t, actor(ctx))
 	if err != nil {
 		return nil, storeError(err, "tenant "+t.ID)
@@ -333,7 +337,8 @@ func (a *adminAPI) AdminShowTenant(ctx context.Context, req adminapi.AdminShowTe
 	}
 	v := tenantOut(t)
 	return adminapi.AdminShowTenant200JSONResponse{Id: v.Id, Name: v.Name,
-		Environment: model.AdminTenantWithUsersEnvironment(v.Environment), AppIds: v.AppIds, Enabled: v.Enabled,
+		Environment: model.AdminTenantWithUsersEnvironment(v.Environment), SuperofficeEnvs: v.SuperofficeEnvs,
+		AppIds: v.AppIds, Enabled: v.Enabled,
 		Config: v.Config, TokensValidAfter: v.TokensValidAfter, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		Users: users}, nil
 }
@@ -359,6 +364,9 @@ func (a *adminAPI) AdminUpdateTenant(ctx context.Context, req adminapi.AdminUpda
 		}
 		if in.Environment != nil {
 			t.Environment = env
+		}
+		if in.SuperofficeEnvs != nil {
+			t.SuperOfficeEnvs = in.SuperofficeEnvs
 		}
 		if in.AppIds != nil {
 			t.AppIDs = in.AppIds

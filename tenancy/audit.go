@@ -31,6 +31,10 @@ const (
 
 	EventAdminKeyCreated EventKind = "adminkey.created"
 	EventAdminKeyRevoked EventKind = "adminkey.revoked"
+
+	// EventAuditPruned records that audit events older than a cut-off were deleted: the
+	// one way events leave the log. It belongs to no tenant.
+	EventAuditPruned EventKind = "audit.pruned"
 )
 
 // EventKinds lists every kind, for validation and help texts.
@@ -39,5 +43,5 @@ var EventKinds = []EventKind{
 	EventUserMapped, EventUserUnmapped,
 	EventSecretCreated, EventSecretRolled, EventSecretRevoked,
 	EventTokenIssued, EventTokensRevoked, EventSupportToken, EventAuthRefused, EventHandshake,
-	EventAdminKeyCreated, EventAdminKeyRevoked,
+	EventAdminKeyCreated, EventAdminKeyRevoked, EventAuditPruned,
 }

@@ -19,6 +19,9 @@ const (
 	DefaultMaxActiveSecrets = 3
 	// MaxRollOverlap is the longest an old secret may live on after a roll.
 	MaxRollOverlap = 30 * 24 * time.Hour
+	// MinAuditAge is the youngest an audit event may be when PruneAudit deletes it: the
+	// last 90 days stay for investigating an incident.
+	MinAuditAge = 90 * 24 * time.Hour
 )
 
 // Errors of credential management.
@@ -86,10 +89,11 @@ func (s *Service) AddTenant(ctx context.Context, t Tenant, actor string) (Tenant
 	return s.store.Tenant(ctx, t.ID)
 }
 
-// UpdateTenant loads tenant id, lets change edit its name, environment, AppIDs and
-// config, checks the result (CheckTenant) and stores it with a tenant.updated event
-// whose reason lists the fields that changed. It returns the tenant as stored and those
-// fields (name, environment, app_ids, config); when none changed it writes nothing.
+// UpdateTenant loads tenant id, lets change edit its name, environment,
+// SuperOfficeEnvs, AppIDs and config, checks the result (CheckTenant) and stores it with
+// a tenant.updated event whose reason lists the fields that changed. It returns the
+// tenant as stored and those fields (name, environment, superoffice_envs, app_ids,
+// config); when none changed it writes nothing.
 // change may not alter the id. Errors: *InvalidError, ErrNotFound, ErrUnavailable.
 func (s *Service) UpdateTenant(ctx context.Context, id string, change func(*Tenant), actor string) (Tenant, []string, error) {
 	if err := CheckTenantID(id); err != nil {
@@ -101,6 +105,7 @@ func (s *Service) UpdateTenant(ctx context.Context, id string, change func(*Tena
 	}
 	t := old
 	t.AppIDs = slices.Clone(old.AppIDs)
+	t.SuperOfficeEnvs = slices.Clone(old.SuperOfficeEnvs)
 	t.Config = maps.Clone(old.Config)
 	change(&t)
 	if t.ID != id {
@@ -118,6 +123,12 @@ func (s *Service) UpdateTenant(ctx context.Context, id string, change func(*Tena
 	}
 	if t.Environment != old.Environment {
 		changed = append(changed, "environment")
+	}
+	if len(t.SuperOfficeEnvs) == 0 {
+		t.SuperOfficeEnvs = nil
+	}
+	if !slices.Equal(t.SuperOfficeEnvs, old.SuperOfficeEnvs) {
+		changed = append(changed, "superoffice_envs")
 	}
 	if !slices.Equal(t.AppIDs, old.AppIDs) {
 		changed = append(changed, "app_ids")
@@ -165,7 +176,7 @@ func DescribeUser(m UserMapping) string {
 		parts = append(parts, fmt.Sprintf("associate:%d", m.AssociateID))
 	}
 	if m.Email != "" {
-		parts = append(parts, "email:"+strings.ToLower(m.Email))
+		parts = append(parts, "email:"+FoldEmail(m.Email))
 	}
 	return strings.Join(parts, ",")
 }
@@ -374,4 +385,18 @@ func normalScopes(scopes []Scope) ([]Scope, error) {
 		}
 	}
 	return out, nil
+}
+
+// PruneAudit deletes the audit events recorded before before, of every tenant and of
+// none, with an audit.pruned event naming the cut-off, how many it deleted and the
+// actor, written in the same transaction; it returns how many it deleted. It is the
+// only way events leave the log. Errors: *InvalidError when before is zero or later than
+// MinAuditAge before now, ErrUnavailable.
+func (s *Service) PruneAudit(ctx context.Context, before time.Time, actor string) (int, error) {
+	now := s.now()
+	if before.IsZero() || before.After(now.Add(-MinAuditAge)) {
+		return 0, invalid(FieldBefore, "must be at least %d days ago", int(MinAuditAge/(24*time.Hour)))
+	}
+	ev := AuditEvent{Kind: EventAuditPruned, Reason: "before=" + before.UTC().Format(time.RFC3339Nano), Actor: actor, At: now}
+	return s.store.PruneAudit(ctx, before, ev)
 }

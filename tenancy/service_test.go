@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,14 @@ func TestServiceRefusesBadInput(t *testing.T) {
 		{"name too long", func(t *tenancy.Tenant) { t.Name = strings.Repeat("n", tenancy.MaxName+1) }, tenancy.FieldName},
 		{"name with a control character", func(t *tenancy.Tenant) { t.Name = "a\x00b" }, tenancy.FieldName},
 		{"unknown environment", func(t *tenancy.Tenant) { t.Environment = "prod" }, tenancy.FieldEnvironment},
+		{"live SuperOffice environment for a test tenant", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{"sod", "online"} }, tenancy.FieldSOEnvs},
+		{"test SuperOffice environment for a live tenant", func(t *tenancy.Tenant) {
+			t.Environment, t.SuperOfficeEnvs = connector.EnvironmentLive, []string{"QAOnline"}
+		}, tenancy.FieldSOEnvs},
+		{"empty SuperOffice environment", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{" "} }, tenancy.FieldSOEnvs},
+		{"SuperOffice environment with a space", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{"so d"} }, tenancy.FieldSOEnvs},
+		{"SuperOffice environment not ASCII", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{"sød"} }, tenancy.FieldSOEnvs},
+		{"SuperOffice environment too long", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{strings.Repeat("e", tenancy.MaxEnvName+1)} }, tenancy.FieldSOEnvs},
 		{"empty AppId", func(t *tenancy.Tenant) { t.AppIDs = []string{" "} }, tenancy.FieldAppID},
 		{"AppId with a space", func(t *tenancy.Tenant) { t.AppIDs = []string{"a b"} }, tenancy.FieldAppID},
 		{"AppId with a comma", func(t *tenancy.Tenant) { t.AppIDs = []string{"a,b"} }, tenancy.FieldAppID},
@@ -157,5 +166,111 @@ func TestServiceRefusesBadReason(t *testing.T) {
 		if _, err := svc.RevokeTokens(ctx, "Cust1", 0, reason, "test"); !errors.Is(err, tenancy.ErrInvalid) {
 			t.Errorf("RevokeTokens with reason %q: %v, want ErrInvalid", reason, err)
 		}
+	}
+}
+
+// TestEmailsFoldASCIIOnly: the Service, the audit text and the store compare e-mails
+// with the ASCII letters folded and nothing else: the Kelvin sign (U+212A), which Unicode
+// case folding turns into "k", names another user than the letter k.
+func TestEmailsFoldASCIIOnly(t *testing.T) {
+	ctx := context.Background()
+	svc, store := newService(t)
+	if _, err := svc.AddTenant(ctx, goodTenant(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.MapUser(ctx, tenancy.UserMapping{TenantID: "Cust1", Email: "Kate@Example.com", ERPUser: "kate"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.UserMapping(ctx, "Cust1", 0, "KATE@example.COM"); err != nil || got != "kate" {
+		t.Errorf("ASCII case: %q, %v; want kate", got, err)
+	}
+	if got, err := store.UserMapping(ctx, "Cust1", 0, "\u212Aate@example.com"); !errors.Is(err, tenancy.ErrNotFound) {
+		t.Errorf("Kelvin sign: %q, %v; want ErrNotFound", got, err)
+	}
+	for _, tt := range []struct{ email, want string }{
+		{"Kate@Example.COM", "email:kate@example.com"},
+		{"\u212Aate@example.com", "email:\u212Aate@example.com"},
+		{"\u00C5sa@example.com", "email:\u00C5sa@example.com"},
+	} {
+		if got := tenancy.DescribeUser(tenancy.UserMapping{Email: tt.email}); got != tt.want {
+			t.Errorf("DescribeUser(%q) = %q, want %q", tt.email, got, tt.want)
+		}
+	}
+	if got := tenancy.FoldEmail("  \u212AATE@Example.com "); got != "\u212Aate@example.com" {
+		t.Errorf("FoldEmail = %q", got)
+	}
+	// AppIds are compared as authentication compares them: ASCII case only.
+	ids, err := tenancy.CheckAppIDs([]string{"kapp", "KAPP", "\u212Aapp"})
+	if err != nil || len(ids) != 2 || ids[0] != "kapp" || ids[1] != "\u212Aapp" {
+		t.Errorf("CheckAppIDs = %q, %v; want [kapp \u212Aapp]", ids, err)
+	}
+}
+
+// TestTenantSuperOfficeEnvs: a tenant's SuperOffice environments are stored lower-cased
+// without repeats, shown in the tenant, and a change to them is named in the audit event.
+func TestTenantSuperOfficeEnvs(t *testing.T) {
+	ctx := context.Background()
+	svc, store := newService(t)
+	in := goodTenant()
+	in.SuperOfficeEnvs = []string{" SOD ", "sod", "local-dev"}
+	got, err := svc.AddTenant(ctx, in, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"sod", "local-dev"}; !slices.Equal(got.SuperOfficeEnvs, want) {
+		t.Errorf("stored SuperOfficeEnvs = %q, want %q", got.SuperOfficeEnvs, want)
+	}
+	got, changed, err := svc.UpdateTenant(ctx, "Cust1", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = []string{"qaonline"} }, "test")
+	if err != nil || !slices.Equal(changed, []string{"superoffice_envs"}) || !slices.Equal(got.SuperOfficeEnvs, []string{"qaonline"}) {
+		t.Errorf("UpdateTenant = %q, %q, %v", got.SuperOfficeEnvs, changed, err)
+	}
+	evs, err := store.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventTenantUpdated}})
+	if err != nil || len(evs) != 1 || evs[0].Reason != "superoffice_envs" {
+		t.Errorf("audit events %+v, %v", evs, err)
+	}
+	got, changed, err = svc.UpdateTenant(ctx, "Cust1", func(t *tenancy.Tenant) { t.SuperOfficeEnvs = nil }, "test")
+	if err != nil || !slices.Equal(changed, []string{"superoffice_envs"}) || got.SuperOfficeEnvs != nil {
+		t.Errorf("clearing: %q, %q, %v", got.SuperOfficeEnvs, changed, err)
+	}
+	// Switching to live while bound to a test environment is refused as a whole.
+	if _, _, err := svc.UpdateTenant(ctx, "Cust1", func(t *tenancy.Tenant) {
+		t.SuperOfficeEnvs = []string{"sod"}
+		t.Environment = connector.EnvironmentLive
+	}, "test"); !errors.Is(err, tenancy.ErrInvalid) {
+		t.Errorf("live tenant bound to sod: %v, want ErrInvalid", err)
+	}
+}
+
+// TestPruneAudit: the Service deletes old audit events through the store, with an
+// audit.pruned event naming the cut-off, the count and the actor, and refuses a cut-off
+// that would delete events younger than MinAuditAge.
+func TestPruneAudit(t *testing.T) {
+	ctx := context.Background()
+	svc, store := newService(t)
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) // newService's clock
+	for _, at := range []time.Time{now.AddDate(-2, 0, 0), now.AddDate(-1, 0, -1), now.AddDate(0, 0, -1)} {
+		if err := store.Audit(ctx, tenancy.AuditEvent{TenantID: "Cust1", Kind: tenancy.EventAuthRefused, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, before := range []time.Time{{}, now, now.Add(-tenancy.MinAuditAge + time.Second)} {
+		if _, err := svc.PruneAudit(ctx, before, "test"); !errors.Is(err, tenancy.ErrInvalid) {
+			t.Errorf("PruneAudit(%v): %v, want ErrInvalid", before, err)
+		}
+	}
+	if n, _ := store.AuditEvents(ctx, tenancy.AuditFilter{Limit: 100}); len(n) != 3 {
+		t.Fatalf("refused prunes changed the log: %d events", len(n))
+	}
+	cut := now.AddDate(-1, 0, 0)
+	n, err := svc.PruneAudit(ctx, cut, "ops")
+	if err != nil || n != 2 {
+		t.Fatalf("PruneAudit = %d, %v; want 2", n, err)
+	}
+	evs, err := store.AuditEvents(ctx, tenancy.AuditFilter{Limit: 100})
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("events after the prune %+v, %v", evs, err)
+	}
+	if ev := evs[0]; ev.Kind != tenancy.EventAuditPruned || ev.Actor != "ops" || ev.Reason != "before=2025-01-02T03:04:05Z deleted=2" || !ev.At.Equal(now) {
+		t.Errorf("prune event %+v", ev)
 	}
 }

@@ -7,6 +7,7 @@ package tenancy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"time"
 
@@ -26,6 +27,10 @@ var (
 	// ErrUnavailable: the store cannot be read or written now (locked, read-only, disk
 	// full). Writes that fail with it did not happen. server/auth answers it with 503.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrTenantDisabled: a token was to be issued for a tenant that is disabled, or dated
+	// at or before the tenant's TokensValidAfter (the tenant was disabled after the
+	// credential was verified). It wraps ErrConflict.
+	ErrTenantDisabled = fmt.Errorf("tenant disabled or its tokens invalidated: %w", ErrConflict)
 )
 
 // TenantPattern is the form of a SuperOffice tenant id (context identifier).
@@ -39,6 +44,12 @@ type Tenant struct {
 	// Environment binds the tenant to SuperOffice's test (sod, qaonline) or live (online)
 	// environments and to the secret prefix it accepts.
 	Environment connector.Environment
+	// SuperOfficeEnvs, when not empty, are the only SuperOffice environments (sod,
+	// qaonline, online, or a locally configured name) whose signed JWTs the tenant
+	// accepts, compared ASCII-case-insensitively with the name of the environment whose
+	// key verified the JWT. Empty: every trusted environment of the tenant's Environment
+	// (sod and qaonline for test). A test tenant bound to sod refuses a JWT qaonline signed.
+	SuperOfficeEnvs []string
 	// AppIDs are the SuperOffice application ids whose JWTs (aud spn:<AppId>) the tenant trusts.
 	AppIDs  []string
 	Enabled bool
@@ -48,6 +59,22 @@ type Tenant struct {
 	TokensValidAfter time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+}
+
+// AcceptsSuperOfficeEnv reports whether the tenant accepts a JWT verified by the key of
+// the SuperOffice environment named env: always when SuperOfficeEnvs is empty, else when
+// env is one of them, ASCII letters compared case-insensitively. The caller checks the
+// environment's mode against Environment separately.
+func (t Tenant) AcceptsSuperOfficeEnv(env string) bool {
+	if len(t.SuperOfficeEnvs) == 0 {
+		return true
+	}
+	for _, e := range t.SuperOfficeEnvs {
+		if ASCIIEqualFold(e, env) {
+			return true
+		}
+	}
+	return false
 }
 
 // UserMapping maps a SuperOffice user of a tenant to a user of the ERP.
@@ -159,7 +186,9 @@ type Store interface {
 	// at tok.IssuedAt inside the same transaction, or nothing is written and the error
 	// is ErrConflict: a revocation racing the minting cannot leave a live token behind.
 	// When tok.JWT is set, that JWT must not have been remembered before, or nothing is
-	// written and the error is ErrConflict.
+	// written and the error is ErrConflict. The tenant must be enabled and tok.IssuedAt
+	// after its TokensValidAfter, read in the same transaction, or nothing is written and
+	// the error wraps ErrTenantDisabled (a disabling racing the minting).
 	IssueToken(ctx context.Context, tok AccessToken, ev AuditEvent) (int64, error)
 	// TokenByHash returns the token with that hash and its tenant, or ErrNotFound.
 	TokenByHash(ctx context.Context, hash [32]byte) (AccessToken, Tenant, error)
@@ -189,7 +218,8 @@ type AdminStore interface {
 
 	// CreateTenant adds a tenant; ErrConflict when the id exists.
 	CreateTenant(ctx context.Context, t Tenant, ev AuditEvent) error
-	// UpdateTenant replaces name, environment, AppIDs and config; ErrNotFound when unknown.
+	// UpdateTenant replaces name, environment, SuperOfficeEnvs, AppIDs and config;
+	// ErrNotFound when unknown.
 	UpdateTenant(ctx context.Context, t Tenant, ev AuditEvent) error
 	// ListTenants returns every tenant ordered by id.
 	ListTenants(ctx context.Context) ([]Tenant, error)
@@ -225,6 +255,10 @@ type AdminStore interface {
 	// AuditEvents returns events matching f, newest first.
 	AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
 	// Purge deletes tokens expired before now and replay entries past their expiry, and
-	// returns how many rows it removed.
+	// returns how many rows it removed. It never deletes audit events.
 	Purge(ctx context.Context, now time.Time) (int, error)
+	// PruneAudit deletes the audit events recorded before before, of every tenant and of
+	// none, and writes ev (with " deleted=<n>" appended to its Reason) in the same
+	// transaction, and returns n. It is the only way events leave the audit log.
+	PruneAudit(ctx context.Context, before time.Time, ev AuditEvent) (int, error)
 }

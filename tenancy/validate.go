@@ -19,6 +19,7 @@ const (
 	MaxReason       = 200 // the reason recorded with a change
 	MaxEmail        = 254 // an e-mail address of a user mapping
 	MaxAdminKeyName = 128 // the name of an admin key
+	MaxEnvName      = 64  // the name of a SuperOffice environment
 )
 
 // ErrInvalid is matched by every *InvalidError: input the Service refuses to store.
@@ -29,6 +30,7 @@ const (
 	FieldID          = "id"
 	FieldName        = "name"
 	FieldEnvironment = "environment"
+	FieldSOEnvs      = "superoffice_envs"
 	FieldAppID       = "app_id"
 	FieldConfig      = "config"
 	FieldAssociateID = "associate_id"
@@ -36,6 +38,7 @@ const (
 	FieldERPUser     = "erp_user"
 	FieldUser        = "user" // a mapping with neither an associate id nor an e-mail
 	FieldReason      = "reason"
+	FieldBefore      = "before" // the cut-off of an audit prune
 )
 
 // InvalidError says which field of a change breaks which rule. It matches ErrInvalid.
@@ -84,6 +87,40 @@ func CheckEnvironment(e connector.Environment) error {
 	return nil
 }
 
+// SuperOfficeEnvModes are SuperOffice's environments that sign JWTs, with the tenant
+// environment each belongs to. CheckSuperOfficeEnvs refuses to bind a tenant to one of
+// them across modes (a live tenant to sod); other names are local environments a
+// deployment configures itself.
+var SuperOfficeEnvModes = map[string]connector.Environment{
+	"sod":      connector.EnvironmentTest,
+	"qaonline": connector.EnvironmentTest,
+	"online":   connector.EnvironmentLive,
+}
+
+// CheckSuperOfficeEnvs returns the names of SuperOffice environments a tenant of mode is
+// bound to (Tenant.SuperOfficeEnvs) trimmed, with ASCII letters lower-cased and without
+// repeats, or an *InvalidError when one is empty, longer than MaxEnvName bytes, holds
+// anything but ASCII letters, digits, '.', '-' and '_', or is one of SuperOfficeEnvModes
+// belonging to the other mode.
+func CheckSuperOfficeEnvs(names []string, mode connector.Environment) ([]string, error) {
+	var out []string
+	for _, n := range names {
+		n = ASCIILower(strings.TrimSpace(n))
+		if n == "" || len(n) > MaxEnvName || strings.ContainsFunc(n, func(r rune) bool {
+			return !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '.' || r == '-' || r == '_')
+		}) {
+			return nil, invalid(FieldSOEnvs, "must be names of 1 to %d ASCII letters, digits, '.', '-' or '_', such as sod, qaonline or online", MaxEnvName)
+		}
+		if m, ok := SuperOfficeEnvModes[n]; ok && m != mode {
+			return nil, invalid(FieldSOEnvs, "%s is a SuperOffice %s environment; the tenant's environment is %s", n, m, mode)
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
 // CheckAppIDs returns the AppIds trimmed and without repeats (compared as
 // authentication compares them, ASCII case-insensitively), or an *InvalidError when one
 // is empty, longer than MaxAppID bytes, or holds a space, a comma or a control character.
@@ -94,7 +131,7 @@ func CheckAppIDs(ids []string) ([]string, error) {
 		if id == "" || len(id) > MaxAppID || strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == ',' }) || !Printable(id) {
 			return nil, invalid(FieldAppID, "must be 1 to %d printable characters without spaces or commas", MaxAppID)
 		}
-		if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, id) }) {
+		if !slices.ContainsFunc(out, func(o string) bool { return ASCIIEqualFold(o, id) }) {
 			out = append(out, id)
 		}
 	}
@@ -113,8 +150,9 @@ func CheckConfig(m map[string]string) error {
 }
 
 // CheckTenant checks every field of t that a change writes (id, name, environment,
-// AppIDs, config) and returns t with its name trimmed and its AppIDs normalised as
-// CheckAppIDs does. Errors are *InvalidError.
+// SuperOfficeEnvs, AppIDs, config) and returns t with its name trimmed and its
+// SuperOfficeEnvs and AppIDs normalised as CheckSuperOfficeEnvs and CheckAppIDs do.
+// Errors are *InvalidError.
 func CheckTenant(t Tenant) (Tenant, error) {
 	var err error
 	if err = CheckTenantID(t.ID); err != nil {
@@ -124,6 +162,9 @@ func CheckTenant(t Tenant) (Tenant, error) {
 		return Tenant{}, err
 	}
 	if err = CheckEnvironment(t.Environment); err != nil {
+		return Tenant{}, err
+	}
+	if t.SuperOfficeEnvs, err = CheckSuperOfficeEnvs(t.SuperOfficeEnvs, t.Environment); err != nil {
 		return Tenant{}, err
 	}
 	if t.AppIDs, err = CheckAppIDs(t.AppIDs); err != nil {
@@ -174,4 +215,33 @@ func CheckReason(reason string) (string, error) {
 		return "", invalid(FieldReason, "must be at most %d printable characters", MaxReason)
 	}
 	return reason, nil
+}
+
+// FoldEmail returns email trimmed of white space, with the ASCII letters A to Z
+// lower-cased and every other character left as it is. E-mails of user mappings are
+// stored and compared in this form: ASCII-case-insensitively only, as SQLite's NOCASE
+// collation compares them. Unicode case folding would map other characters onto ASCII
+// letters (the Kelvin sign U+212A onto k), letting one user's address name another's.
+func FoldEmail(email string) string { return ASCIILower(strings.TrimSpace(email)) }
+
+// ASCIILower returns s with the ASCII letters A to Z lower-cased and every other byte
+// unchanged.
+func ASCIILower(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' })
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	return string(b)
+}
+
+// ASCIIEqualFold reports whether a and b are equal with the ASCII letters compared
+// case-insensitively and every other byte exactly.
+func ASCIIEqualFold(a, b string) bool {
+	return len(a) == len(b) && ASCIILower(a) == ASCIILower(b)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,9 @@ const (
 )
 
 func audit(ctx context.Context, c *cli, args []string) error {
+	if len(args) > 0 && args[0] == "prune" {
+		return auditPrune(ctx, c, args[1:])
+	}
 	c.define("audit", "<tenant-id> [--kind KIND]... [--since WHEN] [--until WHEN] [--limit N] [flags]", `
 Shows the tenant's credential events, newest first: secrets created, rolled and
 revoked, tokens issued and revoked, refused authentications with their reason (why a
@@ -52,7 +56,7 @@ tenant's calls fail), and changes to the tenant and its user mappings, each with
 did it. WHEN is an RFC 3339 time (2026-03-01T12:00:00Z), a date (2026-03-01, UTC), or a
 duration meaning that long ago (90m, 24h, 7d). --since is inclusive, --until exclusive.
 Events recorded under an id that is not (yet) a tenant, such as refusals of calls for a
-customer not onboarded, are shown too.
+customer not onboarded, are shown too. 'quotekit audit prune' deletes old events.
 
 Kinds: `+strings.Join(knownKinds, ", ")+`.`)
 	var kinds stringList
@@ -142,5 +146,71 @@ Kinds: `+strings.Join(knownKinds, ", ")+`.`)
 	if len(evs) == f.Limit {
 		c.info("Showing the newest %d events; --limit or --until shows more.", f.Limit)
 	}
+	return nil
+}
+
+// pruneJSON is what audit prune prints with --json.
+type pruneJSON struct {
+	Deleted int       `json:"deleted"`
+	Before  time.Time `json:"before"`
+}
+
+func auditPrune(ctx context.Context, c *cli, args []string) error {
+	minDays := int(tenancy.MinAuditAge / (24 * time.Hour))
+	c.define("audit prune", "(--before WHEN | --older-than AGE) [flags]", fmt.Sprintf(`
+Deletes the audit events recorded before a cut-off, of every tenant and of none, and
+records the deletion as an audit.pruned event (who, the cut-off, how many): the only
+way events leave the audit log, which the database otherwise keeps append-only. WHEN
+is an RFC 3339 time, a date (UTC) or a duration ago, as for 'quotekit audit'; AGE is a
+duration (400d). The cut-off must be at least %d days ago.`, minDays))
+	before := c.fs.String("before", "", "delete the events recorded before `WHEN`")
+	var olderThan durationValue
+	c.fs.Var(&olderThan, "older-than", "delete the events older than `AGE` (e.g. 400d)")
+	c.storeFlags()
+	c.actorFlag()
+	c.jsonFlag()
+	if _, ok, err := c.parse(args); !ok {
+		return err
+	}
+	now := c.now()
+	var cut time.Time
+	switch {
+	case *before != "" && olderThan.set:
+		return usageError("%s: give --before or --older-than, not both", c.path)
+	case *before != "":
+		t, err := parseWhen(*before, now)
+		if err != nil {
+			return usageError("%s: --before: %v", c.path, err)
+		}
+		cut = t
+	case olderThan.set:
+		if olderThan.d <= 0 {
+			return usageError("%s: --older-than must be a positive duration such as 400d", c.path)
+		}
+		cut = now.Add(-olderThan.d)
+	default:
+		return usageError("%s: --before or --older-than is required", c.path)
+	}
+	if cut.After(now.Add(-tenancy.MinAuditAge)) {
+		return usageError("%s: the cut-off must be at least %d days ago", c.path, minDays)
+	}
+
+	s, err := c.openStore(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := c.service(s, nil).PruneAudit(ctx, cut, c.actor)
+	var ie *tenancy.InvalidError
+	if errors.As(err, &ie) {
+		return usageError("%s: the cut-off %s", c.path, ie.Rule)
+	}
+	if err != nil {
+		return storeFailure(err, "")
+	}
+	if c.json {
+		return writeJSON(c.stdout, pruneJSON{Deleted: n, Before: cut.UTC()})
+	}
+	c.info("Deleted %d audit events recorded before %s; an audit.pruned event records it.", n, when(cut))
 	return nil
 }

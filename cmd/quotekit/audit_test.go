@@ -128,3 +128,67 @@ func TestAudit(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditPrune: 'audit prune' deletes the events older than its cut-off, of every
+// tenant, and leaves an audit.pruned event saying who pruned what; a cut-off that would
+// delete the last 90 days, or none given, is a usage error that changes nothing.
+func TestAuditPrune(t *testing.T) {
+	h := newHarness(t)
+	h.addTenant("Cust1")
+	s := h.store()
+	now := time.Now()
+	for _, ev := range []tenancy.AuditEvent{
+		{TenantID: "Cust1", Kind: tenancy.EventAuthRefused, Reason: "expired", At: now.AddDate(-2, 0, 0)},
+		{TenantID: "", Kind: tenancy.EventAuthRefused, Reason: "unknown_tenant", At: now.Add(-401 * 24 * time.Hour)},
+		{TenantID: "Cust1", Kind: tenancy.EventAuthRefused, Reason: "bad_checksum", At: now.Add(-100 * 24 * time.Hour)},
+	} {
+		if err := s.Audit(t.Context(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		msg  string
+	}{
+		{nil, "--before or --older-than is required"},
+		{[]string{"--before", "2026-01-01", "--older-than", "400d"}, "not both"},
+		{[]string{"--older-than", "30d"}, "at least 90 days ago"},
+		{[]string{"--before", now.Add(time.Hour).Format(time.RFC3339)}, "at least 90 days ago"},
+		{[]string{"--before", "yesterday"}, "--before"},
+		{[]string{"--older-than", "-400d"}, "--older-than"},
+		{[]string{"Cust1", "--older-than", "400d"}, "usage"},
+	} {
+		r := h.unchanged(exitUsage, append([]string{"audit", "prune"}, tt.args...)...)
+		if !strings.Contains(r.err.Error(), tt.msg) {
+			t.Errorf("audit prune %v: message %q lacks %q", tt.args, r.err, tt.msg)
+		}
+	}
+
+	var out struct {
+		Deleted int       `json:"deleted"`
+		Before  time.Time `json:"before"`
+	}
+	h.json(&out, "audit", "prune", "--older-than", "400d", "--actor", "ops-bob")
+	// The command reads the clock after the test did: its cut-off is 400 days before that.
+	if cutMin := now.Add(-400 * 24 * time.Hour); out.Deleted != 2 || out.Before.Before(cutMin) || out.Before.After(time.Now().Add(-400*24*time.Hour)) {
+		t.Errorf("audit prune --json = %+v", out)
+	}
+	var evs []auditJSON
+	h.json(&evs, "audit", "Cust1", "--kind", "auth.refused")
+	if len(evs) != 1 || evs[0].Reason != "bad_checksum" {
+		t.Errorf("refusals left: %+v", evs)
+	}
+	pruned, err := s.AuditEvents(t.Context(), tenancy.AuditFilter{Kinds: []tenancy.EventKind{tenancy.EventAuditPruned}})
+	if err != nil || len(pruned) != 1 || pruned[0].Actor != "ops-bob" || !strings.HasSuffix(pruned[0].Reason, " deleted=2") ||
+		!strings.HasPrefix(pruned[0].Reason, "before=") {
+		t.Errorf("prune events %+v, %v", pruned, err)
+	}
+
+	r := h.ok("audit", "prune", "--before", now.AddDate(0, 0, -200).Format(time.DateOnly))
+	if !strings.Contains(r.stderr, "Deleted 0 audit events recorded before") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	if r := h.ok("audit", "--help"); !strings.Contains(r.stdout, "audit prune") {
+		t.Errorf("audit --help does not mention prune:\n%s", r.stdout)
+	}
+}

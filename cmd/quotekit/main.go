@@ -52,7 +52,7 @@ var commands = map[string]command{
 	"tenant":   {"add, list, show, update, disable and enable tenants; map their users", group("tenant", tenantCommands)},
 	"secret":   {"create, roll, revoke and list a tenant's shared secrets", group("secret", secretCommands)},
 	"token":    {"list and revoke a tenant's access tokens", group("token", tokenCommands)},
-	"audit":    {"show a tenant's credential events, newest first", leaf(audit)},
+	"audit":    {"show a tenant's credential events, newest first; 'audit prune' deletes old ones", leaf(audit)},
 	"adminkey": {"create, list and revoke admin API keys", group("adminkey", adminKeyCommands)},
 	"devjwt":   {"mint a SuperOffice-shaped JWT signed with a local test key (development)", leaf(devJWT)},
 	"check":    {"check a connector endpoint the way SuperOffice NetServer calls it", leaf(checkEndpoint)},

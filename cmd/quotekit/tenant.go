@@ -21,7 +21,7 @@ var tenantCommands = map[string]command{
 	"add":        {"onboard a SuperOffice customer", leaf(tenantAdd)},
 	"list":       {"list every tenant", leaf(tenantList)},
 	"show":       {"show a tenant with its configuration, user mappings and recent refusals", leaf(tenantShow)},
-	"update":     {"change a tenant's name, environment, AppIds or configuration", leaf(tenantUpdate)},
+	"update":     {"change a tenant's name, environment, SuperOffice environments, AppIds or configuration", leaf(tenantUpdate)},
 	"disable":    {"refuse every credential of a tenant and invalidate its tokens at once", leaf(tenantDisable)},
 	"enable":     {"accept a disabled tenant's credentials again", leaf(tenantEnable)},
 	"map-user":   {"map a SuperOffice user (associate id or e-mail) to an ERP user", leaf(tenantMapUser)},
@@ -33,6 +33,7 @@ type tenantJSON struct {
 	ID               string            `json:"id"`
 	Name             string            `json:"name"`
 	Environment      string            `json:"environment"`
+	SuperOfficeEnvs  []string          `json:"superoffice_envs"`
 	Enabled          bool              `json:"enabled"`
 	AppIDs           []string          `json:"app_ids"`
 	Config           map[string]string `json:"config"`
@@ -43,12 +44,15 @@ type tenantJSON struct {
 
 func tenantOut(t tenancy.Tenant, reveal bool) tenantJSON {
 	out := tenantJSON{
-		ID: t.ID, Name: t.Name, Environment: string(t.Environment), Enabled: t.Enabled,
-		AppIDs: t.AppIDs, Config: map[string]string{}, TokensValidAfter: timePtr(t.TokensValidAfter),
+		ID: t.ID, Name: t.Name, Environment: string(t.Environment), SuperOfficeEnvs: t.SuperOfficeEnvs,
+		Enabled: t.Enabled, AppIDs: t.AppIDs, Config: map[string]string{}, TokensValidAfter: timePtr(t.TokensValidAfter),
 		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 	}
 	if out.AppIDs == nil {
 		out.AppIDs = []string{}
+	}
+	if out.SuperOfficeEnvs == nil {
+		out.SuperOfficeEnvs = []string{}
 	}
 	for k, v := range t.Config {
 		if !reveal && sensitiveKey(k) {
@@ -75,6 +79,23 @@ func sensitiveKey(k string) bool {
 
 func stateOf(t tenancy.Tenant) string { return enabledText(t.Enabled) }
 
+// envText is the environment column of tenant list: "test", or "test (sod)" for a tenant
+// bound to SuperOffice environments.
+func envText(t tenancy.Tenant) string {
+	if len(t.SuperOfficeEnvs) == 0 {
+		return string(t.Environment)
+	}
+	return string(t.Environment) + " (" + strings.Join(t.SuperOfficeEnvs, ", ") + ")"
+}
+
+// soEnvsText describes the SuperOffice environments a tenant accepts JWTs from.
+func soEnvsText(t tenantJSON) string {
+	if len(t.SuperOfficeEnvs) == 0 {
+		return "any " + t.Environment + " environment"
+	}
+	return strings.Join(t.SuperOfficeEnvs, ", ")
+}
+
 func enabledText(enabled bool) string {
 	if enabled {
 		return "enabled"
@@ -88,6 +109,7 @@ func printTenant(w io.Writer, t tenantJSON) {
 	row(tw, "Tenant", t.ID)
 	row(tw, "Name", t.Name)
 	row(tw, "Environment", t.Environment)
+	row(tw, "SuperOffice", soEnvsText(t))
 	row(tw, "State", enabledText(t.Enabled))
 	row(tw, "App IDs", orDash(t.AppIDs))
 	if t.TokensValidAfter != nil {
@@ -112,6 +134,7 @@ func printTenant(w io.Writer, t tenantJSON) {
 type tenantFields struct {
 	name   string
 	env    string
+	soEnvs stringList
 	appIDs stringList
 	config keyValues
 }
@@ -124,6 +147,11 @@ func (f *tenantFields) define(c *cli, update bool) {
 	}
 	c.fs.StringVar(&f.name, "name", "", nameHelp)
 	c.fs.StringVar(&f.env, "env", "", envHelp)
+	soHelp := "accept SuperOffice JWTs only from this SuperOffice `environment` (sod, qaonline, online); repeat for several; default: any of --env's"
+	if update {
+		soHelp = "replaces the SuperOffice environments the tenant accepts JWTs from with this `environment`; repeat for several"
+	}
+	c.fs.Var(&f.soEnvs, "superoffice-env", soHelp)
 	c.fs.Var(&f.appIDs, "app-id", appHelp)
 	c.fs.Var(&f.config, "config", "a connector setting `key=value`; repeat for several")
 }
@@ -162,11 +190,12 @@ func checkConfig(path string, m map[string]string) error {
 }
 
 func tenantAdd(ctx context.Context, c *cli, args []string) error {
-	c.define("tenant add", "<tenant-id> --name NAME --env test|live [--app-id ID]... [--config KEY=VALUE]... [flags]", `
+	c.define("tenant add", "<tenant-id> --name NAME --env test|live [--superoffice-env NAME]... [--app-id ID]... [--config KEY=VALUE]... [flags]", `
 Onboards a SuperOffice customer. The tenant id is the customer's context identifier
 (Cust followed by digits). --env binds the tenant to SuperOffice's test environments
 (sod, qaonline) or to production (online), and decides the prefix of its secrets.
---app-id names the applications whose SuperOffice JWTs the tenant accepts. Creates the
+--superoffice-env narrows that to the named environments: a test tenant bound to sod
+refuses a JWT signed by qaonline. --app-id names the applications whose SuperOffice JWTs the tenant accepts. Creates the
 database when it does not exist yet. Next step: 'quotekit secret create <tenant-id>'.`)
 	var f tenantFields
 	f.define(c, false)
@@ -190,6 +219,9 @@ database when it does not exist yet. Next step: 'quotekit secret create <tenant-
 	}
 	if t.Environment, err = checkEnv(c.path, f.env); err != nil {
 		return err
+	}
+	if t.SuperOfficeEnvs, err = tenancy.CheckSuperOfficeEnvs(f.soEnvs, t.Environment); err != nil {
+		return flagError(c.path, "superoffice-env", err)
 	}
 	if t.AppIDs, err = checkAppIDs(c.path, f.appIDs); err != nil {
 		return err
@@ -253,7 +285,7 @@ func tenantList(ctx context.Context, c *cli, args []string) error {
 	tw := newTable(c.stdout)
 	row(tw, "ID", "NAME", "ENV", "STATE", "APP IDS", "UPDATED")
 	for _, t := range ts {
-		row(tw, t.ID, t.Name, string(t.Environment), stateOf(t), orDash(t.AppIDs), when(t.UpdatedAt))
+		row(tw, t.ID, t.Name, envText(t), stateOf(t), orDash(t.AppIDs), when(t.UpdatedAt))
 	}
 	return tw.Flush()
 }
@@ -378,10 +410,12 @@ func associateText(id int32) string {
 }
 
 func tenantUpdate(ctx context.Context, c *cli, args []string) error {
-	c.define("tenant update", "<tenant-id> [--name NAME] [--env test|live] [--app-id ID]... [--config KEY=VALUE]... [flags]", `
-Changes a tenant. Only what is given changes: --app-id replaces the whole list of AppIds
-(--add-app-id and --remove-app-id change it one by one), --config sets settings and
---unset-config removes them. Changing --env makes the tenant's existing secrets stop
+	c.define("tenant update", "<tenant-id> [--name NAME] [--env test|live] [--superoffice-env NAME]... [--app-id ID]... [--config KEY=VALUE]... [flags]", `
+Changes a tenant. Only what is given changes: --superoffice-env replaces the SuperOffice
+environments the tenant accepts JWTs from (--any-superoffice-env accepts every one of
+its --env again), --app-id replaces the whole list of AppIds (--add-app-id and
+--remove-app-id change it one by one), --config sets settings and --unset-config
+removes them. Changing --env makes the tenant's existing secrets stop
 working (their prefix names the other environment): create new ones afterwards.`)
 	var f tenantFields
 	f.define(c, true)
@@ -389,6 +423,7 @@ working (their prefix names the other environment): create new ones afterwards.`
 	c.fs.Var(&addApp, "add-app-id", "add an `AppId`; repeat for several")
 	c.fs.Var(&removeApp, "remove-app-id", "remove an `AppId`; repeat for several")
 	c.fs.Var(&unset, "unset-config", "remove the connector setting `key`; repeat for several")
+	anyEnv := c.fs.Bool("any-superoffice-env", false, "accept SuperOffice JWTs from every environment of the tenant's --env again")
 	c.storeFlags()
 	c.actorFlag()
 	c.jsonFlag()
@@ -399,7 +434,10 @@ working (their prefix names the other environment): create new ones afterwards.`
 	if c.set("app-id") && (len(addApp) > 0 || len(removeApp) > 0) {
 		return usageError("%s: --app-id replaces the list; do not combine it with --add-app-id or --remove-app-id", c.path)
 	}
-	if !c.set("name") && !c.set("env") && len(f.appIDs) == 0 && len(addApp) == 0 && len(removeApp) == 0 && len(f.config.m) == 0 && len(unset) == 0 {
+	if len(f.soEnvs) > 0 && *anyEnv {
+		return usageError("%s: --superoffice-env names environments, --any-superoffice-env clears them; do not combine them", c.path)
+	}
+	if !c.set("name") && !c.set("env") && len(f.soEnvs) == 0 && !*anyEnv && len(f.appIDs) == 0 && len(addApp) == 0 && len(removeApp) == 0 && len(f.config.m) == 0 && len(unset) == 0 {
 		return usageError("%s: nothing to change (run 'quotekit tenant update --help')", c.path)
 	}
 	var name string
@@ -443,18 +481,24 @@ working (their prefix names the other environment): create new ones afterwards.`
 		if c.set("env") {
 			t.Environment = env
 		}
+		if len(f.soEnvs) > 0 {
+			t.SuperOfficeEnvs = f.soEnvs
+		}
+		if *anyEnv {
+			t.SuperOfficeEnvs = nil
+		}
 		if c.set("app-id") {
 			t.AppIDs = newIDs
 		}
 		for _, a := range added {
-			if !slices.ContainsFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, a) }) {
+			if !slices.ContainsFunc(t.AppIDs, func(o string) bool { return tenancy.ASCIIEqualFold(o, a) }) {
 				t.AppIDs = append(t.AppIDs, a)
 			}
 		}
 		for _, r := range removeApp {
 			r = strings.TrimSpace(r)
 			n := len(t.AppIDs)
-			t.AppIDs = slices.DeleteFunc(t.AppIDs, func(o string) bool { return strings.EqualFold(o, r) })
+			t.AppIDs = slices.DeleteFunc(t.AppIDs, func(o string) bool { return tenancy.ASCIIEqualFold(o, r) })
 			if len(t.AppIDs) == n {
 				c.info("Note: %s has no AppId %s.", id, quoteArg(r))
 			}
@@ -467,6 +511,10 @@ working (their prefix names the other environment): create new ones afterwards.`
 			delete(t.Config, k)
 		}
 	}, c.actor)
+	var ie *tenancy.InvalidError
+	if errors.As(err, &ie) && ie.Field == tenancy.FieldSOEnvs {
+		return flagError(c.path, "superoffice-env", err)
+	}
 	if err != nil {
 		return storeFailure(err, id)
 	}
@@ -541,7 +589,7 @@ type userKey struct {
 
 func (u *userKey) define(c *cli) {
 	c.fs.Int64Var(&u.associateID, "associate-id", 0, "the user's SuperOffice associate `id`")
-	c.fs.StringVar(&u.email, "email", "", "the user's e-mail `address` (compared case-insensitively)")
+	c.fs.StringVar(&u.email, "email", "", "the user's e-mail `address` (ASCII letters compared case-insensitively)")
 }
 
 // check validates the key; at least one part is required.
@@ -595,11 +643,11 @@ same e-mail.`)
 		return storeFailure(err, id)
 	}
 	if c.json {
-		return writeJSON(c.stdout, mappingJSON{AssociateID: m.AssociateID, Email: strings.ToLower(m.Email), ERPUser: m.ERPUser})
+		return writeJSON(c.stdout, mappingJSON{AssociateID: m.AssociateID, Email: tenancy.FoldEmail(m.Email), ERPUser: m.ERPUser})
 	}
 	tw := newTable(c.stdout)
 	row(tw, "ASSOCIATE ID", "E-MAIL", "ERP USER")
-	row(tw, associateText(m.AssociateID), strings.ToLower(m.Email), m.ERPUser)
+	row(tw, associateText(m.AssociateID), tenancy.FoldEmail(m.Email), m.ERPUser)
 	tw.Flush()
 	c.info("Mapped %s of %s to ERP user %s.", describeUser(m), id, strconv.Quote(m.ERPUser))
 	return nil
@@ -638,7 +686,7 @@ mapping that has both). The user's calls then reach the connector without an ERP
 		return storeFailure(err, id)
 	}
 	if c.json {
-		return writeJSON(c.stdout, map[string]any{"tenant": id, "associate_id": m.AssociateID, "email": strings.ToLower(m.Email), "removed": true})
+		return writeJSON(c.stdout, map[string]any{"tenant": id, "associate_id": m.AssociateID, "email": tenancy.FoldEmail(m.Email), "removed": true})
 	}
 	c.info("Removed the mapping of %s of %s.", describeUser(m), id)
 	return nil

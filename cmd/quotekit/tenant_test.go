@@ -20,7 +20,7 @@ func TestTenantAdd(t *testing.T) {
 		"--app-id", "app-one", "--app-id", "APP-ONE", "--app-id", "app-two",
 		"--config", "warehouse=main", "--config", "erp_password=hunter2", "--config", "empty=")
 	want := tenantJSON{
-		ID: "Cust12345", Name: "Acme AS", Environment: "live", Enabled: true,
+		ID: "Cust12345", Name: "Acme AS", Environment: "live", SuperOfficeEnvs: []string{}, Enabled: true,
 		AppIDs: []string{"app-one", "app-two"},
 		Config: map[string]string{"warehouse": "main", "erp_password": hiddenValue, "empty": ""},
 	}
@@ -329,5 +329,84 @@ func TestMapUser(t *testing.T) {
 	}
 	if !slices.Equal(kinds, want) {
 		t.Errorf("audit events\n%q\nwant\n%q", kinds, want)
+	}
+}
+
+// TestMapUserFoldsASCIIOnly: the CLI shows and stores an e-mail with its ASCII letters
+// lower-cased only; the Kelvin sign (U+212A) stays itself and does not map "kate".
+func TestMapUserFoldsASCIIOnly(t *testing.T) {
+	h := newHarness(t)
+	h.addTenant("Cust1")
+	var m mappingJSON
+	h.json(&m, "tenant", "map-user", "Cust1", "--email", "\u212AATE@Example.com", "--erp-user", "kelvin")
+	if m.Email != "\u212Aate@example.com" {
+		t.Errorf("map-user e-mail = %q, want %q", m.Email, "\u212Aate@example.com")
+	}
+	if erp, err := h.store().UserMapping(t.Context(), "Cust1", 0, "kate@example.com"); !errors.Is(err, tenancy.ErrNotFound) {
+		t.Errorf("kate@example.com maps to %q, %v; want no mapping", erp, err)
+	}
+	var out map[string]any
+	h.json(&out, "tenant", "unmap-user", "Cust1", "--email", "\u212AATE@example.com")
+	if out["email"] != "\u212Aate@example.com" {
+		t.Errorf("unmap-user e-mail = %v", out["email"])
+	}
+}
+
+// TestTenantSuperOfficeEnv: --superoffice-env binds a tenant to named SuperOffice
+// environments; tenant show and list show the binding, update replaces or clears it,
+// and an environment of the other mode is a usage error that changes nothing.
+func TestTenantSuperOfficeEnv(t *testing.T) {
+	h := newHarness(t)
+	var got tenantJSON
+	h.json(&got, "tenant", "add", "Cust1", "--name", "Acme", "--env", "test", "--superoffice-env", "SOD", "--superoffice-env", "sod")
+	if !slices.Equal(got.SuperOfficeEnvs, []string{"sod"}) {
+		t.Errorf("tenant add: superoffice_envs %q, want [sod]", got.SuperOfficeEnvs)
+	}
+	if tn, err := h.store().Tenant(t.Context(), "Cust1"); err != nil || !slices.Equal(tn.SuperOfficeEnvs, []string{"sod"}) {
+		t.Errorf("stored tenant %+v, %v", tn, err)
+	}
+	h.addTenant("Cust2")
+	var all []tenantJSON
+	h.json(&all, "tenant", "list")
+	if len(all) != 2 || !slices.Equal(all[0].SuperOfficeEnvs, []string{"sod"}) || all[1].SuperOfficeEnvs == nil || len(all[1].SuperOfficeEnvs) != 0 {
+		t.Errorf("tenant list --json: %+v", all)
+	}
+	r := h.ok("tenant", "list")
+	if !strings.Contains(r.stdout, "Cust1  Acme          test (sod)  enabled") || !strings.Contains(r.stdout, "Cust2  Tenant Cust2  test        enabled") {
+		t.Errorf("tenant list:\n%s", r.stdout)
+	}
+	r = h.ok("tenant", "show", "Cust1")
+	if !strings.Contains(r.stdout, "SuperOffice  sod\n") {
+		t.Errorf("tenant show:\n%s", r.stdout)
+	}
+	if r := h.ok("tenant", "show", "Cust2"); !strings.Contains(r.stdout, "SuperOffice  any test environment\n") {
+		t.Errorf("tenant show, unbound:\n%s", r.stdout)
+	}
+
+	h.json(&got, "tenant", "update", "Cust1", "--superoffice-env", "qaonline", "--superoffice-env", "sod")
+	if !slices.Equal(got.SuperOfficeEnvs, []string{"qaonline", "sod"}) {
+		t.Errorf("update: %q", got.SuperOfficeEnvs)
+	}
+	h.json(&got, "tenant", "update", "Cust1", "--any-superoffice-env")
+	if len(got.SuperOfficeEnvs) != 0 {
+		t.Errorf("--any-superoffice-env: %q", got.SuperOfficeEnvs)
+	}
+	evs, _ := h.store().AuditEvents(t.Context(), tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventTenantUpdated}})
+	if len(evs) != 2 || evs[0].Reason != "superoffice_envs" || evs[1].Reason != "superoffice_envs" {
+		t.Errorf("audit events %+v", evs)
+	}
+	for _, tt := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"tenant", "update", "Cust1", "--superoffice-env", "online"}, "online is a SuperOffice live environment"},
+		{[]string{"tenant", "update", "Cust1", "--superoffice-env", "sod", "--any-superoffice-env"}, "do not combine"},
+		{[]string{"tenant", "update", "Cust1", "--superoffice-env", "so d"}, "--superoffice-env must be"},
+		{[]string{"tenant", "add", "Cust3", "--name", "x", "--env", "live", "--superoffice-env", "sod"}, "sod is a SuperOffice test environment"},
+	} {
+		r := h.unchanged(exitUsage, tt.args...)
+		if !strings.Contains(r.err.Error(), tt.msg) {
+			t.Errorf("%v: message %q lacks %q", tt.args, r.err, tt.msg)
+		}
 	}
 }

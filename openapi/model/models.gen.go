@@ -470,6 +470,9 @@ type AdminTenant struct {
 	Id          string                 `json:"id"`
 	Name        string                 `json:"name"`
 
+	// SuperofficeEnvs The only SuperOffice environments (sod, qaonline, online, or a local name) whose JWTs the tenant accepts; empty when it accepts every trusted environment of its environment.
+	SuperofficeEnvs []string `json:"superoffice_envs"`
+
 	// TokensValidAfter Tokens issued before this time are refused; absent when never set.
 	TokensValidAfter time.Time `json:"tokens_valid_after,omitempty,omitzero"`
 	UpdatedAt        time.Time `json:"updated_at"`
@@ -491,6 +494,9 @@ type AdminTenantInput struct {
 
 	// Name Required when adding.
 	Name *string `json:"name,omitempty"`
+
+	// SuperofficeEnvs Binds the tenant to these SuperOffice environments (a test tenant bound to sod refuses a JWT qaonline signed); an empty list accepts every one of its environment again. Absent when adding, it binds to none; absent when changing, it stays as it is.
+	SuperofficeEnvs []string `json:"superoffice_envs,omitempty"`
 }
 
 // AdminTenantInputEnvironment Required when adding.
@@ -507,6 +513,9 @@ type AdminTenantWithUsers struct {
 	Environment AdminTenantWithUsersEnvironment `json:"environment"`
 	Id          string                          `json:"id"`
 	Name        string                          `json:"name"`
+
+	// SuperofficeEnvs The only SuperOffice environments (sod, qaonline, online, or a local name) whose JWTs the tenant accepts; empty when it accepts every trusted environment of its environment.
+	SuperofficeEnvs []string `json:"superoffice_envs"`
 
 	// TokensValidAfter Tokens issued before this time are refused; absent when never set.
 	TokensValidAfter time.Time          `json:"tokens_valid_after,omitempty,omitzero"`

@@ -380,7 +380,9 @@ func (s *Service) verifyJWT(ctx context.Context, raw string, forToken bool) (con
 }
 
 // superOfficeTenant checks a verified SuperOffice JWT against its tenant: known, enabled,
-// bound to the environment whose key signed it, trusting the audience's AppId.
+// of the mode of the environment whose key signed it and, when the tenant names its
+// SuperOffice environments, bound to that very environment (sod and qaonline are both
+// test), trusting the audience's AppId.
 func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (connector.Tenant, error) {
 	t, err := s.store.Tenant(ctx, c.Tenant)
 	switch {
@@ -391,6 +393,8 @@ func (s *Service) superOfficeTenant(ctx context.Context, c SuperOfficeClaims) (c
 	case !t.Enabled:
 		return connector.Tenant{}, refuseOwned(c.Tenant, "tenant_disabled")
 	case c.Mode != t.Environment:
+		return connector.Tenant{}, refuseOwned(c.Tenant, "wrong_environment")
+	case !t.AcceptsSuperOfficeEnv(c.Env):
 		return connector.Tenant{}, refuseOwned(c.Tenant, "wrong_environment")
 	case !c.HasAudienceFor(t.AppIDs):
 		return connector.Tenant{}, refuseOwned(c.Tenant, "bad_audience")
@@ -462,6 +466,8 @@ func (s *Service) issue(ctx context.Context, g grant) (*model.AccessTokenRespons
 		Credential: c.Display(), RemoteAddr: g.remoteAddr, At: now}
 	if _, err := s.store.IssueToken(ctx, tok, ev); err != nil {
 		switch {
+		case errors.Is(err, tenancy.ErrTenantDisabled):
+			return nil, refuseOwned(g.tenant.ID, "tenant_disabled") // disabled while we minted
 		case errors.Is(err, tenancy.ErrConflict) && g.jwt != [32]byte{}:
 			return nil, refuseOwned(g.tenant.ID, "replayed") // the JWT was presented before
 		case errors.Is(err, tenancy.ErrConflict):

@@ -3,8 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/quotekit/quotekit/tenancy"
 )
@@ -111,4 +114,53 @@ func (s *Store) AuditEvents(ctx context.Context, f tenancy.AuditFilter) ([]tenan
 		evs = append(evs, ev)
 	}
 	return evs, storeErr("audit events", rows.Err())
+}
+
+// auditNoDelete is the trigger that keeps rows in audit_events, exactly as migration 0001
+// creates it. PruneAudit drops it and creates it again inside its own transaction.
+const auditNoDelete = `CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN
+	SELECT RAISE(ABORT, 'audit_events is append-only');
+END`
+
+// PruneAudit deletes the audit events recorded before before (of every tenant, and those
+// of none), writes ev in the same transaction with " deleted=<n>" appended to its Reason
+// (kind audit.pruned unless ev says otherwise, no tenant, at the store's clock when ev.At
+// is zero), and returns n.
+//
+// The log stays append-only for everything else: the delete trigger is dropped, the rows
+// deleted and the trigger created again, all in the one write transaction, which holds
+// the write lock throughout, so no other statement ever runs without the trigger and a
+// failure anywhere (the event cannot be written, say) restores it with the rows. before
+// must not be zero; the caller (tenancy.Service.PruneAudit) decides how recent it may be.
+func (s *Store) PruneAudit(ctx context.Context, before time.Time, ev tenancy.AuditEvent) (int, error) {
+	const op = "prune audit events"
+	if before.IsZero() {
+		return 0, storeErr(op, errors.New("a cut-off time is required"))
+	}
+	if err := checkTimes(before); err != nil {
+		return 0, storeErr(op, err)
+	}
+	var n int64
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER audit_events_no_delete`); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM audit_events WHERE at < ?`, before.UnixNano())
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, auditNoDelete); err != nil {
+			return err
+		}
+		ev.Reason = strings.TrimSpace(ev.Reason + " deleted=" + strconv.FormatInt(n, 10))
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventAuditPruned})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return int(n), nil
 }

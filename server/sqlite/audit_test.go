@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -231,4 +233,98 @@ func TestChangeAndAuditAreOneTransaction(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPruneAudit: PruneAudit deletes the events recorded before its cut-off, of every
+// tenant and of none, and writes its own event in the same transaction; the log stays
+// append-only for every other statement, before and after, with the very trigger the
+// schema defines. A prune whose event cannot be written deletes nothing.
+func TestPruneAudit(t *testing.T) {
+	ctx := context.Background()
+	cut := t0.Add(-24 * time.Hour)
+	setup := func(t *testing.T) *Store {
+		s, _ := openStore(t)
+		for i, at := range []time.Time{cut.Add(-48 * time.Hour), cut.Add(-time.Nanosecond), cut, cut.Add(time.Hour)} {
+			for _, tenant := range []string{"Cust1", ""} {
+				ev := tenancy.AuditEvent{TenantID: tenant, Kind: tenancy.EventAuthRefused, Reason: fmt.Sprint("r", i), At: at}
+				if err := s.Audit(ctx, ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		return s
+	}
+	triggers := func(t *testing.T, s *Store) string {
+		t.Helper()
+		var out string
+		if err := s.r.QueryRow(`SELECT group_concat(name || ':' || sql, ';') FROM
+			(SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit_events' ORDER BY name)`).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	t.Run("deletes before the cut-off and records it", func(t *testing.T) {
+		s := setup(t)
+		before := triggers(t, s)
+		if !strings.Contains(before, "audit_events_no_delete") || !strings.Contains(before, "audit_events_no_update") {
+			t.Fatalf("the schema's triggers: %s", before)
+		}
+		n, err := s.PruneAudit(ctx, cut, tenancy.AuditEvent{Kind: tenancy.EventAuditPruned, Actor: "cli:ops", Reason: "before=" + cut.Format(time.RFC3339), At: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 4 {
+			t.Errorf("deleted %d events, want 4", n)
+		}
+		if got := count(t, s, `SELECT count(*) FROM audit_events WHERE at < ?`, cut.UnixNano()); got != 0 {
+			t.Errorf("%d events before the cut-off remain", got)
+		}
+		if got := count(t, s, `SELECT count(*) FROM audit_events WHERE kind = 'auth.refused'`); got != 4 {
+			t.Errorf("%d refusals remain, want the 4 at or after the cut-off", got)
+		}
+		evs, err := s.AuditEvents(ctx, tenancy.AuditFilter{Kinds: []tenancy.EventKind{tenancy.EventAuditPruned}})
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("prune events %+v, %v", evs, err)
+		}
+		if ev := evs[0]; ev.TenantID != "" || ev.Actor != "cli:ops" || ev.Reason != "before="+cut.Format(time.RFC3339)+" deleted=4" || !ev.At.Equal(t0) {
+			t.Errorf("prune event %+v", ev)
+		}
+		if after := triggers(t, s); after != before {
+			t.Errorf("triggers after the prune:\n%s\nwant\n%s", after, before)
+		}
+		if _, err := s.w.Exec(`DELETE FROM audit_events`); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("a plain DELETE after the prune: %v, want the append-only refusal", err)
+		}
+		if _, err := s.w.Exec(`UPDATE audit_events SET reason = 'x'`); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("an UPDATE after the prune: %v, want the append-only refusal", err)
+		}
+	})
+	t.Run("nothing to delete still records the prune", func(t *testing.T) {
+		s := setup(t)
+		n, err := s.PruneAudit(ctx, cut.Add(-365*24*time.Hour), tenancy.AuditEvent{Kind: tenancy.EventAuditPruned, Reason: "r"})
+		if err != nil || n != 0 {
+			t.Fatalf("PruneAudit = %d, %v", n, err)
+		}
+		if got := count(t, s, `SELECT count(*) FROM audit_events WHERE kind = 'audit.pruned' AND reason = 'r deleted=0'`); got != 1 {
+			t.Errorf("%d prune events", got)
+		}
+	})
+	t.Run("a failed prune deletes nothing", func(t *testing.T) {
+		s := setup(t)
+		before, audits := triggers(t, s), auditCount(t, s)
+		_, err := s.PruneAudit(ctx, cut, tenancy.AuditEvent{Kind: tenancy.EventAuditPruned, At: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)})
+		wantErr(t, err, errPlain)
+		if n := auditCount(t, s); n != audits {
+			t.Errorf("%d events, want the %d before", n, audits)
+		}
+		if after := triggers(t, s); after != before {
+			t.Errorf("triggers after a failed prune:\n%s", after)
+		}
+	})
+	t.Run("no cut-off", func(t *testing.T) {
+		s := setup(t)
+		_, err := s.PruneAudit(ctx, time.Time{}, tenancy.AuditEvent{Kind: tenancy.EventAuditPruned})
+		wantErr(t, err, errPlain)
+	})
 }

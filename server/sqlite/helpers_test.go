@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -51,14 +52,15 @@ func newHash() [32]byte {
 
 func testTenant(id string) tenancy.Tenant {
 	return tenancy.Tenant{
-		ID:          id,
-		Name:        "Tenant " + id,
-		Environment: connector.EnvironmentTest,
-		AppIDs:      []string{"app-" + id},
-		Enabled:     true,
-		Config:      map[string]string{"warehouse": "main"},
-		CreatedAt:   t0.Add(-24 * time.Hour),
-		UpdatedAt:   t0.Add(-24 * time.Hour),
+		ID:              id,
+		Name:            "Tenant " + id,
+		Environment:     connector.EnvironmentTest,
+		SuperOfficeEnvs: []string{"sod"},
+		AppIDs:          []string{"app-" + id},
+		Enabled:         true,
+		Config:          map[string]string{"warehouse": "main"},
+		CreatedAt:       t0.Add(-24 * time.Hour),
+		UpdatedAt:       t0.Add(-24 * time.Hour),
 	}
 }
 
@@ -162,3 +164,39 @@ func fileExists(path string) bool {
 }
 
 func isErr(err, target error) bool { return errors.Is(err, target) }
+
+// storeAtVersion makes a database at path that only the first n migrations made, as an
+// older quotekit left it, and returns a store on it that applies no more; close it before
+// opening the file with Open, which migrates the rest.
+func storeAtVersion(t testing.TB, path string, n int) *Store {
+	t.Helper()
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := options{now: fixedClock, busyTimeout: 5 * time.Second, readers: 1}
+	w, err := sql.Open("sqlite3", dsn(path, o, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite3", dsn(path, o, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := newStore(w, r, o)
+	if err := old.migrateTo(context.Background(), ms[:n]); err != nil {
+		t.Fatal(err)
+	}
+	return old
+}
+
+// insertOldTenant adds an enabled tenant with the columns migration 0001 made, to a
+// database that older migrations only made (see storeAtVersion).
+func insertOldTenant(t testing.TB, s *Store, id string) {
+	t.Helper()
+	if _, err := s.w.Exec(`INSERT INTO tenants (id, name, environment, app_ids, enabled, config, created_at, updated_at)
+		VALUES (?, 'Tenant ' || ?1, 'test', '["app"]', 1, '{}', ?2, ?2)`, id, t0.UnixNano()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -9,7 +9,8 @@ import (
 
 // ListUserMappings returns the tenant's user mappings: those with an associate id first,
 // ordered by it, then those keyed by e-mail only, ordered by e-mail. E-mails come back
-// as stored, lower-cased. It fails with tenancy.ErrNotFound when the tenant is unknown.
+// as stored, ASCII letters lower-cased (tenancy.FoldEmail). It fails with
+// tenancy.ErrNotFound when the tenant is unknown.
 func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]tenancy.UserMapping, error) {
 	op := "list user mappings of " + tenantID
 	rows, err := s.r.QueryContext(ctx, `SELECT associate_id, email, erp_user FROM user_mappings

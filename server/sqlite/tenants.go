@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
@@ -19,20 +18,21 @@ import (
 var tenantIDPattern = regexp.MustCompile(`^Cust[0-9]{1,10}$`)
 
 const tenantCols = `t.id, t.name, t.environment, t.app_ids, t.enabled, t.config,
-	t.tokens_valid_after, t.created_at, t.updated_at`
+	t.tokens_valid_after, t.created_at, t.updated_at, t.superoffice_envs`
 
 // tenantRow receives the tenantCols of a row.
 type tenantRow struct {
 	t                tenancy.Tenant
 	env              string
 	appIDs, config   string
+	soEnvs           string
 	validAfter       sql.NullInt64
 	created, updated int64
 }
 
 func (r *tenantRow) dest() []any {
 	return []any{&r.t.ID, &r.t.Name, &r.env, &r.appIDs, &r.t.Enabled, &r.config,
-		&r.validAfter, &r.created, &r.updated}
+		&r.validAfter, &r.created, &r.updated, &r.soEnvs}
 }
 
 func (r *tenantRow) tenant() (tenancy.Tenant, error) {
@@ -48,6 +48,12 @@ func (r *tenantRow) tenant() (tenancy.Tenant, error) {
 	if len(t.AppIDs) == 0 {
 		t.AppIDs = nil
 	}
+	if err := json.Unmarshal([]byte(r.soEnvs), &t.SuperOfficeEnvs); err != nil {
+		return tenancy.Tenant{}, fmt.Errorf("tenant %s: superoffice_envs: %v", t.ID, err)
+	}
+	if len(t.SuperOfficeEnvs) == 0 {
+		t.SuperOfficeEnvs = nil
+	}
 	if err := json.Unmarshal([]byte(r.config), &t.Config); err != nil {
 		return tenancy.Tenant{}, fmt.Errorf("tenant %s: config: %v", t.ID, err)
 	}
@@ -61,21 +67,22 @@ func validEnvironment(e connector.Environment) bool {
 	return e == connector.EnvironmentTest || e == connector.EnvironmentLive
 }
 
-// tenantColumns validates t and encodes the columns CreateTenant and UpdateTenant write.
-func tenantColumns(t tenancy.Tenant) (appIDs, config string, err error) {
+// tenantColumns validates t and encodes the JSON columns CreateTenant and UpdateTenant
+// write.
+func tenantColumns(t tenancy.Tenant) (appIDs, config, soEnvs string, err error) {
 	if !tenantIDPattern.MatchString(t.ID) {
-		return "", "", fmt.Errorf("tenant id %q does not match Cust followed by 1 to 10 digits", t.ID)
+		return "", "", "", fmt.Errorf("tenant id %q does not match Cust followed by 1 to 10 digits", t.ID)
 	}
 	if !validEnvironment(t.Environment) {
-		return "", "", fmt.Errorf("tenant %s: environment %q is neither test nor live", t.ID, t.Environment)
+		return "", "", "", fmt.Errorf("tenant %s: environment %q is neither test nor live", t.ID, t.Environment)
 	}
-	ids := t.AppIDs
-	if ids == nil {
-		ids = []string{}
-	}
-	a, err := json.Marshal(ids)
+	a, err := jsonList(t.AppIDs)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
+	}
+	e, err := jsonList(t.SuperOfficeEnvs)
+	if err != nil {
+		return "", "", "", err
 	}
 	cfg := t.Config
 	if cfg == nil {
@@ -83,9 +90,18 @@ func tenantColumns(t tenancy.Tenant) (appIDs, config string, err error) {
 	}
 	c, err := json.Marshal(cfg)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
-	return string(a), string(c), nil
+	return a, string(c), e, nil
+}
+
+// jsonList encodes a list as a JSON array, [] for nil.
+func jsonList(l []string) (string, error) {
+	if l == nil {
+		l = []string{}
+	}
+	b, err := json.Marshal(l)
+	return string(b), err
 }
 
 // Tenant returns the tenant, or tenancy.ErrNotFound.
@@ -127,7 +143,7 @@ func (s *Store) ListTenants(ctx context.Context) ([]tenancy.Tenant, error) {
 // when the id or the environment is malformed.
 func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
 	op := "create tenant " + t.ID
-	appIDs, config, err := tenantColumns(t)
+	appIDs, config, soEnvs, err := tenantColumns(t)
 	if err != nil {
 		return storeErr(op, err)
 	}
@@ -140,10 +156,10 @@ func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO tenants
-			(id, name, environment, app_ids, enabled, config, tokens_valid_after, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			(id, name, environment, app_ids, enabled, config, tokens_valid_after, created_at, updated_at, superoffice_envs)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Name, string(t.Environment), appIDs, t.Enabled, config,
-			nullTime(t.TokensValidAfter), t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano())
+			nullTime(t.TokensValidAfter), t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano(), soEnvs)
 		if err != nil {
 			return err
 		}
@@ -151,13 +167,14 @@ func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 	})
 }
 
-// UpdateTenant replaces the name, environment, AppIDs and config of the tenant t.ID and
-// sets its UpdatedAt (the store's clock when t.UpdatedAt is zero), together with its
-// audit event (kind tenant.updated unless ev says otherwise). Enabled, TokensValidAfter
-// and CreatedAt are left alone. It fails with tenancy.ErrNotFound when the tenant is unknown.
+// UpdateTenant replaces the name, environment, SuperOfficeEnvs, AppIDs and config of the
+// tenant t.ID and sets its UpdatedAt (the store's clock when t.UpdatedAt is zero),
+// together with its audit event (kind tenant.updated unless ev says otherwise). Enabled,
+// TokensValidAfter and CreatedAt are left alone. It fails with tenancy.ErrNotFound when
+// the tenant is unknown.
 func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
 	op := "update tenant " + t.ID
-	appIDs, config, err := tenantColumns(t)
+	appIDs, config, soEnvs, err := tenantColumns(t)
 	if err != nil {
 		if !tenantIDPattern.MatchString(t.ID) {
 			// No tenant can have a malformed id.
@@ -171,9 +188,9 @@ func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE tenants
-			SET name = ?, environment = ?, app_ids = ?, config = ?, updated_at = ?
+			SET name = ?, environment = ?, app_ids = ?, config = ?, updated_at = ?, superoffice_envs = ?
 			WHERE id = ?`,
-			t.Name, string(t.Environment), appIDs, config, t.UpdatedAt.UnixNano(), t.ID)
+			t.Name, string(t.Environment), appIDs, config, t.UpdatedAt.UnixNano(), soEnvs, t.ID)
 		if err := mustAffect(res, err); err != nil {
 			return err
 		}
@@ -213,7 +230,7 @@ func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, a
 
 // UserMapping returns the ERP user mapped to a SuperOffice user of the tenant: the
 // mapping of associateID when there is one (and associateID is not 0), else the mapping
-// of email, compared case-insensitively. It fails with tenancy.ErrNotFound when neither is
+// of email, compared ASCII-case-insensitively (tenancy.FoldEmail). It fails with tenancy.ErrNotFound when neither is
 // mapped.
 func (s *Store) UserMapping(ctx context.Context, tenantID string, associateID int32, email string) (string, error) {
 	var erpUser string
@@ -232,14 +249,14 @@ func (s *Store) UserMapping(ctx context.Context, tenantID string, associateID in
 	return erpUser, nil
 }
 
-// mappingKeys returns the associate id and the normalised e-mail as column values, nil
-// (NULL) for an absent key.
+// mappingKeys returns the associate id and the e-mail folded by tenancy.FoldEmail (ASCII
+// letters only) as column values, nil (NULL) for an absent key.
 func mappingKeys(associateID int32, email string) []any {
 	keys := []any{nil, nil}
 	if associateID != 0 {
 		keys[0] = associateID
 	}
-	if e := strings.ToLower(strings.TrimSpace(email)); e != "" {
+	if e := tenancy.FoldEmail(email); e != "" {
 		keys[1] = e
 	}
 	return keys

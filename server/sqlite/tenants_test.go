@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -92,7 +94,7 @@ func TestUpdateTenant(t *testing.T) {
 		wantAudit int
 	}{
 		{"replaces fields", tenancy.Tenant{
-			ID: "Cust1", Name: "Renamed", Environment: connector.EnvironmentLive,
+			ID: "Cust1", Name: "Renamed", Environment: connector.EnvironmentLive, SuperOfficeEnvs: []string{"online"},
 			AppIDs: []string{"a", "b"}, Config: map[string]string{"k": "v"},
 			Enabled: false, // ignored: enabling is SetTenantEnabled's job
 		}, nil, 1},
@@ -118,6 +120,7 @@ func TestUpdateTenant(t *testing.T) {
 			if err == nil {
 				want.Name, want.Environment = tt.update.Name, tt.update.Environment
 				want.AppIDs, want.Config = tt.update.AppIDs, tt.update.Config
+				want.SuperOfficeEnvs = tt.update.SuperOfficeEnvs
 				want.UpdatedAt = t0
 			}
 			if !reflect.DeepEqual(got, want) {
@@ -339,5 +342,134 @@ func TestSetAndDeleteUserMapping(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUserMappingFoldsASCIIOnly: e-mails are compared case-insensitively for the ASCII
+// letters only. The Kelvin sign (U+212A) is not the letter K: Unicode case folding maps
+// it to "k", which would let the holder of "\u212Aate@example.com" act as the ERP user of
+// "kate@example.com". Setting, looking up and deleting all fold alike.
+func TestUserMappingFoldsASCIIOnly(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openStore(t)
+	mustCreateTenant(t, s, "Cust1")
+	for _, m := range []tenancy.UserMapping{
+		{TenantID: "Cust1", Email: "kate@example.com", ERPUser: "kate"},
+		{TenantID: "Cust1", Email: "\u212Aim@example.com", ERPUser: "kelvin-kim"},
+		{TenantID: "Cust1", Email: "\u00C5sa@example.com", ERPUser: "asa"},
+	} {
+		if err := s.SetUserMapping(ctx, m, tenancy.AuditEvent{}); err != nil {
+			t.Fatalf("SetUserMapping(%+v): %v", m, err)
+		}
+	}
+	for _, tt := range []struct {
+		email, want string
+	}{
+		{"kate@example.com", "kate"},
+		{"KATE@Example.COM", "kate"},
+		{"\u212Aate@example.com", ""}, // Kelvin sign: not kate
+		{"\u212Aim@example.com", "kelvin-kim"},
+		{"kim@example.com", ""}, // nor the other way round
+		{"Kim@example.com", ""},
+		{"\u00C5sa@example.com", "asa"},
+		{"\u00E5sa@example.com", ""}, // non-ASCII letters compare exactly
+	} {
+		got, err := s.UserMapping(ctx, "Cust1", 0, tt.email)
+		if tt.want == "" {
+			if !errors.Is(err, tenancy.ErrNotFound) {
+				t.Errorf("UserMapping(%q) = %q, %v; want ErrNotFound", tt.email, got, err)
+			}
+		} else if err != nil || got != tt.want {
+			t.Errorf("UserMapping(%q) = %q, %v; want %q", tt.email, got, err, tt.want)
+		}
+	}
+	ms, err := s.ListUserMappings(ctx, "Cust1")
+	if err != nil || len(ms) != 3 {
+		t.Fatalf("ListUserMappings = %+v, %v; want the three mappings", ms, err)
+	}
+	// Deleting by the Kelvin-sign address removes that mapping only.
+	if err := s.DeleteUserMapping(ctx, tenancy.UserMapping{TenantID: "Cust1", Email: "\u212Aate@example.com"}, tenancy.AuditEvent{}); !errors.Is(err, tenancy.ErrNotFound) {
+		t.Errorf("DeleteUserMapping(\\u212Aate@…) = %v, want ErrNotFound", err)
+	}
+	if got, err := s.UserMapping(ctx, "Cust1", 0, "kate@example.com"); err != nil || got != "kate" {
+		t.Errorf("kate after deleting the Kelvin-sign address: %q, %v", got, err)
+	}
+}
+
+// TestEmailColumnComparesASCIICaseInsensitively: the schema itself compares e-mails with
+// SQLite's NOCASE collation, which folds the 26 ASCII letters and nothing else, so a
+// statement that does not go through the store's own normalisation still cannot map
+// the Kelvin sign to k, and cannot store two mappings that differ in ASCII case only.
+func TestEmailColumnComparesASCIICaseInsensitively(t *testing.T) {
+	s, _ := openStore(t)
+	mustCreateTenant(t, s, "Cust1")
+	if _, err := s.w.Exec(`INSERT INTO user_mappings (tenant_id, email, erp_user) VALUES ('Cust1', 'Kate@Example.com', 'kate')`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		email string
+		want  int
+	}{
+		{"kate@example.com", 1},
+		{"KATE@EXAMPLE.COM", 1},
+		{"\u212Aate@example.com", 0},
+	} {
+		if n := count(t, s, `SELECT count(*) FROM user_mappings WHERE tenant_id = 'Cust1' AND email = ?`, tt.email); n != tt.want {
+			t.Errorf("rows with email = %q: %d, want %d", tt.email, n, tt.want)
+		}
+	}
+	_, err := s.w.Exec(`INSERT INTO user_mappings (tenant_id, email, erp_user) VALUES ('Cust1', 'kate@example.com', 'other')`)
+	if err == nil {
+		t.Error("a second mapping differing in ASCII case only was stored")
+	}
+	if _, err := s.w.Exec(`INSERT INTO user_mappings (tenant_id, email, erp_user) VALUES ('Cust1', ?, 'kelvin')`, "\u212Aate@example.com"); err != nil {
+		t.Errorf("the Kelvin-sign address is a different key: %v", err)
+	}
+}
+
+// TestMigrationKeepsUserMappings upgrades a database made before e-mails compared with
+// NOCASE: every mapping survives with its id, and lookups then fold ASCII only.
+func TestMigrationKeepsUserMappings(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old := storeAtVersion(t, path, 2)
+	insertOldTenant(t, old, "Cust1")
+	// As the older code stored them: lower-cased with Unicode rules.
+	for _, m := range []tenancy.UserMapping{
+		{TenantID: "Cust1", AssociateID: 7, Email: "kate@example.com", ERPUser: "kate"},
+		{TenantID: "Cust1", Email: "\u00E5sa@example.com", ERPUser: "asa"},
+		{TenantID: "Cust1", AssociateID: 9, ERPUser: "nine"},
+	} {
+		if err := old.SetUserMapping(ctx, m, tenancy.AuditEvent{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := count(t, old, `SELECT sum(id) FROM user_mappings`)
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := openAt(t, path)
+	if n := count(t, s, `SELECT sum(id) FROM user_mappings`); n != before {
+		t.Errorf("mapping ids changed: sum %d, was %d", n, before)
+	}
+	for _, tt := range []struct {
+		associate   int32
+		email, want string
+	}{
+		{0, "KATE@example.com", "kate"},
+		{0, "\u212Aate@example.com", ""},
+		{0, "\u00E5sa@example.com", "asa"},
+		{9, "", "nine"},
+	} {
+		got, err := s.UserMapping(ctx, "Cust1", tt.associate, tt.email)
+		if tt.want == "" {
+			wantErr(t, err, tenancy.ErrNotFound)
+		} else if err != nil || got != tt.want {
+			t.Errorf("UserMapping(%d, %q) = %q, %v; want %q", tt.associate, tt.email, got, err, tt.want)
+		}
+	}
+	if err := s.SetUserMapping(ctx, tenancy.UserMapping{TenantID: "Cust2", Email: "a@x.com", ERPUser: "x"}, tenancy.AuditEvent{}); !errors.Is(err, tenancy.ErrNotFound) {
+		t.Errorf("the tenant foreign key after the rebuild: %v, want ErrNotFound", err)
 	}
 }

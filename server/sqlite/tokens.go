@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -52,6 +53,12 @@ func (r *tokenRow) token() (tenancy.AccessToken, error) {
 // commits after and revokes the new token with the others. It also fails with
 // tenancy.ErrNotFound when the tenant or the secret is unknown, tenancy.ErrConflict when the
 // secret belongs to another tenant or the hash exists.
+//
+// The tenant is read in the same transaction: when it is disabled, or tok.IssuedAt is at
+// or before its TokensValidAfter, nothing is written and the error wraps
+// tenancy.ErrTenantDisabled (and so tenancy.ErrConflict). A tenant disabled after the
+// caller verified the credential therefore never gets a token that re-enabling would
+// bring back to life.
 func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tenancy.AuditEvent) (int64, error) {
 	op := "issue token for " + tok.TenantID
 	tok.IssuedAt = s.orNow(tok.IssuedAt)
@@ -74,7 +81,7 @@ func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tena
 	}
 	var id int64
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
-		if err := tenantExists(ctx, tx, tok.TenantID); err != nil {
+		if err := tenantIssuable(ctx, tx, tok.TenantID, tok.IssuedAt); err != nil {
 			return err
 		}
 		if fromJWT {
@@ -112,6 +119,28 @@ func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tena
 		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTokenIssued, TenantID: tok.TenantID, At: tok.IssuedAt})
 	})
 	return id, err
+}
+
+// tenantIssuable fails with tenancy.ErrNotFound when the tenant is unknown, and with
+// tenancy.ErrTenantDisabled when it is disabled or issued is at or before its
+// TokensValidAfter: read inside the write transaction, which holds the write lock, so a
+// SetTenantEnabled either committed before (and the token is refused) or commits after
+// (and invalidates the token with the others).
+func tenantIssuable(ctx context.Context, tx *sql.Tx, id string, issued time.Time) error {
+	var enabled bool
+	var validAfter sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT enabled, tokens_valid_after FROM tenants WHERE id = ?`, id).Scan(&enabled, &validAfter)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("tenant %s: %w", id, tenancy.ErrNotFound)
+	case err != nil:
+		return err
+	case !enabled:
+		return fmt.Errorf("tenant %s is disabled: %w", id, tenancy.ErrTenantDisabled)
+	case validAfter.Valid && issued.UnixNano() <= validAfter.Int64:
+		return fmt.Errorf("tenant %s invalidated its tokens up to %s: %w", id, timeOf(validAfter), tenancy.ErrTenantDisabled)
+	}
+	return nil
 }
 
 // tokenByHashQuery is the per-request token check. The CAST keeps it from being
@@ -240,7 +269,7 @@ func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Tim
 // Purge deletes, in one transaction, the tokens that expired before now and the replay
 // entries whose expiry is before now, and returns how many rows it removed. Revoked
 // tokens stay until they expire, so they can still be listed and audited. The audit log
-// is never purged.
+// is not touched: PruneAudit alone deletes old events, and records doing so.
 func (s *Store) Purge(ctx context.Context, now time.Time) (int, error) {
 	const op = "purge"
 	if err := checkTimes(now); err != nil {

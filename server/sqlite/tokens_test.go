@@ -133,13 +133,19 @@ func TestListAndRevokeTokens(t *testing.T) {
 	other := newToken("Cust2", 0)
 	setup := func(t *testing.T) *Store {
 		s, _ := openStore(t)
-		tn := testTenant("Cust1")
-		tn.TokensValidAfter = t0.Add(-20 * time.Minute)
-		if err := s.CreateTenant(ctx, tn, tenancy.AuditEvent{}); err != nil {
-			t.Fatal(err)
-		}
+		mustCreateTenant(t, s, "Cust1")
 		mustCreateTenant(t, s, "Cust2")
-		for _, tok := range []tenancy.AccessToken{live7a, live7b, live8, expired, revoked, stale, other} {
+		// IssueToken refuses a token already invalidated, so the stale ones are issued
+		// first and invalidated afterwards, by disabling the tenant at TokensValidAfter.
+		for _, tok := range []tenancy.AccessToken{expired, stale} {
+			mustIssueToken(t, s, tok)
+		}
+		for _, enabled := range []bool{false, true} {
+			if err := s.SetTenantEnabled(ctx, "Cust1", enabled, t0.Add(-20*time.Minute), tenancy.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tok := range []tenancy.AccessToken{live7a, live7b, live8, revoked, other} {
 			mustIssueToken(t, s, tok)
 		}
 		if _, err := s.w.Exec(`UPDATE access_tokens SET revoked_at = ? WHERE hash = ?`, t0.UnixNano(), revoked.Hash[:]); err != nil {
@@ -322,5 +328,92 @@ func TestPurge(t *testing.T) {
 	}
 	if n, err := s.Purge(ctx, now); n != 0 || err != nil {
 		t.Errorf("second Purge = %d, %v; want 0, nil", n, err)
+	}
+}
+
+// TestIssueTokenRechecksTheTenant: a token whose tenant was disabled after the caller
+// verified the credential, but before the token was written, is not written. The race is
+// played in order: the tenant is read as a verifier reads it, then disabled, then the
+// token issued with a later IssuedAt, as a slower minting request would. Re-enabling must
+// not bring such a token to life either, and a token issued at or before the tenant's
+// TokensValidAfter is refused as well (it would be invalid from its first moment).
+func TestIssueTokenRechecksTheTenant(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name   string
+		setup  func(t *testing.T, s *Store)
+		issued time.Time
+		want   error
+	}{
+		{"disabled between verification and issue", func(t *testing.T, s *Store) {
+			if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+		}, t0.Add(time.Second), tenancy.ErrTenantDisabled},
+		{"disabled and enabled again, token dated before the disabling", func(t *testing.T, s *Store) {
+			if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetTenantEnabled(ctx, "Cust1", true, t0.Add(time.Second), tenancy.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+		}, t0.Add(-time.Second), tenancy.ErrTenantDisabled},
+		{"issued at the disabling instant", func(t *testing.T, s *Store) {
+			if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetTenantEnabled(ctx, "Cust1", true, t0.Add(time.Second), tenancy.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+		}, t0, tenancy.ErrTenantDisabled},
+		{"enabled again, token dated after the disabling", func(t *testing.T, s *Store) {
+			if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetTenantEnabled(ctx, "Cust1", true, t0.Add(time.Second), tenancy.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+		}, t0.Add(2 * time.Second), nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openStore(t)
+			mustCreateTenant(t, s, "Cust1")
+			sec := mustCreateSecret(t, s, newSecret("Cust1"))
+			if tn, err := s.Tenant(ctx, "Cust1"); err != nil || !tn.Enabled {
+				t.Fatalf("verification reads the tenant: %+v, %v", tn, err)
+			}
+			tt.setup(t, s)
+			tokens, audits := count(t, s, `SELECT count(*) FROM access_tokens`), auditCount(t, s)
+
+			tok := newToken("Cust1", sec)
+			tok.IssuedAt, tok.ExpiresAt = tt.issued, tt.issued.Add(time.Hour)
+			_, err := s.IssueToken(ctx, tok, tenancy.AuditEvent{})
+			wantErr(t, err, tt.want)
+			if tt.want != nil && !errors.Is(err, tenancy.ErrConflict) {
+				t.Errorf("error %v does not wrap ErrConflict", err)
+			}
+			written := 0
+			if tt.want == nil {
+				written = 1
+			}
+			if n := count(t, s, `SELECT count(*) FROM access_tokens`) - tokens; n != written {
+				t.Errorf("tokens written = %d, want %d", n, written)
+			}
+			if n := auditCount(t, s) - audits; n != written {
+				t.Errorf("audit events written = %d, want %d", n, written)
+			}
+
+			// Whatever happened, the tenant enabled now has no live token from before.
+			if err := s.SetTenantEnabled(ctx, "Cust1", true, t0.Add(3*time.Second), tenancy.AuditEvent{}); err != nil {
+				t.Fatal(err)
+			}
+			live, err := s.ListTokens(ctx, "Cust1", t0.Add(4*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(live) != written {
+				t.Errorf("live tokens after enabling = %d, want %d", len(live), written)
+			}
+		})
 	}
 }
