@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v2/jwt"
+
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/server/auth"
 	"github.com/quotekit/quotekit/tenancy"
@@ -52,7 +54,12 @@ func TestTenantBoundToASuperOfficeEnvironment(t *testing.T) {
 			if tt.key == "qaonline" {
 				key = qaKey
 			}
-			if a := e.post("/Authenticate", "Bearer "+e.soJWT(key, tt.tenant, nil), "", ""); a.status != tt.want {
+			// Each JWT is fresh (its own jti): a SuperOffice JWT is accepted once, at
+			// /Authenticate or on an operation.
+			fresh := func(use string) string {
+				return e.soJWT(key, tt.tenant, func(tk jwt.Token) { _ = tk.Set(jwt.JwtIDKey, tt.name+"/"+use) })
+			}
+			if a := e.post("/Authenticate", "Bearer "+fresh("token"), "", ""); a.status != tt.want {
 				t.Errorf("/Authenticate: %d %s, want %d", a.status, a.body, tt.want)
 			}
 			// Presented directly on an operation (404: the connector supports none).
@@ -60,7 +67,7 @@ func TestTenantBoundToASuperOfficeEnvironment(t *testing.T) {
 			if want == 200 {
 				want = 404
 			}
-			if a := e.post("/FindProduct", "Bearer "+e.soJWT(key, tt.tenant, nil), "application/json", `{}`); a.status != want {
+			if a := e.post("/FindProduct", "Bearer "+fresh("operation"), "application/json", `{}`); a.status != want {
 				t.Errorf("/FindProduct: %d %s, want %d", a.status, a.body, want)
 			}
 		})
