@@ -491,7 +491,7 @@ func (m *crashModel) unanswered(p crashPending, err error) {
 	defer m.mu.Unlock()
 	switch {
 	case !m.stopped():
-		m.t.Errorf("%s %s (secret %d), sent %v before the kill: no answer: %v", p.kind, p.tenant, p.secretID, time.Since(p.sent).Round(time.Millisecond), err)
+		m.t.Errorf("%s %s (secret %d): no answer %v after it was sent, before any kill: %v", p.kind, p.tenant, p.secretID, time.Since(p.sent).Round(time.Millisecond), err)
 	case !p.sent.Before(m.killAt):
 		m.t.Errorf("%s %s was sent after the kill", p.kind, p.tenant)
 	case errors.Is(err, syscall.ECONNREFUSED):
