@@ -2,9 +2,14 @@
 # Soak test: builds the shared-secret sample, starts it on a loopback port with a fresh
 # data directory, and drives it with internal/soak (a mix of NetServer calls from
 # several users) for SOAK_DURATION (default 10m, any Go duration). Fails when a request
-# fails or the server's resident set grows more than 10 %.
+# fails, a quote ends early (an empty product search included) or none is finished, a due
+# call is dropped, the server's goroutines grow by more than 16 or its resident set by
+# more than 10 %, or the server dies (internal/soak's gate).
 #
 #   SOAK_DURATION=60s scripts/soak.sh [extra flags for internal/soak, e.g. -users 32]
+#
+# SOAK_METRICS_URL names the listener whose /metrics reports the server's goroutines when
+# it is not the sample's public one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,7 +70,7 @@ done
 echo "soak: server pid $server_pid at $url"
 
 status=0
-"$work/soak" -url "$url" -secret-file "$work/secret.json" -pid "$server_pid" -duration "$duration" "$@" || status=$?
+"$work/soak" -url "$url" -metrics-url "${SOAK_METRICS_URL:-$url}" -secret-file "$work/secret.json" -pid "$server_pid" -duration "$duration" "$@" || status=$?
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "soak: the server died during the run" >&2
   status=1

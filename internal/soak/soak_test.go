@@ -1,10 +1,24 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/quotekit/quotekit/examples/demoerp"
+	"github.com/quotekit/quotekit/internal/servetest"
 )
 
 func TestHistogramQuantiles(t *testing.T) {
@@ -117,5 +131,128 @@ func TestRSSWindows(t *testing.T) {
 	}
 	if first, last := rssWindows([]int64{7}); first != 7 || last != 7 {
 		t.Errorf("one sample: %d → %d", first, last)
+	}
+}
+
+func TestGate(t *testing.T) {
+	cfg := config{maxGrowth: 0.10, maxGorout: 16, maxDropped: 0}
+	healthy := measured{rssFirst: 100, rssLast: 105, goroutinesStart: 40, goroutinesEnd: 56, quotesDone: 10}
+	if failed := gate(cfg, healthy); len(failed) != 0 {
+		t.Fatalf("a healthy run fails: %q", failed)
+	}
+	for _, c := range []struct {
+		name string
+		edit func(*measured)
+		want string
+	}{
+		{"a failed request", func(m *measured) { m.failed = 1 }, "1 failed requests"},
+		{"a quote cut short", func(m *measured) { m.quotesCut = 1 }, "1 quotes ended early"},
+		{"no quote finished", func(m *measured) { m.quotesDone = 0 }, "no quote was finished"},
+		{"a dropped call", func(m *measured) { m.dropped = 1 }, "1 due calls were dropped (at most 0)"},
+		{"goroutines grew", func(m *measured) { m.goroutinesEnd = 57 }, "goroutines grew by 17, 40 → 57 (at most 16)"},
+		{"the resident set grew", func(m *measured) { m.rssLast = 111 }, "the resident set grew 11.0 %"},
+		{"interrupted", func(m *measured) { m.interrupted = errors.New("signal") }, "interrupted: signal"},
+	} {
+		m := healthy
+		c.edit(&m)
+		if failed := gate(cfg, m); len(failed) != 1 || !strings.Contains(failed[0], c.want) {
+			t.Errorf("%s: %q, want one failure saying %q", c.name, failed, c.want)
+		}
+	}
+}
+
+// TestRunGates runs the soak against the demo ERP behind the real server, through a proxy
+// that is healthy, or, once the measurement has started (at the soak's first reading of
+// /metrics), fails one request, or answers one product search with nothing, or leaks a
+// goroutine per request: only the healthy run passes, and each failing run names what
+// went wrong. The run reads the resident set of the test process itself, so that gate is
+// set wide here; the others are at their defaults.
+func TestRunGates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the soak four times for a few seconds each")
+	}
+	erp, err := demoerp.Open(context.Background(), filepath.Join(t.TempDir(), "demoerp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { erp.Close() })
+	srv := servetest.Start(t, erp)
+	secretFile := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secretFile, []byte(srv.Secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaked := make(chan struct{})
+	defer close(leaked)
+
+	for _, c := range []struct {
+		name string
+		// fault answers the request itself and returns true, once or always.
+		fault func(w http.ResponseWriter, r *http.Request) bool
+		want  []string // in the output; nil: the run passes
+	}{
+		{"healthy", nil, nil},
+		{"a 500 once", once("/GetQuoteLinesFromProduct", func(w http.ResponseWriter) {
+			http.Error(w, "planted failure", http.StatusInternalServerError)
+		}), []string{"soak: GetQuoteLinesFromProduct 500 Internal Server Error 1×", "planted failure",
+			"FAIL: 1 failed requests; 1 quotes ended early"}},
+		{"an empty search once", once("/FindProduct", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte("[]"))
+		}), []string{"soak: FindProduct unusable answer 1×", "found no product", "FAIL: 1 failed requests; 1 quotes ended early"}},
+		{"a goroutine leaked per request", func(http.ResponseWriter, *http.Request) bool {
+			go func() { <-leaked }()
+			return false
+		}, []string{"FAIL: ", "the server's goroutines grew by"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			proxy := &httputil.ReverseProxy{
+				Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(target) },
+				Transport: &http.Transport{MaxIdleConnsPerHost: 16},
+			}
+			var measuring atomic.Bool
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/metrics" {
+					measuring.Store(true)
+				} else if c.fault != nil && measuring.Load() && c.fault(w, r) {
+					return
+				}
+				proxy.ServeHTTP(w, r)
+			}))
+			defer front.Close()
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"-url", front.URL, "-secret-file", secretFile,
+				"-pid", strconv.Itoa(os.Getpid()), "-capacity", "1s", "-warmup", "0s", "-duration", "2s", "-progress", "1s",
+				"-users", "4", "-load", "0.5", "-max-growth", "100", "-timeout", "20s"}, &out, io.Discard)
+			if c.want == nil {
+				if err != nil || !strings.Contains(out.String(), "\nPASS\n") {
+					t.Fatalf("a healthy server fails the soak: %v\n%s", err, out.String())
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("the soak passed:\n%s", out.String())
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out.String()+err.Error(), w) {
+					t.Errorf("the report does not say %q:\n%s\nerror: %v", w, out.String(), err)
+				}
+			}
+		})
+	}
+}
+
+// once returns a fault that answers the first request for path with answer.
+func once(path string, answer func(http.ResponseWriter)) func(http.ResponseWriter, *http.Request) bool {
+	var done atomic.Bool
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != path || !done.CompareAndSwap(false, true) {
+			return false
+		}
+		answer(w)
+		return true
 	}
 }
