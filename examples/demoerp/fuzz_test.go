@@ -32,8 +32,8 @@ const (
 // Whatever it sends:
 //
 //   - nothing but the access token the server issued (in a Bearer header) opens an
-//     operation: any other credential is answered 400, 401 (with a WWW-Authenticate challenge) or 429 (with
-//     Retry-After), as a problem document, and never reaches the ERP;
+//     operation: any other credential is refused with a problem document, 400, 401 (with
+//     a WWW-Authenticate challenge) or 429 (with Retry-After), never a 200;
 //   - with the token, the answer is the operation's: a 200, or a 400 for a body the
 //     server cannot read or a request the ERP refuses; never a 401, 403, 429 or 5xx;
 //   - every answer is what the contract promises for its status and Content-Type header;
