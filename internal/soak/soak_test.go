@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/examples/demoerp"
+	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/internal/servetest"
 )
 
@@ -161,7 +162,7 @@ func TestGate(t *testing.T) {
 	}
 }
 
-// TestRunGates runs the soak against the demo ERP behind the real server, through a proxy
+// TestRunGates runs the soak against a small ERP behind the real server, through a proxy
 // that is healthy, or, once the measurement has started (at the soak's first reading of
 // /metrics), fails one request, or answers one product search with nothing, or leaks a
 // goroutine per request: only the healthy run passes, and each failing run names what
@@ -171,12 +172,7 @@ func TestRunGates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the soak four times for a few seconds each")
 	}
-	erp, err := demoerp.Open(context.Background(), filepath.Join(t.TempDir(), "demoerp.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { erp.Close() })
-	srv := servetest.Start(t, erp)
+	srv := servetest.Start(t, &smallERP{})
 	secretFile := filepath.Join(t.TempDir(), "secret")
 	if err := os.WriteFile(secretFile, []byte(srv.Secret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -255,4 +251,60 @@ func once(path string, answer func(http.ResponseWriter)) func(http.ResponseWrite
 		answer(w)
 		return true
 	}
+}
+
+// smallERP answers the calls the soak makes as an ERP with one product would: every search
+// finds the product, its quote line keeps the quantity the user types, recalculation and
+// validation accept the quote, and every order gets a key of its own. (The soak drives the
+// demo ERP in scripts/soak.sh; a fork of the samples deletes that one, so the test of the
+// gate brings its own.)
+type smallERP struct {
+	connector.Unsupported
+	orders atomic.Int64
+}
+
+var smallProduct = connector.ProductInfo{ERPProductKey: "P-1", Code: "P-1", Name: "Pump", QuantityUnit: "pcs", PriceUnit: "pcs",
+	UnitCost: 60, UnitMinimumPrice: 80, UnitListPrice: 100, VAT: 25, InAssortment: true, InStock: 1000}
+
+func (*smallERP) FindProduct(context.Context, *connector.FindProductRequest) ([]connector.ProductInfo, error) {
+	return []connector.ProductInfo{smallProduct}, nil
+}
+
+func (*smallERP) GetQuoteLinesFromProduct(_ context.Context, req *connector.GetQuoteLinesFromProductRequest) ([]connector.QuoteLineInfo, error) {
+	if req.ErpProductKey != smallProduct.ERPProductKey {
+		return nil, connector.Invalid("unknown product %q", req.ErpProductKey)
+	}
+	p := smallProduct
+	return []connector.QuoteLineInfo{{ERPProductKey: p.ERPProductKey, Code: p.Code, Name: p.Name, Quantity: 1,
+		QuantityUnit: p.QuantityUnit, PriceUnit: p.PriceUnit, UnitCost: p.UnitCost, UnitMinimumPrice: p.UnitMinimumPrice,
+		UnitListPrice: p.UnitListPrice, VAT: p.VAT}}, nil
+}
+
+func (*smallERP) OnQuoteLineChanged(_ context.Context, req *connector.OnQuoteLineChangedRequest) (*connector.QuoteLineInfo, error) {
+	if req.QuoteLine == nil {
+		return nil, connector.Invalid("no quote line")
+	}
+	line := *req.QuoteLine
+	line.TotalPrice = line.Quantity * line.UnitListPrice
+	return &line, nil
+}
+
+func (*smallERP) RecalculateQuoteAlternative(_ context.Context, req *connector.RecalculateQuoteAlternativeRequest) (*connector.QuoteAlternativeWithLinesInfo, error) {
+	if req.Context == nil || req.Context.CRMAlternativeWithLines == nil {
+		return nil, connector.Invalid("no alternative")
+	}
+	return req.Context.CRMAlternativeWithLines, nil
+}
+
+func (*smallERP) ValidateQuoteVersion(_ context.Context, req *connector.ValidateQuoteVersionRequest) (*connector.QuoteResponseInfo, error) {
+	return &connector.QuoteResponseInfo{IsOk: true, State: connector.ResponseStateOk}, nil
+}
+
+func (e *smallERP) PlaceOrder(_ context.Context, req *connector.PlaceOrderRequest) (*connector.PlaceOrderResponseInfo, error) {
+	if req.Context == nil || req.Context.CRMQuote == nil {
+		return nil, connector.Invalid("no quote")
+	}
+	quote := *req.Context.CRMQuote
+	quote.ERPOrderKey = fmt.Sprintf("O-%d", e.orders.Add(1))
+	return &connector.PlaceOrderResponseInfo{IsOk: true, State: connector.ResponseStateOk, CRMQuote: &quote}, nil
 }
