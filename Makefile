@@ -53,6 +53,7 @@ lint: ## gofmt, go vet and golangci-lint (.golangci.yml; generated code excluded
 	  unformatted=$$(gofmt -l $$files) || { echo "gofmt failed (see above)"; exit 1; }; \
 	  test -z "$$unformatted" || { echo "gofmt needed: $$unformatted"; exit 1; }
 	$(GO) vet ./...
+	$(GO) vet -tags quotekit_crashtest ./server/sqlite/
 	$(GO) run $(GOLANGCI_LINT) run ./...
 
 .PHONY: vuln
