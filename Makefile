@@ -49,9 +49,11 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 2m; FUZZ=regexp narrow
 
 .PHONY: lint
 lint: ## gofmt, go vet and golangci-lint (.golangci.yml; generated code excluded).
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.gen\.go$$')); \
+	@files=$$(git ls-files '*.go' | grep -v '\.gen\.go$$') || { echo "lint: no Go files listed"; exit 1; }; \
+	  unformatted=$$(gofmt -l $$files) || { echo "gofmt failed (see above)"; exit 1; }; \
 	  test -z "$$unformatted" || { echo "gofmt needed: $$unformatted"; exit 1; }
 	$(GO) vet ./...
+	$(GO) vet -tags quotekit_crashtest ./server/sqlite/
 	$(GO) run $(GOLANGCI_LINT) run ./...
 
 .PHONY: vuln

@@ -2,9 +2,14 @@
 # Soak test: builds the shared-secret sample, starts it on a loopback port with a fresh
 # data directory, and drives it with internal/soak (a mix of NetServer calls from
 # several users) for SOAK_DURATION (default 10m, any Go duration). Fails when a request
-# fails or the server's resident set grows more than 10 %.
+# fails, a quote ends early (an empty product search included) or none is finished, a due
+# call is dropped, the server's goroutines grow by more than 16 or its resident set by
+# more than 10 %, or the server dies (internal/soak's gate).
 #
 #   SOAK_DURATION=60s scripts/soak.sh [extra flags for internal/soak, e.g. -users 32]
+#
+# The sample serves its metrics (the server's goroutines) on a listener of its own
+# (--metrics-addr 127.0.0.1:0); the script reads its URL from the server's log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

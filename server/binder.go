@@ -63,10 +63,14 @@ func (jsonBinder) Bind(target any, c echo.Context) error {
 }
 
 // decodeStream decodes exactly one JSON value from body into target and strips the
-// ConfigValues, or says in our words why it cannot.
+// ConfigValues, or says in our words why it cannot. A body of white space only is io.EOF,
+// like an empty one.
 func decodeStream(target any, body io.Reader) error {
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(target); err != nil {
+		if errors.Is(err, io.EOF) {
+			return io.EOF // white space only: no body, as an empty one
+		}
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {

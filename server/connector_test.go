@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,14 +16,16 @@ import (
 )
 
 // shop is a small connector implementing every operation with fixed, realistic answers.
-// It records the last request it received so tests can check what was decoded, and
-// fails every call with err when err is set.
+// It records the last request it received so tests can check what was decoded (also as
+// JSON, taken before the operation changes it), and fails every call with err when err
+// is set.
 type shop struct {
 	connector.Unsupported
 
-	mu   sync.Mutex
-	last any
-	err  error
+	mu       sync.Mutex
+	last     any
+	lastJSON []byte
+	err      error
 }
 
 var _ connector.Connector = (*shop)(nil)
@@ -31,9 +34,13 @@ var _ connector.Connector = (*shop)(nil)
 var validatedAt = connector.NewDateTime(time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC))
 
 func (s *shop) seen(req any) error {
+	b, err := json.Marshal(req)
+	if err != nil {
+		panic(err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.last = req
+	s.last, s.lastJSON = req, b
 	return s.err
 }
 

@@ -50,7 +50,7 @@ func TestMisbehavingConnector(t *testing.T) {
 	conn := &misbehaving{release: make(chan struct{})}
 	released := sync.OnceFunc(func() { close(conn.release) })
 	t.Cleanup(released)
-	h, err := server.New(conn, &fakeAuth{}, server.WithCallTimeout(250*time.Millisecond))
+	h, err := server.New(conn, &fakeAuth{}, server.WithCallTimeout(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -257,7 +257,7 @@ func (h *hang) GetProduct(context.Context, *connector.GetProductRequest) (*conne
 func TestDeadlineAndPanic(t *testing.T) {
 	h := &hang{release: make(chan struct{})}
 	t.Cleanup(func() { close(h.release) })
-	base := start(t, h, &fakeAuth{}, server.WithCallTimeout(50*time.Millisecond))
+	base := start(t, h, &fakeAuth{}, server.WithCallTimeout(time.Second))
 
 	status, header, got := do(t, "POST", base+"/FindProduct", "application/json", "Bearer good", strings.NewReader(`{"UserInput":"a"}`))
 	if status != http.StatusGatewayTimeout {

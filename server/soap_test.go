@@ -400,7 +400,7 @@ func (faulty) PlaceOrder(context.Context, *connector.PlaceOrderRequest) (*connec
 func TestSOAPFaults(t *testing.T) {
 	conn := faulty{block: make(chan struct{})}
 	defer close(conn.block)
-	e := newSOAPEnv(t, conn, server.WithCallTimeout(200*time.Millisecond))
+	e := newSOAPEnv(t, conn, server.WithCallTimeout(time.Second))
 	reqs := soapRequests()
 	h := header("Cust12345", e.secret)
 	fault := func(op string) *soap.Fault {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -18,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -44,6 +46,31 @@ import (
 //     happened entirely or not at all, and nothing may have happened that nobody asked for;
 //   - PRAGMA integrity_check answers ok after the kill, and the restarted server serves.
 //
+// The test can fail, and fails loudly rather than pass on nothing:
+//
+//   - every round must reach floors before its kill: at least minSecretChanges
+//     acknowledged credential changes (secrets created, rolled, revoked; a tenant's tokens
+//     revoked) and, counted apart, at least minTokenIssues acknowledged token issues;
+//   - the kill time is recorded: a request that fails before it means the server failed
+//     by itself, and fails the test; after it, only requests sent before the kill are
+//     settled as "may or may not have happened", and one the kernel refused to connect
+//     never reached the server;
+//   - a server that exits before the kill, or whose log shows a panic, a fatal runtime
+//     error or a data race, fails the test;
+//   - the server under test is built with the quotekit_crashtest tag, which holds each
+//     committed credential change for a moment before answering it
+//     (server/sqlite/commitstall_crashtest.go), so that kills find changes committed but
+//     unanswered; the run fails unless that happened at least once;
+//   - a token or secret used after its revocation was acknowledged must be refused: a 200
+//     fails the test, during the load as after a restart.
+//
+// What SIGKILL proves: crash atomicity. The process dies at an arbitrary instruction, so
+// every write either committed with its audit event or left no trace, and SQLite's WAL
+// recovery brings the file back to a consistent state. What it does not prove: durability
+// on power failure. The kernel survives the kill, so whatever the process wrote sits in
+// the OS page cache and reaches the disk later; losing that cache (power failure, a kernel
+// crash), where synchronous=NORMAL may roll back the last transactions, is not tested here.
+//
 // QUOTEKIT_CRASH_SEED replays a run: the seed picks the kill points and every worker's
 // sequence of operations (the interleaving is up to the scheduler).
 func TestCrashSafety(t *testing.T) {
@@ -51,6 +78,12 @@ func TestCrashSafety(t *testing.T) {
 		rounds  = 5 // kills
 		tenants = 3
 		maxOps  = 20000 // per worker and round; workers stop at the kill, or at this bound
+		// Floors every round reaches before its kill.
+		minSecretChanges = 8
+		minTokenIssues   = 20
+		// floorWait bounds the wait for the floors: a server that acknowledges nothing
+		// fails the round after it.
+		floorWait = 2 * time.Minute
 	)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("QUOTEKIT_CRASH_SEED"); s != "" {
@@ -90,10 +123,11 @@ func TestCrashSafety(t *testing.T) {
 		m.check(db, round)
 		if t.Failed() || round == rounds {
 			srv.kill()
-			t.Logf("%d kills; %d acknowledged changes checked; %d unanswered changes happened in full", round, m.acked, m.happened)
 			break
 		}
 		killAfter := time.Duration(100+rng.IntN(1400)) * time.Millisecond
+		m.startRound()
+		started := time.Now()
 		var wg sync.WaitGroup
 		for _, id := range m.tenantIDs() {
 			admin := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
@@ -103,17 +137,46 @@ func TestCrashSafety(t *testing.T) {
 				wg.Go(func() { m.tokenWorker(id, tok, maxOps) })
 			}
 		}
-		time.Sleep(killAfter)
-		srv.kill()
+		// The kill comes at the random moment, or once the floors are reached if that
+		// is later.
+		for {
+			changes, issues := m.roundCounts()
+			if time.Since(started) >= killAfter && changes >= minSecretChanges && issues >= minTokenIssues {
+				break
+			}
+			if t.Failed() {
+				m.kill()
+				wg.Wait()
+				t.FailNow()
+			}
+			if time.Since(started) > floorWait {
+				m.kill()
+				wg.Wait()
+				t.Fatalf("round %d: after %v only %d acknowledged secret changes (floor %d) and %d token issues (floor %d)",
+					round, time.Since(started).Round(time.Millisecond), changes, minSecretChanges, issues, minTokenIssues)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		m.kill()
 		wg.Wait()
 		m.mu.Lock()
-		t.Logf("round %d: killed after %v; %d acknowledged changes so far, %d requests unanswered at the kill",
-			round, killAfter, m.acked, len(m.pending))
+		t.Logf("round %d: killed after %v; floors met: %d acknowledged secret changes (at least %d), %d acknowledged token issues (at least %d); "+
+			"%d requests sent before the kill unanswered, %d refused a connection after it",
+			round, m.killAt.Sub(started).Round(time.Millisecond), m.roundChanges, minSecretChanges, m.roundIssues, minTokenIssues,
+			len(m.pending), m.roundRefused)
 		m.mu.Unlock()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t.Logf("%d kills; %d acknowledged secret changes and %d acknowledged token issues checked; %d unanswered changes happened in full",
+		rounds, m.changes, m.issues, m.happened)
+	if !t.Failed() && m.happened == 0 {
+		t.Errorf("no change was committed but unanswered at a kill in %d rounds: the commit stall of the quotekit_crashtest build is not in effect", rounds)
 	}
 }
 
-// buildQuotekit builds the program under test into a temporary directory.
+// buildQuotekit builds the program under test, with the quotekit_crashtest tag, into a
+// temporary directory.
 func buildQuotekit(t *testing.T) string {
 	t.Helper()
 	gobin, err := exec.LookPath("go") // go test puts its own go first in PATH
@@ -121,7 +184,9 @@ func buildQuotekit(t *testing.T) string {
 		t.Skip("no go command to build quotekit with")
 	}
 	bin := filepath.Join(t.TempDir(), "quotekit")
-	args := []string{"build", "-o", bin}
+	// The tag holds committed credential changes before they are answered; see
+	// server/sqlite/commitstall_crashtest.go.
+	args := []string{"build", "-tags", "quotekit_crashtest", "-o", bin}
 	if raceBuild {
 		args = append(args, "-race")
 	}
@@ -212,21 +277,37 @@ func startQuotekit(t *testing.T, bin string, env []string) *quotekitProcess {
 	return p
 }
 
-// kill ends the process with SIGKILL and waits for it.
+// kill ends the process with SIGKILL and waits for it. A process that had exited by
+// itself before, or whose log shows that something went wrong inside it (see
+// failureMarks), fails the test.
 func (p *quotekitProcess) kill() {
 	p.killOnce.Do(func() {
+		select {
+		case <-p.waited:
+			p.t.Errorf("quotekit serve exited by itself before the kill (%v):\n%s", p.cmd.ProcessState, p.logs)
+		default:
+		}
 		_ = p.cmd.Process.Kill() // fails only when it has exited already
 		select {
 		case <-p.waited:
 		case <-time.After(30 * time.Second):
 			p.t.Errorf("quotekit serve did not exit after SIGKILL")
 		}
-		if strings.Contains(p.logs.String(), "DATA RACE") {
-			p.t.Errorf("the server reported a data race:\n%s", p.logs)
+		logs := p.logs.String()
+		for _, mark := range failureMarks {
+			if strings.Contains(logs, mark) {
+				p.t.Errorf("the server's log shows %q:\n%s", mark, logs)
+				break
+			}
 		}
 		p.client.CloseIdleConnections()
 	})
 }
+
+// failureMarks are what a server that went wrong by itself leaves in its log: a panic
+// (an unrecovered one kills the process; one recovered in a handler is logged as an error
+// starting with "panic:"), a fatal runtime error, a data race in a -race build.
+var failureMarks = []string{"panic:", "http: panic serving", "fatal error:", "DATA RACE"}
 
 // post sends a request and reads the whole answer. err is non-nil when no complete
 // answer arrived: the request may or may not have taken effect.
@@ -286,11 +367,18 @@ type crashModel struct {
 	srv      *quotekitProcess
 	adminKey string
 
-	mu       sync.Mutex
-	tenants  map[string]*crashTenant
-	pending  []crashPending // requests of this round that got no answer
-	acked    int            // acknowledged changes
-	happened int            // unanswered changes that happened
+	mu      sync.Mutex
+	tenants map[string]*crashTenant
+	pending []crashPending // requests of this round sent before the kill that got no answer
+	// killed is closed, and killAt set, just before the round's SIGKILL is sent; no
+	// request is sent after it.
+	killed chan struct{}
+	killAt time.Time
+	// This round's acknowledged credential changes and token issues, and its requests
+	// that could not connect after the kill.
+	roundChanges, roundIssues, roundRefused int
+	changes, issues                         int // the same, all rounds
+	happened                                int // unanswered changes that happened
 }
 
 type crashTenant struct {
@@ -309,6 +397,10 @@ type crashSecret struct {
 	rolled              bool // a roll of it was sent; it is never rolled twice
 	// Acknowledged ends.
 	revoked, expired bool
+	// endAck is when its end (revocation or immediate roll) was known to have happened:
+	// its acknowledgement, or the check after a restart that found it. A request sent
+	// after it must be refused; so must its tokens after revokeAck.
+	endAck, revokeAck time.Time
 }
 
 type crashToken struct {
@@ -320,8 +412,9 @@ type crashToken struct {
 	refusedOnce bool
 }
 
-// crashRevoke is a tenant-wide revocation of access tokens. ack is zero when the answer was
-// lost but the audit log shows that it happened.
+// crashRevoke is a tenant-wide revocation of access tokens. ack is when it was known to
+// have happened: its acknowledgement, or, when the answer was lost, the check after the
+// restart that found its audit event. It is zero while it may or may not have happened.
 type crashRevoke struct {
 	sent, ack time.Time
 }
@@ -354,10 +447,58 @@ func (tn *crashTenant) secretIDs() []int64 {
 	return slices.Sorted(maps.Keys(tn.secrets))
 }
 
-func (m *crashModel) lost(p crashPending) {
+// startRound opens a round: requests may be sent until kill.
+func (m *crashModel) startRound() {
 	m.mu.Lock()
-	m.pending = append(m.pending, p)
+	defer m.mu.Unlock()
+	m.killed = make(chan struct{})
+	m.killAt = time.Time{}
+	m.roundChanges, m.roundIssues, m.roundRefused = 0, 0, 0
+}
+
+// roundCounts returns this round's acknowledged credential changes and token issues.
+func (m *crashModel) roundCounts() (changes, issues int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.roundChanges, m.roundIssues
+}
+
+// kill records the kill time, after which no request is sent, and kills the server.
+func (m *crashModel) kill() {
+	m.mu.Lock()
+	m.killAt = time.Now()
+	close(m.killed)
 	m.mu.Unlock()
+	m.srv.kill()
+}
+
+// stopped reports whether the round's kill was recorded. The caller holds m.mu.
+func (m *crashModel) stopped() bool {
+	select {
+	case <-m.killed:
+		return true
+	default:
+		return false
+	}
+}
+
+// unanswered settles a request that got no complete answer: before the kill it means the
+// server failed by itself, which fails the test; after it, a request the kernel refused to
+// connect never reached the server, and any other was sent before the kill (no request is
+// sent after it) and may or may not have taken effect.
+func (m *crashModel) unanswered(p crashPending, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case !m.stopped():
+		m.t.Errorf("%s %s (secret %d): no answer %v after it was sent, before any kill: %v", p.kind, p.tenant, p.secretID, time.Since(p.sent).Round(time.Millisecond), err)
+	case !p.sent.Before(m.killAt):
+		m.t.Errorf("%s %s was sent after the kill", p.kind, p.tenant)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		m.roundRefused++
+	default:
+		m.pending = append(m.pending, p)
+	}
 }
 
 type issuedSecret struct {
@@ -375,6 +516,10 @@ func (m *crashModel) adminWorker(tenant string, rng *rand.Rand, maxOps int) {
 		// Credential changes are rarer than token traffic, as in production.
 		time.Sleep(time.Duration(5+rng.IntN(30)) * time.Millisecond)
 		m.mu.Lock()
+		if m.stopped() {
+			m.mu.Unlock()
+			return
+		}
 		tn := m.tenants[tenant]
 		active := tn.active()
 		var known []*crashSecret
@@ -439,7 +584,7 @@ func (m *crashModel) adminWorker(tenant string, rng *rand.Rand, maxOps int) {
 				tn.revokes = tn.revokes[:len(tn.revokes)-1] // known only after the restart
 			}
 			m.mu.Unlock()
-			m.lost(p)
+			m.unanswered(p, err)
 			return
 		}
 		want := map[string]int{"create": 201, "roll": 201, "revoke": 204, "revoke-tokens": 200}[p.kind]
@@ -448,7 +593,8 @@ func (m *crashModel) adminWorker(tenant string, rng *rand.Rand, maxOps int) {
 			return
 		}
 		m.mu.Lock()
-		m.acked++
+		m.roundChanges++
+		m.changes++
 		switch p.kind {
 		case "create", "roll":
 			var s issuedSecret
@@ -457,10 +603,10 @@ func (m *crashModel) adminWorker(tenant string, rng *rand.Rand, maxOps int) {
 			}
 			tn.secrets[s.ID] = &crashSecret{id: s.ID, plain: s.Secret}
 			if p.kind == "roll" && p.overlap == 0 {
-				target.expired = true
+				target.expired, target.endAck = true, ack
 			}
 		case "revoke":
-			target.revoked = true
+			target.revoked, target.endAck, target.revokeAck = true, ack, ack
 		case "revoke-tokens":
 			tn.revokes[len(tn.revokes)-1].ack = ack
 		}
@@ -469,13 +615,18 @@ func (m *crashModel) adminWorker(tenant string, rng *rand.Rand, maxOps int) {
 }
 
 // tokenWorker buys access tokens with the tenant's known secrets and uses them on an
-// operation, until the server stops answering. Refusals are checked against what was
-// sent: a secret is refused only once its end was asked for, a token only once a
-// revocation that may cover it was.
+// operation, until the kill. Refusals are checked against what was sent: a secret is
+// refused only once its end was asked for, a token only once a revocation that may cover
+// it was. Acceptances are checked against what was acknowledged: a secret whose end, or a
+// token whose revocation, was acknowledged before the request was sent must be refused.
 func (m *crashModel) tokenWorker(tenant string, rng *rand.Rand, maxOps int) {
 	t := m.t
 	for range maxOps {
 		m.mu.Lock()
+		if m.stopped() {
+			m.mu.Unlock()
+			return
+		}
 		tn := m.tenants[tenant]
 		var usable []*crashSecret
 		for _, s := range tn.active() {
@@ -490,13 +641,13 @@ func (m *crashModel) tokenWorker(tenant string, rng *rand.Rand, maxOps int) {
 		} else if len(usable) > 0 {
 			sec = usable[rng.IntN(len(usable))]
 		}
+		sent := time.Now()
 		m.mu.Unlock()
 		if sec == nil && tok == nil {
 			time.Sleep(5 * time.Millisecond)
 			continue
 		}
 
-		sent := time.Now()
 		var status int
 		var body []byte
 		var err error
@@ -507,9 +658,11 @@ func (m *crashModel) tokenWorker(tenant string, rng *rand.Rand, maxOps int) {
 		}
 		ack := time.Now()
 		if err != nil {
+			p := crashPending{kind: "use-token", tenant: tenant, sent: sent}
 			if sec != nil {
-				m.lost(crashPending{kind: "authenticate", tenant: tenant, secretID: sec.id, sent: sent})
+				p = crashPending{kind: "authenticate", tenant: tenant, secretID: sec.id, sent: sent}
 			}
+			m.unanswered(p, err)
 			return
 		}
 		m.mu.Lock()
@@ -521,9 +674,18 @@ func (m *crashModel) tokenWorker(tenant string, rng *rand.Rand, maxOps int) {
 			if json.Unmarshal(body, &out) != nil || out.AccessToken == "" {
 				t.Errorf("Authenticate: %s", body)
 			}
+			if !sec.endAck.IsZero() && sec.endAck.Before(sent) {
+				t.Errorf("Authenticate with secret %d of %s, whose end was acknowledged %v before the request: status 200",
+					sec.id, tenant, sent.Sub(sec.endAck).Round(time.Microsecond))
+			}
 			tn.tokens = append(tn.tokens, &crashToken{plain: out.AccessToken, secretID: sec.id, sent: sent, ack: ack})
-			m.acked++
+			m.roundIssues++
+			m.issues++
 		case status == 200:
+			if by := tn.revokedBefore(tok, sent); !by.IsZero() {
+				t.Errorf("a token of %s (secret %d) was accepted, although a revocation covering it was acknowledged %v before the request",
+					tenant, tok.secretID, sent.Sub(by).Round(time.Microsecond))
+			}
 		case (status == 401 || status == 429) && sec != nil:
 			if !sec.endSent {
 				t.Errorf("Authenticate with active secret %d of %s: status %d: %s", sec.id, tenant, status, body)
@@ -537,6 +699,21 @@ func (m *crashModel) tokenWorker(tenant string, rng *rand.Rand, maxOps int) {
 		}
 		m.mu.Unlock()
 	}
+}
+
+// revokedBefore returns when a revocation covering tok was acknowledged (or found after a
+// restart), if that was before t: its secret's revocation, or a tenant-wide one sent after
+// tok was issued. It returns the zero time when there is none.
+func (tn *crashTenant) revokedBefore(tok *crashToken, t time.Time) time.Time {
+	if s := tn.secrets[tok.secretID]; s != nil && !s.revokeAck.IsZero() && s.revokeAck.Before(t) {
+		return s.revokeAck
+	}
+	for _, r := range tn.revokes {
+		if !r.ack.IsZero() && r.ack.Before(t) && tok.ack.Before(r.sent) {
+			return r.ack
+		}
+	}
+	return time.Time{}
 }
 
 // mayRevoke reports whether a tenant-wide revocation that may cover tok has been sent.
@@ -640,7 +817,17 @@ func (m *crashModel) check(path string, round int) {
 			if r.liveTokensOfRevoked > 0 {
 				t.Errorf("round %d: secret %d of %s is revoked, but %d tokens minted from it are not", round, sid, id, r.liveTokensOfRevoked)
 			}
-			// Settled: from now on the model holds what the database holds.
+			if r.revoked && !s.revoked && s.revokeSent {
+				t.Logf("round %d: the unanswered revocation of secret %d of %s happened", round, sid, id)
+				m.happened++
+			}
+			// Settled: from now on the model holds what the database holds, known from now.
+			if r.revoked && s.revokeAck.IsZero() {
+				s.revokeAck = now
+			}
+			if (r.revoked || expired) && s.endAck.IsZero() {
+				s.endAck = now
+			}
 			s.revoked, s.expired = r.revoked, expired
 			s.endSent, s.revokeSent, s.rolled = s.revoked || s.expired, s.revoked, successor
 		}
@@ -679,7 +866,7 @@ func (m *crashModel) check(path string, round int) {
 		case happened < 0 || happened > len(lostRevokes):
 			t.Errorf("round %d: %s: %d token revocations in the audit log, %d acknowledged and %d unanswered", round, id, revokeEvents, len(tn.revokes), len(lostRevokes))
 		case happened == 1:
-			tn.revokes = append(tn.revokes, &crashRevoke{sent: lostRevokes[0].sent})
+			tn.revokes = append(tn.revokes, &crashRevoke{sent: lostRevokes[0].sent, ack: now})
 			t.Logf("round %d: the unanswered token revocation of %s happened", round, id)
 			m.happened++
 		}

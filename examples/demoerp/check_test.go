@@ -45,6 +45,27 @@ func results(r *check.Report) map[string]check.Check {
 	return m
 }
 
+// pinNonPassing fails t unless the checks of r that did not pass are exactly want, each
+// "id=result" (with "!" after the result for a required check), in the report's order:
+// a warning or skip that comes or goes is as much a change as a failure.
+func pinNonPassing(t *testing.T, what string, r *check.Report, want ...string) {
+	t.Helper()
+	var got []string
+	for _, c := range r.Checks {
+		if c.Result == check.Pass {
+			continue
+		}
+		s := c.ID + "=" + string(c.Result)
+		if c.Required {
+			s += "!"
+		}
+		got = append(got, s)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("%s: the checks that did not pass are\n  %s\nwant\n  %s\n%s", what, strings.Join(got, " "), strings.Join(want, " "), dump(r))
+	}
+}
+
 func dump(r *check.Report) string {
 	b, _ := json.MarshalIndent(r, "", "  ")
 	return string(b)
@@ -64,6 +85,7 @@ func TestDemoERPPasses(t *testing.T) {
 	if !report.Passed {
 		t.Fatalf("the demo ERP failed:\n%s", dump(report))
 	}
+	pinNonPassing(t, "the demo ERP", report, "transport=warn!")
 	got := results(report)
 	if c := got["transport"]; c.Result != check.Warn || !strings.Contains(c.Why, "plain HTTP") {
 		t.Errorf("transport = %+v, want a plain-HTTP warning", c)
@@ -111,6 +133,7 @@ func TestCachesSaveCalls(t *testing.T) {
 	if !report.Passed {
 		t.Fatalf("failed:\n%s", dump(report))
 	}
+	pinNonPassing(t, "ten quotes", report, "transport=warn!")
 	// The cached operations: what NetServer reads again and again while users quote.
 	var sent, saved int
 	for _, op := range []string{"GetCapabilities", "GetQuoteList", "GetActivePriceLists", "GetSearchableFields", "GetNumberOfProductImages", "GetProductImage"} {
@@ -184,6 +207,8 @@ func TestBrokenEndpointFails(t *testing.T) {
 	if report.Passed {
 		t.Fatalf("a broken endpoint passed:\n%s", dump(report))
 	}
+	pinNonPassing(t, "the broken endpoint", report, "transport=warn!",
+		"refuse.none=fail!", "refuse.credential=fail!", "refuse.token=fail!", "unknown-product=fail!", "op.OnQuoteLineChanged=fail!", "contract=fail!")
 	got := results(report)
 	for id, want := range map[string]string{
 		"refuse.none":           "answered 401 without WWW-Authenticate",
@@ -218,6 +243,7 @@ func TestHTTPSAndCertificates(t *testing.T) {
 	if c := results(report)["transport"]; report.Passed || c.Result != check.Fail || !strings.Contains(c.Fix, "--allow-http") {
 		t.Errorf("plain HTTP: passed=%v transport=%+v", report.Passed, c)
 	}
+	pinNonPassing(t, "plain HTTP", report, "transport=fail!")
 
 	proxy := httptest.NewUnstartedServer(reverseProxy(t, base, nil))
 	proxy.StartTLS()
@@ -234,6 +260,7 @@ func TestHTTPSAndCertificates(t *testing.T) {
 	if rest := results(report)["rest"]; rest.Result != check.Skip {
 		t.Errorf("after an untrusted certificate the rest should be skipped: %+v", rest)
 	}
+	pinNonPassing(t, "an untrusted certificate", report, "transport=fail!", "rest=skip")
 
 	roots := x509.NewCertPool()
 	roots.AddCert(proxy.Certificate())
@@ -246,6 +273,7 @@ func TestHTTPSAndCertificates(t *testing.T) {
 	if !report.Passed || results(report)["transport"].Result != check.Pass {
 		t.Fatalf("trusted certificate:\n%s", dump(report))
 	}
+	pinNonPassing(t, "a trusted certificate", report)
 }
 
 // TestTokenNotChecked: an endpoint that takes any access token on operations fails the
@@ -277,6 +305,7 @@ func TestTokenNotChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pinNonPassing(t, "an endpoint that takes any token", report, "transport=warn!", "refuse.token=fail!", "reauthenticate=fail!")
 	got := results(report)
 	for _, id := range []string{"refuse.token", "reauthenticate"} {
 		if c := got[id]; c.Result != check.Fail || !strings.Contains(c.Why, "accepted") {

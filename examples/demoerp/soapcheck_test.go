@@ -42,6 +42,7 @@ func TestCheckSOAP(t *testing.T) {
 	if !report.Passed {
 		t.Fatalf("the SOAP check failed:\n%s", dump(report))
 	}
+	pinNonPassing(t, "the SOAP check", report, "transport=warn!")
 	for _, id := range []string{"soap.refusals.no-secret", "soap.refusals.wrong-secret", "soap.refusals.other-tenant",
 		"soap.unknown-action", "soap.wsdl", "op.CanProvideCapability", "op.GetNumberOfActivePriceLists",
 		"op.OnQuoteVersionRequestApproval", "op.OnQuoteVersionApproved", "op.OnQuoteVersionRejected",

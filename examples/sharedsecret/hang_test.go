@@ -46,7 +46,7 @@ func TestHungERPCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = closeERP() }()
-	h, err := server.New(hungFindProduct{erp}, tenantAuth{}, server.WithCallTimeout(200*time.Millisecond))
+	h, err := server.New(hungFindProduct{erp}, tenantAuth{}, server.WithCallTimeout(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,9 +133,10 @@ func TestWholeQuote(t *testing.T) {
 }
 
 // TestSecondStartKeepsTheTenant starts the sample twice on one directory: the second
-// start keeps the tenant, does not print its secret again, and prints a command that
-// makes a new one. That command, run as printed from the repository root, succeeds, and
-// its secret authenticates at the running sample.
+// start says that the demo tenant exists, keeps it (the secret of the first start still
+// authenticates), does not print its secret again, and prints a command that makes a new
+// one. That command, run as printed from the repository root, succeeds, and its secret
+// authenticates at the running sample.
 func TestSecondStartKeepsTheTenant(t *testing.T) {
 	dir := t.TempDir()
 	_, secret, stop := start(t, dir)
@@ -159,8 +160,14 @@ func TestSecondStartKeepsTheTenant(t *testing.T) {
 	if serving == nil || hint == nil {
 		t.Fatalf("the second start did not say the tenant exists and how to make a secret:\n%s", out)
 	}
+	if serving[2] != demoTenantID {
+		t.Errorf("the second start says tenant %s exists, want %s:\n%s", serving[2], demoTenantID, out)
+	}
 	if strings.Contains(out.String(), secret) {
 		t.Error("the secret was printed a second time")
+	}
+	if status := authenticate(t, serving[1], secret); status != http.StatusOK {
+		t.Errorf("Authenticate with the first start's secret: %d, want 200: the tenant was not kept", status)
 	}
 
 	// The printed command, as a user would paste it at the repository root.
@@ -181,20 +188,29 @@ func TestSecondStartKeepsTheTenant(t *testing.T) {
 	if made == nil || string(made[1]) == secret {
 		t.Fatalf("%s printed no new secret:\n%s", hint[1], printed)
 	}
-	req, _ := http.NewRequest(http.MethodPost, serving[1]+"/Authenticate", nil)
-	req.Header.Set("Authorization", "Bearer "+string(made[1]))
+	if status := authenticate(t, serving[1], string(made[1])); status != http.StatusOK {
+		t.Errorf("Authenticate with the new secret: %d, want 200", status)
+	}
+}
+
+// authenticate posts secret to base's /Authenticate and returns the status.
+func authenticate(t *testing.T, base, secret string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+"/Authenticate", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+secret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("Authenticate with the new secret: %d, want 200", resp.StatusCode)
-	}
+	return resp.StatusCode
 }
 
 var (
-	servingExisting = regexp.MustCompile(`Serving (\S+)\. Tenant \S+ exists`)
+	servingExisting = regexp.MustCompile(`Serving (\S+)\. Tenant (\S+) exists`)
 	newSecretHint   = regexp.MustCompile(`Make a new one with: (.+)\n`)
 	printedSecret   = regexp.MustCompile(`(?m)^Secret +(qk_sk_test_\S+)$`)
 )

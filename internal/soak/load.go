@@ -14,8 +14,10 @@ import (
 	"github.com/quotekit/quotekit/connector/netserver"
 )
 
-// searches are what sales users type into the product search of the quote dialog.
-var searches = []string{"pump", "hex bolt", "drill", "safety", "washer", "screw", "compressor", "filter", "valve", "anchor", "%"}
+// searches are what sales users type into the product search of the quote dialog. Each
+// finds products in the demo ERP's catalog: a search that finds nothing is counted as a
+// failure.
+var searches = []string{"pump", "hex bolt", "drill", "safety", "washer", "screw", "compressor", "filter", "anchor", "%"}
 
 // errStopped ends a user's quote when the run is over.
 var errStopped = errors.New("stopped")
@@ -41,13 +43,15 @@ type user struct {
 	client   *netserver.Client
 }
 
-// run builds quotes until the tickets run out.
+// run builds quotes until the tickets run out. Each quote that reaches its last step is
+// counted done, each that ends early on a failure cut short, in the phase it ends in.
 func (u *user) run(ctx context.Context) {
 	for {
 		err := u.quote(ctx)
 		if errors.Is(err, errStopped) || ctx.Err() != nil {
 			return
 		}
+		u.phase.Load().quoteEnded(err == nil)
 	}
 }
 
@@ -100,19 +104,19 @@ func (u *user) quote(ctx context.Context) error {
 			UserLanguageCode: "nb-NO", CRMAlternativeWithLines: alt}
 	}
 
+	// Every search is for something the catalog has: one that finds nothing would end
+	// the quote early and quietly lighten the load, so it is a failure.
 	var products []connector.ProductInfo
 	for range 1 + u.rng.IntN(3) {
-		var found []connector.ProductInfo
-		req := connector.FindProductRequest{Context: altCtx(nil), CurrencyCode: "NOK", UserInput: searches[u.rng.IntN(len(searches))]}
-		if _, err := u.call(ctx, "FindProduct", req, &found); err != nil {
+		input := searches[u.rng.IntN(len(searches))]
+		req := connector.FindProductRequest{Context: altCtx(nil), CurrencyCode: "NOK", UserInput: input}
+		products = nil
+		if _, err := u.call(ctx, "FindProduct", req, &products); err != nil {
 			return err
 		}
-		if len(found) > 0 {
-			products = found
+		if len(products) == 0 {
+			return u.unusable("FindProduct", "the search for %q found no product", input)
 		}
-	}
-	if len(products) == 0 {
-		return nil // nothing found: the user gives up on this quote
 	}
 	product := products[u.rng.IntN(len(products))]
 

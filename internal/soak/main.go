@@ -10,9 +10,12 @@
 // measured. Latencies are those of single HTTP requests, body read.
 //
 // The server's resident set is read from /proc/<pid>/status, its goroutines from
-// go_goroutines at -metrics-url. The exit status is 1 when a request failed or the resident
-// set grew more than -max-growth (the median of the readings of the run's last fifth
-// against that of its first fifth), 2 for a usage error.
+// go_goroutines at -metrics-url (the sample serves them on --metrics-addr). The exit
+// status is 1 when a gate fails (see gate): a request failed, a quote ended early or none
+// was finished, a due call was dropped, the server's goroutines grew by more than
+// -max-goroutines between the idle start and the idle end of the measurement, or its
+// resident set grew more than -max-growth (the median of the readings of the run's last
+// fifth against that of its first fifth); 2 for a usage error.
 package main
 
 import (
@@ -73,6 +76,8 @@ type config struct {
 	fresh      float64
 	orders     float64
 	maxGrowth  float64
+	maxGorout  int
+	maxDropped int64
 	timeout    time.Duration
 	seed       uint64
 	progress   time.Duration
@@ -94,6 +99,8 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&c.fresh, "fresh", 0.05, "chance that a user's next quote starts with a new client (a new Authenticate)")
 	fs.Float64Var(&c.orders, "orders", 0.3, "chance that a quote ends with PlaceOrder")
 	fs.Float64Var(&c.maxGrowth, "max-growth", 0.10, "largest accepted growth of the resident set, as a share")
+	fs.IntVar(&c.maxGorout, "max-goroutines", 16, "largest accepted growth of the server's goroutines, idle start to idle end")
+	fs.Int64Var(&c.maxDropped, "max-dropped", 0, "largest accepted number of due calls dropped because no user was free")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "deadline of one call")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the users' choices")
 	fs.DurationVar(&c.progress, "progress", time.Minute, "how often to print the server's state during the run")
@@ -110,6 +117,8 @@ func parse(args []string, stderr io.Writer) (config, error) {
 		return c, usageError{"-url, -metrics-url, -secret-file and -pid are required"}
 	case !loopbackURL(c.url) || !loopbackURL(c.metricsURL):
 		return c, usageError{fmt.Sprintf("-url %q or -metrics-url %q is not on a loopback address: the soak only drives a local server", c.url, c.metricsURL)}
+	case c.maxGorout < 0 || c.maxDropped < 0:
+		return c, usageError{"-max-goroutines and -max-dropped are not negative"}
 	case c.duration <= 0 || c.capacity <= 0 || c.warmup < 0 || c.timeout <= 0 || c.progress < time.Second:
 		return c, usageError{"-duration, -capacity and -timeout must be positive, -warmup not negative, -progress at least 1s"}
 	case c.duration > 24*time.Hour:
@@ -295,29 +304,75 @@ wait:
 	peak = max(peak, final.rss)
 
 	errs := report(stdout, cfg, target, []*phase{capacity, warmup, soak}, soak, start, final, peak, dropped.Load())
-	var failed []string
-	if errs > 0 {
-		failed = append(failed, fmt.Sprintf("%d failed requests", errs))
-	}
 	// The resident set saw-tooths with each garbage collection and each return of
 	// memory to the kernel; single readings at the start and the end can differ by
 	// several per cent without any growth. The gate compares the medians of the
 	// readings of the first and the last fifth of the run.
 	first, last := rssWindows(rssSamples)
-	growth := float64(last-first) / float64(first)
-	fmt.Fprintf(stdout, "server RSS, median of the first and the last fifth of the run: %s → %s (%+.1f %%)\n", mib(first), mib(last), 100*growth)
-	if growth > cfg.maxGrowth {
-		failed = append(failed, fmt.Sprintf("the resident set grew %.1f %% (at most %.0f %%)", 100*growth, 100*cfg.maxGrowth))
+	fmt.Fprintf(stdout, "server RSS, median of the first and the last fifth of the run: %s → %s (%+.1f %%)\n",
+		mib(first), mib(last), 100*float64(last-first)/float64(first))
+	m := measured{failed: errs, rssFirst: first, rssLast: last, goroutinesStart: start.goroutines, goroutinesEnd: final.goroutines,
+		dropped: dropped.Load()}
+	for _, p := range []*phase{warmup, soak} {
+		done, cut := p.quotes()
+		m.quotesCut += cut
+		if p == soak {
+			m.quotesDone = done
+		}
 	}
+	fmt.Fprintf(stdout, "quotes: %d finished in the measured run, %d ended early\n", m.quotesDone, m.quotesCut)
 	if ctx.Err() != nil {
-		failed = append(failed, "interrupted: "+context.Cause(ctx).Error())
+		m.interrupted = context.Cause(ctx)
 	}
-	if len(failed) > 0 {
+	if failed := gate(cfg, m); len(failed) > 0 {
 		fmt.Fprintln(stdout, "FAIL:", strings.Join(failed, "; "))
 		return errors.New(strings.Join(failed, "; "))
 	}
 	fmt.Fprintln(stdout, "PASS")
 	return nil
+}
+
+// measured is what a run measured that the gates judge.
+type measured struct {
+	failed                         int   // failed requests, all phases
+	rssFirst, rssLast              int64 // medians of the resident set's first and last fifth
+	goroutinesStart, goroutinesEnd int   // the server's goroutines, idle, at the start and the end
+	dropped                        int64 // due calls dropped because no user was free
+	quotesDone                     int   // quotes that reached their last step in the measured run
+	quotesCut                      int   // quotes that ended early on a failure, warm-up and measured run
+	interrupted                    error // why the run was cut short, if it was
+}
+
+// gate judges a run and returns why it fails, empty when it passes: any failed request;
+// any quote cut short, or none finished in the measured run (an empty search, for one,
+// would otherwise quietly make the quotes shorter and the load lighter); more due calls
+// dropped than cfg.maxDropped (the load was not what it claims); the server's goroutines
+// grown by more than cfg.maxGorout; its resident set grown by more than cfg.maxGrowth; an
+// interruption.
+func gate(cfg config, m measured) []string {
+	var failed []string
+	if m.failed > 0 {
+		failed = append(failed, fmt.Sprintf("%d failed requests", m.failed))
+	}
+	if m.quotesCut > 0 {
+		failed = append(failed, fmt.Sprintf("%d quotes ended early", m.quotesCut))
+	}
+	if m.quotesDone == 0 {
+		failed = append(failed, "no quote was finished in the measured run")
+	}
+	if m.dropped > cfg.maxDropped {
+		failed = append(failed, fmt.Sprintf("%d due calls were dropped (at most %d): the users could not keep up", m.dropped, cfg.maxDropped))
+	}
+	if grown := m.goroutinesEnd - m.goroutinesStart; grown > cfg.maxGorout {
+		failed = append(failed, fmt.Sprintf("the server's goroutines grew by %d, %d → %d (at most %d)", grown, m.goroutinesStart, m.goroutinesEnd, cfg.maxGorout))
+	}
+	if growth := float64(m.rssLast-m.rssFirst) / float64(m.rssFirst); growth > cfg.maxGrowth {
+		failed = append(failed, fmt.Sprintf("the resident set grew %.1f %% (at most %.0f %%)", 100*growth, 100*cfg.maxGrowth))
+	}
+	if m.interrupted != nil {
+		failed = append(failed, "interrupted: "+m.interrupted.Error())
+	}
+	return failed
 }
 
 // rssWindows returns the medians of the first and the last fifth of samples (at least
@@ -533,7 +588,7 @@ func report(w io.Writer, cfg config, target float64, phases []*phase, measured *
 	fmt.Fprintf(w, "server goroutines: start %d, end %d\n", start.goroutines, end.goroutines)
 	fmt.Fprintf(w, "requests: %d measured, %d in all; errors: %d\n", measured.requests(), sumRequests(phases), errs)
 	if dropped > 0 {
-		fmt.Fprintf(w, "warning: %d due calls were dropped: the users could not keep up (try more -users or a lower -load)\n", dropped)
+		fmt.Fprintf(w, "%d due calls were dropped: the users could not keep up (try more -users or a lower -load)\n", dropped)
 	}
 	return errs
 }

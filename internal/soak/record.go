@@ -41,9 +41,12 @@ type phase struct {
 	failures map[failure]int
 	examples []string
 	calls    int
-	lag      histogram // open loop: how long calls waited past their scheduled start
-	started  time.Time
-	ended    time.Time
+	// Quotes finished in this phase: done reached their last step, cut ended early on a
+	// failure (a quote the run's end stops is neither).
+	quotesDone, quotesCut int
+	lag                   histogram // open loop: how long calls waited past their scheduled start
+	started               time.Time
+	ended                 time.Time
 }
 
 func newPhase(name string) *phase {
@@ -82,6 +85,24 @@ func (p *phase) call(lag time.Duration) {
 	if lag > 0 {
 		p.lag.add(lag)
 	}
+}
+
+// quoteEnded counts a quote that reached its last step (done) or ended early on a failure.
+func (p *phase) quoteEnded(done bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if done {
+		p.quotesDone++
+	} else {
+		p.quotesCut++
+	}
+}
+
+// quotes returns the quotes done and cut short in this phase.
+func (p *phase) quotes() (done, cut int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.quotesDone, p.quotesCut
 }
 
 func (p *phase) callCount() int {

@@ -149,11 +149,23 @@ func TestStoreFaultsOverHTTP(t *testing.T) {
 			for _, a := range answers {
 				wantUnavailable(t, "/Authenticate", a)
 			}
-			wantUnavailable(t, "/oauth/access_token", call(t, "POST", ops+"/oauth/access_token", "", "application/x-www-form-urlencoded", form))
-			wantUnavailable(t, "roll", call(t, "POST", roll, adminKey, "application/json", `{"expire_old_in_seconds":3600}`))
-			wantUnavailable(t, "create", call(t, "POST", tenant+"/secrets", adminKey, "", ""))
-			wantUnavailable(t, "revoke secret", call(t, "POST", fmt.Sprintf("%s/secrets/%d/revoke", tenant, sec.ID), adminKey, "", ""))
-			wantUnavailable(t, "revoke tokens", call(t, "POST", tenant+"/tokens/revoke", adminKey, "", ""))
+			// The other writes, at once too: each waits out the busy timeout.
+			for what, send := range map[string]func() answer{
+				"/oauth/access_token": func() answer {
+					return call(t, "POST", ops+"/oauth/access_token", "", "application/x-www-form-urlencoded", form)
+				},
+				"roll": func() answer {
+					return call(t, "POST", roll, adminKey, "application/json", `{"expire_old_in_seconds":3600}`)
+				},
+				"create": func() answer { return call(t, "POST", tenant+"/secrets", adminKey, "", "") },
+				"revoke secret": func() answer {
+					return call(t, "POST", fmt.Sprintf("%s/secrets/%d/revoke", tenant, sec.ID), adminKey, "", "")
+				},
+				"revoke tokens": func() answer { return call(t, "POST", tenant+"/tokens/revoke", adminKey, "", "") },
+			} {
+				wg.Go(func() { wantUnavailable(t, what, send()) })
+			}
+			wg.Wait()
 
 			for what, a := range map[string]answer{
 				"an operation with an access token": call(t, "POST", ops+"/GetCapabilities", "Bearer "+token, "", ""),
@@ -194,7 +206,7 @@ func TestStoreFaultsOverHTTP(t *testing.T) {
 // from another connection with begin until release.
 func lockedBy(begin string) func(t *testing.T, path string) (*sqlite.Store, func()) {
 	return func(t *testing.T, path string) (*sqlite.Store, func()) {
-		store := openStore(t, path, sqlite.WithBusyTimeout(100*time.Millisecond))
+		store := openStore(t, path, sqlite.WithBusyTimeout(time.Second))
 		other, err := sql.Open("sqlite3", path)
 		if err != nil {
 			t.Fatal(err)

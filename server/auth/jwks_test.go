@@ -267,10 +267,11 @@ func TestJWKSUnavailable(t *testing.T) {
 }
 
 // TestJWKSHang: a JWKS endpoint that never answers costs the client's timeout, here
-// 300 ms, and never more than the caller's context.
+// 2 s, and never more than the caller's context, here 1 s. (The upper bounds only keep a
+// regression from hanging the run.)
 func TestJWKSHang(t *testing.T) {
 	key := soKey(t, "superoffice-test-sod")
-	const timeout = 300 * time.Millisecond
+	const timeout = 2 * time.Second
 	short := func(c *SuperOfficeConfig) { c.HTTPClient.Timeout = timeout }
 
 	t.Run("at start", func(t *testing.T) {
@@ -278,13 +279,13 @@ func TestJWKSHang(t *testing.T) {
 		fake.hang()
 		start := time.Now()
 		v := fake.verifier(t, newSOClock(soT0), short)
-		if took := time.Since(start); took < timeout || took > 3*time.Second {
+		if took := time.Since(start); took < timeout || took > 30*time.Second {
 			t.Errorf("New took %v, want about %v", took, timeout)
 		}
 		if v.Ready() {
 			t.Error("Ready = true")
 		}
-		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		start = time.Now()
 		_, err := v.Verify(ctx, soMint(t, key, "sod-1", soClaims(soT0)))
@@ -303,7 +304,7 @@ func TestJWKSHang(t *testing.T) {
 		start := time.Now()
 		_, err := v.Verify(t.Context(), unsignedKID(t, "sod-2"))
 		wantRefusal(t, err, reasonUnknownKID)
-		if took := time.Since(start); took > 3*time.Second {
+		if took := time.Since(start); took > 30*time.Second {
 			t.Errorf("unknown kid took %v", took)
 		}
 		if _, err := v.Verify(t.Context(), soMint(t, key, "sod-1", soClaims(soT0))); err != nil {

@@ -100,7 +100,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 // go on (WAL), and once the lock is released writes work again.
 func TestLockedDatabase(t *testing.T) {
 	ctx := context.Background()
-	s, path := openStore(t, WithBusyTimeout(50*time.Millisecond))
+	s, path := openStore(t, WithBusyTimeout(time.Second))
 	mustCreateTenant(t, s, "Cust1")
 
 	other, err := sql.Open("sqlite3", path)
@@ -120,8 +120,8 @@ func TestLockedDatabase(t *testing.T) {
 	start := time.Now()
 	err = s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{})
 	wantErr(t, err, tenancy.ErrUnavailable)
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("the write waited %v, longer than its busy timeout", d)
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("the write waited %v: it did not give up at its busy timeout", d)
 	}
 	wantErr(t, s.RememberJWT(ctx, newHash(), t0.Add(time.Minute)), tenancy.ErrUnavailable)
 	if tn, err := s.Tenant(ctx, "Cust1"); err != nil || !tn.Enabled {

@@ -235,7 +235,11 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 		return storeErr(op, errors.New("the store is closed"))
 	}
 	// Always answered, and soon: fn runs under ctx, and BEGIN waits at most the busy timeout.
-	return storeErr(op, <-req.done)
+	err := <-req.done
+	if err == nil {
+		afterCommit(op)
+	}
+	return storeErr(op, err)
 }
 
 // writeReq is one write for the write loop; done gets its outcome.

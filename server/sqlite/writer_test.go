@@ -18,7 +18,7 @@ import (
 // connection is free, writes go through again.
 func TestWriterQueueIsBounded(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openStore(t, WithBusyTimeout(50*time.Millisecond))
+	s, _ := openStore(t, WithBusyTimeout(time.Second))
 	mustCreateTenant(t, s, "Cust1")
 	id := mustCreateSecret(t, s, newSecret("Cust1"))
 
