@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -72,6 +73,8 @@ func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		if err := openapi.ValidateResponse("/"+op, resp.StatusCode, ct, body); err != nil {
 			violation = err.Error()
+		} else if missing := missingMembers(op, resp.StatusCode, ct, body); missing != "" {
+			violation = missing
 		}
 	}
 
@@ -88,6 +91,25 @@ func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp, nil
+}
+
+// missingMembers says which members of the contract's carriers an answer leaves out, or
+// "". .NET writes every member of a data contract, zero values and nulls included, and a
+// .NET reader with required members or constructor-bound records refuses an answer
+// without them.
+func missingMembers(op string, status int, contentType string, body []byte) string {
+	rep, err := openapi.CheckMembers("/"+op, status, contentType, body)
+	if err != nil || len(rep.Missing) == 0 {
+		return ""
+	}
+	const most = 5
+	list := rep.Missing
+	more := ""
+	if len(list) > most {
+		list, more = list[:most], fmt.Sprintf(" and %d more", len(rep.Missing)-most)
+	}
+	return fmt.Sprintf("the answer leaves out members .NET writes and a strict reader requires: %s%s",
+		strings.Join(list, ", "), more)
 }
 
 // roundTripSOAP records the status of a SOAP request under the operation its SOAPAction
