@@ -11,19 +11,14 @@ import (
 	"testing"
 
 	"github.com/quotekit/quotekit/connector"
+	lint "github.com/quotekit/quotekit/internal/xmllint"
 	"github.com/quotekit/quotekit/soap/schema"
 )
 
 // xmllint returns a function validating a document against the schema files, or skips.
 func xmllint(t *testing.T) func(name string, doc []byte) {
 	t.Helper()
-	bin, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Getenv("QUOTEKIT_REQUIRE_XMLLINT") == "1" {
-			t.Fatal("xmllint is required (QUOTEKIT_REQUIRE_XMLLINT=1) but not installed")
-		}
-		t.Skip("xmllint not installed (Debian package libxml2-utils); schema validation skipped")
-	}
+	bin := lint.Path(t)
 	dir := t.TempDir()
 	files, _ := fs.Glob(schema.FS, "*.xsd")
 	for _, f := range files {

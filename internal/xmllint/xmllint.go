@@ -101,22 +101,25 @@ func schemaDir() (string, error) {
 	return dir, setErr
 }
 
-// Available skips t, or fails it when QUOTEKIT_REQUIRE_XMLLINT=1, when xmllint is missing.
-func Available(t testing.TB) {
+// Path returns the path of xmllint. When it is missing it skips t, or fails it when
+// QUOTEKIT_REQUIRE_XMLLINT=1 (as in CI), so that CI can never skip schema validation.
+func Path(t testing.TB) string {
 	t.Helper()
-	if _, err := exec.LookPath("xmllint"); err != nil {
+	path, err := exec.LookPath("xmllint")
+	if err != nil {
 		if os.Getenv("QUOTEKIT_REQUIRE_XMLLINT") == "1" {
 			t.Fatal("xmllint not found (apt-get install libxml2-utils); QUOTEKIT_REQUIRE_XMLLINT=1 requires it")
 		}
 		t.Skip("xmllint not found (apt-get install libxml2-utils): schema validation skipped")
 	}
+	return path
 }
 
 // Validate checks a whole SOAP envelope against the served schema and returns xmllint's
-// complaint, or "" when the envelope is valid. It calls Available first.
+// complaint, or "" when the envelope is valid. Without xmllint it skips t as Path does.
 func Validate(t testing.TB, envelope []byte) string {
 	t.Helper()
-	Available(t)
+	bin := Path(t)
 	d, err := schemaDir()
 	if err != nil {
 		t.Fatalf("writing the schema files: %v", err)
@@ -131,7 +134,7 @@ func Validate(t testing.TB, envelope []byte) string {
 	}
 	f.Close()
 	schemaFile := filepath.Join(d, "envelope.xsd")
-	out, err := exec.CommandContext(context.Background(), "xmllint", "--noout", "--nonet", "--schema", schemaFile, f.Name()).CombinedOutput() //nolint:gosec // fixed program; the paths are this package's own files
+	out, err := exec.CommandContext(context.Background(), bin, "--noout", "--nonet", "--schema", schemaFile, f.Name()).CombinedOutput() //nolint:gosec // fixed program; the paths are this package's own files
 
 	if err != nil {
 		return strings.TrimSpace(strings.ReplaceAll(string(out), f.Name(), "envelope"))
