@@ -269,24 +269,28 @@ func (r *runner) transport() bool {
 	}
 	resp.Body.Close()
 	defer r.noCredential(resp)
-	switch {
-	case r.scheme == "http" && r.opts.AllowHTTP:
-		c.Result, c.Why = Warn, "plain HTTP: allowed for this check (--allow-http), but NetServer refuses it"
-	case r.scheme == "http":
-		c.Result, c.Why = Fail, "plain HTTP: NetServer only calls connectors over HTTPS, and credentials would cross the network in clear text"
-		c.Fix = "serve HTTPS (quotekit: --tls-cert/--tls-key or --acme-host); for a local development server pass --allow-http"
-	case resp.TLS != nil && resp.TLS.Version < tls.VersionTLS12:
-		c.Result, c.Why = Fail, "the server negotiated a TLS version older than 1.2"
-		c.Fix = "allow TLS 1.2 and 1.3 only"
-	default:
-		c.Result = Pass
-		if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
-			c.Why = fmt.Sprintf("%s, certificate valid until %s", tls.VersionName(resp.TLS.Version),
-				resp.TLS.PeerCertificates[0].NotAfter.UTC().Format("2006-01-02"))
-		}
-	}
+	c.Result, c.Why, c.Fix = r.judgeTransport(resp, "credentials")
 	r.add(c)
 	return true
+}
+
+// judgeTransport judges how the endpoint answered resp: plain HTTP (a warning with
+// AllowHTTP), TLS older than 1.2, or HTTPS with the certificate's expiry. secret names
+// what plain HTTP would expose.
+func (r *runner) judgeTransport(resp *http.Response, secret string) (res Result, why, fix string) {
+	switch {
+	case r.scheme == "http" && r.opts.AllowHTTP:
+		return Warn, "plain HTTP: allowed for this check (--allow-http), but NetServer refuses it", ""
+	case r.scheme == "http":
+		return Fail, "plain HTTP: NetServer only calls connectors over HTTPS, and " + secret + " would cross the network in clear text",
+			"serve HTTPS (quotekit: --tls-cert/--tls-key or --acme-host); for a local development server pass --allow-http"
+	case resp.TLS != nil && resp.TLS.Version < tls.VersionTLS12:
+		return Fail, "the server negotiated a TLS version older than 1.2", "allow TLS 1.2 and 1.3 only"
+	case resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0:
+		return Pass, fmt.Sprintf("%s, certificate valid until %s", tls.VersionName(resp.TLS.Version),
+			resp.TLS.PeerCertificates[0].NotAfter.UTC().Format("2006-01-02")), ""
+	}
+	return Pass, "", ""
 }
 
 // transportFailure says why a request got no answer and how to fix it.

@@ -2,7 +2,6 @@ package check
 
 import (
 	"bytes"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -44,22 +43,7 @@ func (r *runner) soapTransport() bool {
 		return false
 	}
 	resp.Body.Close()
-	switch {
-	case r.scheme == "http" && r.opts.AllowHTTP:
-		c.Result, c.Why = Warn, "plain HTTP: allowed for this check (--allow-http), but NetServer refuses it"
-	case r.scheme == "http":
-		c.Result, c.Why = Fail, "plain HTTP: NetServer only calls connectors over HTTPS, and the shared secret would cross the network in clear text"
-		c.Fix = "serve HTTPS (quotekit: --tls-cert/--tls-key or --acme-host); for a local development server pass --allow-http"
-	case resp.TLS != nil && resp.TLS.Version < tls.VersionTLS12:
-		c.Result, c.Why = Fail, "the server negotiated a TLS version older than 1.2"
-		c.Fix = "allow TLS 1.2 and 1.3 only"
-	default:
-		c.Result = Pass
-		if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
-			c.Why = fmt.Sprintf("%s, certificate valid until %s", tls.VersionName(resp.TLS.Version),
-				resp.TLS.PeerCertificates[0].NotAfter.UTC().Format("2006-01-02"))
-		}
-	}
+	c.Result, c.Why, c.Fix = r.judgeTransport(resp, "the shared secret")
 	r.add(c)
 	return true
 }
