@@ -117,7 +117,11 @@ func clientCredentials(r *http.Request) (Presented, error) {
 	if err != nil {
 		return Presented{}, ErrMalformed
 	}
-	query := r.URL.Query()
+	// r.URL.Query would drop a malformed pair silently; the query is held to the body's rule.
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return Presented{}, ErrMalformed
+	}
 	for k, v := range form {
 		if len(v) > 1 || len(query[k]) > 0 && k != "grant_type" {
 			return Presented{}, ErrMalformed

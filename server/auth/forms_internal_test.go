@@ -192,8 +192,7 @@ func refClientCredentials(r *http.Request) (Presented, error) {
 	}
 	query, ok := refParseForm(r.URL.RawQuery)
 	if !ok {
-		// net/url drops a malformed query rather than failing the request.
-		query = map[string][]string{}
+		return Presented{}, ErrMalformed // the query is held to the body's rule
 	}
 	for k, v := range form {
 		if len(v) > 1 || k != "grant_type" && len(query[k]) > 0 {
