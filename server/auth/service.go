@@ -43,7 +43,8 @@ type Service struct {
 	log        *slog.Logger
 	metrics    *authMetrics
 	adminKeys  tenancy.AdminKeyStore // nil: the admin API is off (see AuthenticateAdmin)
-	secrets    secretCache           // shared secrets verified for SOAP calls
+	secrets    credentialCache       // shared secrets verified for SOAP calls
+	tokens     credentialCache       // access tokens verified for REST calls
 	audits     *refusalAudit         // which refusals get an audit row of their own
 }
 
@@ -147,7 +148,7 @@ func (s *Service) Authenticate(r *http.Request) (connector.Tenant, error) {
 			sec, t, err := s.verifySecret(ctx, p.Pass, p.User)
 			return s.tenantOf(t, connector.User{}), t.ID, s.touch(ctx, sec, err)
 		case isCredential(p.Token, tenancy.KindAccessToken):
-			return s.verifyAccessToken(ctx, p.Token)
+			return s.cachedAccessToken(ctx, p.Token)
 		case isJWT(p.Token):
 			t, claims, err := s.verifyJWT(ctx, p.Token, false)
 			if err == nil && claims.Hash != [32]byte{} {
@@ -329,32 +330,50 @@ func (s *Service) touch(ctx context.Context, sec tenancy.Secret, err error) erro
 	return err
 }
 
-func (s *Service) verifyAccessToken(ctx context.Context, token string) (connector.Tenant, string, error) {
+// cachedAccessToken is verifyAccessToken behind the token cache (credentialCache): a
+// token verified since the store last changed is answered from memory, until it expires.
+func (s *Service) cachedAccessToken(ctx context.Context, token string) (connector.Tenant, string, error) {
+	version, verr := s.store.DataVersion(ctx)
+	if verr == nil {
+		if t, ok := s.tokens.get(version, token, s.now()); ok {
+			return t, t.ID, nil
+		}
+	}
+	t, tenantID, expires, err := s.verifyAccessToken(ctx, token)
+	if err == nil && verr == nil {
+		s.tokens.put(version, token, cachedCredential{tenant: t, expiresAt: expires})
+	}
+	return t, tenantID, err
+}
+
+// verifyAccessToken checks an access token against the store and returns its tenant, the
+// tenant id for the audit of a refusal, and the token's expiry.
+func (s *Service) verifyAccessToken(ctx context.Context, token string) (connector.Tenant, string, time.Time, error) {
 	c, err := ParseCredential(token)
 	if err != nil {
-		return connector.Tenant{}, "", err
+		return connector.Tenant{}, "", time.Time{}, err
 	}
 	tok, t, err := s.store.TokenByHash(ctx, c.Hash())
 	switch {
 	case errors.Is(err, tenancy.ErrNotFound):
-		return connector.Tenant{}, "", refuse("unknown_token")
+		return connector.Tenant{}, "", time.Time{}, refuse("unknown_token")
 	case err != nil:
-		return connector.Tenant{}, "", storeErr(err)
+		return connector.Tenant{}, "", time.Time{}, storeErr(err)
 	}
 	now := s.now()
 	switch {
 	case !tok.RevokedAt.IsZero():
-		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "revoked")
+		return connector.Tenant{}, t.ID, time.Time{}, refuseOwned(t.ID, "revoked")
 	case !now.Before(tok.ExpiresAt):
-		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "expired")
+		return connector.Tenant{}, t.ID, time.Time{}, refuseOwned(t.ID, "expired")
 	case !tok.IssuedAt.After(t.TokensValidAfter):
-		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "invalidated")
+		return connector.Tenant{}, t.ID, time.Time{}, refuseOwned(t.ID, "invalidated")
 	case !t.Enabled:
-		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "tenant_disabled")
+		return connector.Tenant{}, t.ID, time.Time{}, refuseOwned(t.ID, "tenant_disabled")
 	case c.Mode != t.Environment:
-		return connector.Tenant{}, t.ID, refuseOwned(t.ID, "wrong_environment")
+		return connector.Tenant{}, t.ID, time.Time{}, refuseOwned(t.ID, "wrong_environment")
 	}
-	return s.tenantOf(t, tok.User), t.ID, nil
+	return s.tenantOf(t, tok.User), t.ID, tok.ExpiresAt, nil
 }
 
 // verifyJWT accepts a SuperOffice RS256 JWT, or an HS256 JWT signed with a shared secret

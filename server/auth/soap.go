@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync"
 	"time"
@@ -13,55 +14,69 @@ import (
 	"github.com/quotekit/quotekit/tenancy"
 )
 
-// maxCachedSecrets bounds the verified-secret cache; when it is full it starts afresh.
-// A deployment serves at most a few thousand tenants, each with a secret or two.
-const maxCachedSecrets = 4096
+// maxCachedCredentials bounds each verified-credential cache; when one is full it starts
+// afresh. A deployment serves at most a few thousand tenants, each with a secret or two
+// and a token per CRM user.
+const maxCachedCredentials = 4096
 
-// secretCache remembers the shared secrets verified for SOAP calls, so that the hot path
-// costs neither a hash nor a store read. It is valid for one data version of the store
-// only: any committed change (a revoked or rolled secret, a disabled tenant, by this
-// process or by the CLI on the same database) moves the version and empties the cache
-// before the next lookup, so such a change is refused on the very next call.
-type secretCache struct {
+// credentialCache remembers credentials verified against the store (shared secrets of
+// SOAP calls, access tokens of REST calls), so that the hot path costs neither a hash nor
+// a store read. It is valid for one data version of the store only: any committed change
+// (a revoked or rolled secret, revoked tokens, a disabled tenant, by this process or by
+// the CLI on the same database) moves the version and empties the cache before the next
+// lookup, so such a change is refused on the very next call.
+type credentialCache struct {
 	mu      sync.Mutex
 	version uint64
-	entries map[string]cachedSecret // by the secret itself: never hashed, never logged
+	entries map[string]cachedCredential // by the credential itself: never hashed, never logged
 }
 
-type cachedSecret struct {
+type cachedCredential struct {
 	tenant    connector.Tenant
-	expiresAt time.Time // the secret's own expiry (a rolled-away secret's overlap); zero: none
+	expiresAt time.Time // the credential's own expiry (a rolled-away secret's overlap, a token's); zero: none
 }
 
-// get returns the tenant of secret when it was verified at version for tenantID and has
-// not expired by now. A new version empties the cache.
-func (c *secretCache) get(version uint64, secret, tenantID string, now time.Time) (connector.Tenant, bool) {
+// get returns the tenant of credential when it was verified at version and has not
+// expired by now. A new version empties the cache.
+func (c *credentialCache) get(version uint64, credential string, now time.Time) (connector.Tenant, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.version != version {
 		c.version, c.entries = version, nil
 		return connector.Tenant{}, false
 	}
-	e, ok := c.entries[secret]
-	if !ok || e.tenant.ID != tenantID || (!e.expiresAt.IsZero() && !now.Before(e.expiresAt)) {
+	e, ok := c.entries[credential]
+	if !ok || (!e.expiresAt.IsZero() && !now.Before(e.expiresAt)) {
 		return connector.Tenant{}, false
 	}
-	return e.tenant, true
+	return detached(e.tenant), true
 }
 
-// put remembers a secret verified against the store as it was at version. A verification
-// that started before the cache moved on is not remembered: its store read may predate
-// the change that moved it.
-func (c *secretCache) put(version uint64, secret string, e cachedSecret) {
+// detached is a copy of t that shares no memory with it, so that a connector that changes
+// its tenant's configuration or user cannot change what another call sees.
+func detached(t connector.Tenant) connector.Tenant {
+	t.Config = maps.Clone(t.Config)
+	if t.User != nil {
+		u := *t.User
+		t.User = &u
+	}
+	return t
+}
+
+// put remembers a credential verified against the store as it was at version. A
+// verification that started before the cache moved on is not remembered: its store read
+// may predate the change that moved it.
+func (c *credentialCache) put(version uint64, credential string, e cachedCredential) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.version != version {
 		return
 	}
-	if c.entries == nil || len(c.entries) >= maxCachedSecrets {
-		c.entries = make(map[string]cachedSecret)
+	if c.entries == nil || len(c.entries) >= maxCachedCredentials {
+		c.entries = make(map[string]cachedCredential)
 	}
-	c.entries[secret] = e
+	e.tenant = detached(e.tenant)
+	c.entries[credential] = e
 }
 
 // AuthenticateSecret verifies the shared secret a SOAP quote call carries in its
@@ -71,14 +86,14 @@ func (c *secretCache) put(version uint64, secret string, e cachedSecret) {
 // the failure limits, or ErrUnavailable when the store is down. Refusals are throttled,
 // counted and audited exactly as on the REST operations.
 //
-// A verified secret is cached until the store's data version moves (see secretCache): a
-// hit costs one cheap version read and a map lookup. The secret's last use is recorded
+// A verified secret is cached until the store's data version moves (see
+// credentialCache): a hit costs one cheap version read and a map lookup. The secret's last use is recorded
 // on verifications that reach the store, so it lags by up to one cache lifetime.
 func (s *Service) AuthenticateSecret(r *http.Request, tenantID, secret string) (connector.Tenant, error) {
 	ctx := r.Context()
 	version, verr := s.store.DataVersion(ctx)
 	if verr == nil && secret != "" {
-		if t, ok := s.secrets.get(version, secret, tenantID, s.now()); ok {
+		if t, ok := s.secrets.get(version, secret, s.now()); ok && t.ID == tenantID {
 			s.metrics.outcome("ok", "")
 			return t, nil
 		}
@@ -100,7 +115,7 @@ func (s *Service) AuthenticateSecret(r *http.Request, tenantID, secret string) (
 		}
 		tenant := s.tenantOf(t, connector.User{})
 		if verr == nil {
-			s.secrets.put(version, secret, cachedSecret{tenant: tenant, expiresAt: sec.ExpiresAt})
+			s.secrets.put(version, secret, cachedCredential{tenant: tenant, expiresAt: sec.ExpiresAt})
 		}
 		return tenant, t.ID, s.touch(ctx, sec, nil)
 	})

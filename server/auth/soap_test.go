@@ -334,3 +334,84 @@ func postSOAP(t *testing.T, url, action, envelope string) (int, string) {
 	}
 	return resp.StatusCode, string(b)
 }
+
+// countingTokens counts the token lookups that reach the real store underneath.
+type countingTokens struct {
+	*sqlite.Store
+	lookups int
+}
+
+func (c *countingTokens) TokenByHash(ctx context.Context, hash [32]byte) (tenancy.AccessToken, tenancy.Tenant, error) {
+	c.lookups++
+	return c.Store.TokenByHash(ctx, hash)
+}
+
+// TestAccessTokenCache: a verified access token is answered without a store lookup until
+// the store changes; a revocation through another handle on the same file (the CLI), the
+// token's expiry and a disabled tenant are each refused on the very next call; a caller
+// that changes the tenant it got cannot change the next call's.
+func TestAccessTokenCache(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.tenant("Cust100", connector.EnvironmentTest)
+	secret, _ := e.secret("Cust100")
+	token := e.token("Bearer " + secret)
+	counting := &countingTokens{Store: e.store}
+	svc := auth.NewService(counting, auth.WithClock(e.clock.Now))
+	call := func() (connector.Tenant, error) {
+		r := httptest.NewRequest(http.MethodPost, "/FindProduct", nil)
+		r.Header.Set("Authorization", "Bearer "+token)
+		return svc.Authenticate(r)
+	}
+
+	first, err := call()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Config["erp-url"] = "changed by a connector"
+	before := counting.lookups
+	for range 50 {
+		got, err := call()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Config["erp-url"] != "https://erp.example.com" {
+			t.Fatalf("a caller's change reached the cache: %v", got.Config)
+		}
+	}
+	if counting.lookups != before {
+		t.Fatalf("%d store lookups for 50 cached calls, want 0", counting.lookups-before)
+	}
+
+	e.clock.Add(time.Hour) // the token's lifetime
+	if _, err := call(); !errors.Is(err, auth.ErrInvalidCredential) {
+		t.Fatalf("expired, then: %v", err)
+	}
+	e.clock.Add(-time.Hour)
+	if _, err := call(); err != nil {
+		t.Fatal(err)
+	}
+
+	other, err := sqlite.Open(ctx, e.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := tenancy.NewService(other, tenancy.WithClock(e.clock.Now)).RevokeTokens(ctx, "Cust100", 0, "leaked", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := call(); !errors.Is(err, auth.ErrInvalidCredential) {
+		t.Fatalf("revoked by another process, then: %v", err)
+	}
+
+	token = e.token("Bearer " + secret)
+	if _, err := call(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.SetTenantEnabled(ctx, "Cust100", false, "test", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := call(); !errors.Is(err, auth.ErrInvalidCredential) {
+		t.Fatalf("tenant disabled, then: %v", err)
+	}
+}
