@@ -255,12 +255,7 @@ func (d *decoder) structure(pl *plan, base reflect.Value) error {
 		}
 		f := pl.byName[string(d.r.local)]
 		if f == nil || d.r.space != f.ns {
-			if d.strict {
-				d.push(string(d.r.local), 0)
-				d.problem("unknown member")
-				d.popPath()
-			}
-			if err := d.r.skip(); err != nil {
+			if err := d.skipUnknown(); err != nil {
 				return err
 			}
 			continue
@@ -288,28 +283,42 @@ func (d *decoder) structure(pl *plan, base reflect.Value) error {
 	return nil
 }
 
+// skipUnknown skips the open child element, a member no plan knows; a strict reader
+// reports it, because WCF drops such a member silently.
+func (d *decoder) skipUnknown() error {
+	if d.strict {
+		d.push(string(d.r.local), 0)
+		d.problem("unknown member")
+		d.popPath()
+	}
+	return d.r.skip()
+}
+
+// nextItem moves to the next child element named local in namespace ns, skipping (and
+// reporting, see skipUnknown) the others; it is false at the end of the open element.
+func (d *decoder) nextItem(local, ns string) (bool, error) {
+	for {
+		ok, err := d.r.child()
+		if err != nil || !ok {
+			return false, err
+		}
+		if string(d.r.local) == local && d.r.space == ns {
+			return true, nil
+		}
+		if err := d.skipUnknown(); err != nil {
+			return false, err
+		}
+	}
+}
+
 // array decodes the items of an array of contracts into sv, a settable slice.
 func (d *decoder) array(f *field, sv reflect.Value) error {
 	sv.Set(reflect.MakeSlice(f.typ, 0, 0))
 	n := 0
 	for {
-		ok, err := d.r.child()
-		if err != nil {
+		ok, err := d.nextItem(f.item, f.itemNS)
+		if err != nil || !ok {
 			return err
-		}
-		if !ok {
-			return nil
-		}
-		if string(d.r.local) != f.item || d.r.space != f.itemNS {
-			if d.strict {
-				d.push(string(d.r.local), 0)
-				d.problem("unknown member")
-				d.popPath()
-			}
-			if err := d.r.skip(); err != nil {
-				return err
-			}
-			continue
 		}
 		if n == sv.Cap() {
 			sv.Grow(max(4, n))
@@ -342,23 +351,9 @@ func (d *decoder) array(f *field, sv reflect.Value) error {
 func (d *decoder) items(dd *dictDef, add func(k, v reflect.Value)) error {
 	n := 0
 	for {
-		ok, err := d.r.child()
-		if err != nil {
+		ok, err := d.nextItem(dd.item, dd.ns)
+		if err != nil || !ok {
 			return err
-		}
-		if !ok {
-			return nil
-		}
-		if string(d.r.local) != dd.item || d.r.space != dd.ns {
-			if d.strict {
-				d.push(string(d.r.local), 0)
-				d.problem("unknown member")
-				d.popPath()
-			}
-			if err := d.r.skip(); err != nil {
-				return err
-			}
-			continue
 		}
 		n++
 		d.push(dd.item, n)
@@ -428,12 +423,13 @@ func (d *decoder) udf(f *field, v reflect.Value) error {
 				i = j
 			}
 		}
-		if i < 0 || d.r.isNil {
-			if i < 0 && d.strict {
-				d.push(string(d.r.local), 0)
-				d.problem("unknown member")
-				d.popPath()
+		if i < 0 {
+			if err := d.skipUnknown(); err != nil {
+				return err
 			}
+			continue
+		}
+		if d.r.isNil {
 			if err := d.r.skip(); err != nil {
 				return err
 			}
@@ -883,10 +879,7 @@ func (d *decoder) readResult(o *opPlan, base reflect.Value) error {
 				break
 			}
 			if o.result == nil || seen || string(d.r.local) != o.result.name || d.r.space != o.result.ns {
-				d.push(string(d.r.local), 0)
-				d.problem("unknown member")
-				d.popPath()
-				if err := d.r.skip(); err != nil {
+				if err := d.skipUnknown(); err != nil { // a ReadResult decoder is strict
 					return err
 				}
 				continue
