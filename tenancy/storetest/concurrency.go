@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"context"
@@ -10,17 +10,17 @@ import (
 	"github.com/quotekit/quotekit/tenancy"
 )
 
-// TestConcurrentSecretChanges has 50 goroutines create and roll secrets of one tenant at
-// once, through two Stores on the same file (as two processes would), while readers
+// testConcurrentSecretChanges has 50 goroutines create and roll secrets of one tenant at
+// once, through two handles on one database (as two processes would), while readers
 // list them. Every success must be stored, with its audit event, under a distinct id,
 // and the cap must hold exactly.
-func TestConcurrentSecretChanges(t *testing.T) {
+func testConcurrentSecretChanges(t *testing.T, h Harness) {
 	ctx := context.Background()
-	a, path := openStore(t)
-	b := openAt(t, path)
-	mustCreateTenant(t, a, "Cust1")
-	base := mustCreateSecret(t, a, newSecret("Cust1"))
-	audits := auditCount(t, a)
+	a := open(t, h)
+	b := reopen(t, h, a)
+	MustCreateTenant(t, a, "Cust1")
+	base := MustCreateSecret(t, a, NewSecret("Cust1"))
+	audits := auditCount(t, h, a)
 
 	const workers, maxActive = 50, 10
 	type result struct {
@@ -54,9 +54,9 @@ func TestConcurrentSecretChanges(t *testing.T) {
 			var r result
 			if i%3 == 0 {
 				// The base secret keeps an overlap, so a roll adds one active secret.
-				r.id, r.err = st.RollSecret(ctx, base, newSecret("Cust1"), t0.Add(time.Hour), maxActive, tenancy.AuditEvent{})
+				r.id, r.err = st.RollSecret(ctx, base, NewSecret("Cust1"), T0.Add(time.Hour), maxActive, tenancy.AuditEvent{})
 			} else {
-				r.id, r.err = st.CreateSecret(ctx, newSecret("Cust1"), maxActive, tenancy.AuditEvent{})
+				r.id, r.err = st.CreateSecret(ctx, NewSecret("Cust1"), maxActive, tenancy.AuditEvent{})
 			}
 			results <- r
 		})
@@ -89,7 +89,7 @@ func TestConcurrentSecretChanges(t *testing.T) {
 	stored := map[int64]bool{}
 	for _, sec := range secs {
 		stored[sec.ID] = true
-		if sec.Active(t0) {
+		if sec.Active(T0) {
 			active++
 		}
 	}
@@ -104,28 +104,28 @@ func TestConcurrentSecretChanges(t *testing.T) {
 	if active != maxActive {
 		t.Errorf("%d active secrets, want the cap %d", active, maxActive)
 	}
-	if n := auditCount(t, a) - audits; n != len(ids) {
+	if n := auditCount(t, h, a) - audits; n != len(ids) {
 		t.Errorf("%d audit events for %d changes", n, len(ids))
 	}
 }
 
-// TestRevokeRacingIssueToken races RevokeSecret against IssueToken for the same secret
-// through two Stores on one file. Whichever commits first, no live token of a revoked
+// testRevokeRacingIssueToken races RevokeSecret against IssueToken for the same secret
+// through two handles on one database. Whichever commits first, no live token of a revoked
 // secret may remain.
-func TestRevokeRacingIssueToken(t *testing.T) {
+func testRevokeRacingIssueToken(t *testing.T, h Harness) {
 	ctx := context.Background()
-	a, path := openStore(t)
-	b := openAt(t, path)
-	mustCreateTenant(t, a, "Cust1")
+	a := open(t, h)
+	b := reopen(t, h, a)
+	MustCreateTenant(t, a, "Cust1")
 
 	const rounds = 100
 	issued := 0
 	for range rounds {
-		id := mustCreateSecret(t, a, newSecret("Cust1"))
-		tok := newToken("Cust1", id)
+		id := MustCreateSecret(t, a, NewSecret("Cust1"))
+		tok := NewToken("Cust1", id)
 		var revokeErr, issueErr error
 		var wg sync.WaitGroup
-		wg.Go(func() { revokeErr = a.RevokeSecret(ctx, id, t0, tenancy.AuditEvent{}) })
+		wg.Go(func() { revokeErr = a.RevokeSecret(ctx, id, T0, tenancy.AuditEvent{}) })
 		wg.Go(func() { _, issueErr = b.IssueToken(ctx, tok, tenancy.AuditEvent{}) })
 		wg.Wait()
 
@@ -147,35 +147,35 @@ func TestRevokeRacingIssueToken(t *testing.T) {
 			t.Fatalf("IssueToken: %v", issueErr)
 		}
 	}
-	if live, err := a.ListTokens(ctx, "Cust1", t0); err != nil || len(live) != 0 {
+	if live, err := a.ListTokens(ctx, "Cust1", T0); err != nil || len(live) != 0 {
 		t.Errorf("live tokens after the races: %d, %v", len(live), err)
 	}
 	t.Logf("%d of %d tokens were issued before their secret's revocation", issued, rounds)
 }
 
-// TestTwoHandlesSeeEachOther checks that a change committed through one Store is seen by
-// another Store on the same file at once: no cache stands between a revocation and the
+// testTwoHandlesSeeEachOther checks that a change committed through one handle is seen by
+// another handle on the same database at once: no cache stands between a revocation and the
 // next request.
-func TestTwoHandlesSeeEachOther(t *testing.T) {
+func testTwoHandlesSeeEachOther(t *testing.T, h Harness) {
 	ctx := context.Background()
-	a, path := openStore(t)
-	b := openAt(t, path)
-	mustCreateTenant(t, a, "Cust1")
-	sec := newSecret("Cust1")
-	id := mustCreateSecret(t, a, sec)
-	tok := newToken("Cust1", id)
-	mustIssueToken(t, a, tok)
+	a := open(t, h)
+	b := reopen(t, h, a)
+	MustCreateTenant(t, a, "Cust1")
+	sec := NewSecret("Cust1")
+	id := MustCreateSecret(t, a, sec)
+	tok := NewToken("Cust1", id)
+	MustIssueToken(t, a, tok)
 
 	// Warm b's read connections first, so the test also covers connections that were
 	// open before the change.
 	if got, _, err := b.TokenByHash(ctx, tok.Hash); err != nil || !got.RevokedAt.IsZero() {
 		t.Fatalf("before: %+v, %v", got, err)
 	}
-	if err := a.RevokeSecret(ctx, id, t0, tenancy.AuditEvent{}); err != nil {
+	if err := a.RevokeSecret(ctx, id, T0, tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 	gotSec, _, err := b.SecretByHash(ctx, sec.Hash)
-	if err != nil || gotSec.Active(t0) {
+	if err != nil || gotSec.Active(T0) {
 		t.Errorf("b sees the secret as %+v, %v; want revoked", gotSec, err)
 	}
 	gotTok, _, err := b.TokenByHash(ctx, tok.Hash)
@@ -183,7 +183,7 @@ func TestTwoHandlesSeeEachOther(t *testing.T) {
 		t.Errorf("b sees the token as %+v, %v; want revoked", gotTok, err)
 	}
 
-	if err := b.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
+	if err := b.SetTenantEnabled(ctx, "Cust1", false, T0, tenancy.AuditEvent{}); err != nil {
 		t.Fatal(err)
 	}
 	if tn, err := a.Tenant(ctx, "Cust1"); err != nil || tn.Enabled {

@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"context"
@@ -11,9 +11,9 @@ import (
 	"github.com/quotekit/quotekit/tenancy"
 )
 
-func TestIssueToken(t *testing.T) {
+func testIssueToken(t *testing.T, h Harness) {
 	ctx := context.Background()
-	dupHash := newHash()
+	dupHash := NewHash()
 	tests := []struct {
 		name string
 		// tok gets the ids of an active, a revoked and an expired secret of Cust1 and an
@@ -21,69 +21,69 @@ func TestIssueToken(t *testing.T) {
 		tok  func(active, revoked, expired, foreign int64) tenancy.AccessToken
 		want error
 	}{
-		{"from an active secret", func(a, _, _, _ int64) tenancy.AccessToken { return newToken("Cust1", a) }, nil},
+		{"from an active secret", func(a, _, _, _ int64) tenancy.AccessToken { return NewToken("Cust1", a) }, nil},
 		{"without a secret", func(_, _, _, _ int64) tenancy.AccessToken {
-			tok := newToken("Cust1", 0)
+			tok := NewToken("Cust1", 0)
 			tok.Method = tenancy.MethodSuperOfficeJWT
 			tok.User = connector.User{AssociateID: 12, Name: "Ann", Email: "ann@example.com", ERPUser: "ann"}
 			return tok
 		}, nil},
 		{"support access", func(_, _, _, _ int64) tenancy.AccessToken {
-			tok := newToken("Cust1", 0)
+			tok := NewToken("Cust1", 0)
 			tok.Method, tok.Actor = tenancy.MethodSupport, "qk_admin_ab12"
 			return tok
 		}, nil},
-		{"from a revoked secret", func(_, r, _, _ int64) tenancy.AccessToken { return newToken("Cust1", r) }, tenancy.ErrConflict},
-		{"from an expired secret", func(_, _, e, _ int64) tenancy.AccessToken { return newToken("Cust1", e) }, tenancy.ErrConflict},
-		{"from another tenant's secret", func(_, _, _, f int64) tenancy.AccessToken { return newToken("Cust1", f) }, tenancy.ErrConflict},
-		{"from an unknown secret", func(_, _, _, _ int64) tenancy.AccessToken { return newToken("Cust1", 999) }, tenancy.ErrNotFound},
-		{"unknown tenant", func(_, _, _, _ int64) tenancy.AccessToken { return newToken("Cust9", 0) }, tenancy.ErrNotFound},
+		{"from a revoked secret", func(_, r, _, _ int64) tenancy.AccessToken { return NewToken("Cust1", r) }, tenancy.ErrConflict},
+		{"from an expired secret", func(_, _, e, _ int64) tenancy.AccessToken { return NewToken("Cust1", e) }, tenancy.ErrConflict},
+		{"from another tenant's secret", func(_, _, _, f int64) tenancy.AccessToken { return NewToken("Cust1", f) }, tenancy.ErrConflict},
+		{"from an unknown secret", func(_, _, _, _ int64) tenancy.AccessToken { return NewToken("Cust1", unknownID) }, tenancy.ErrNotFound},
+		{"unknown tenant", func(_, _, _, _ int64) tenancy.AccessToken { return NewToken("Cust9", 0) }, tenancy.ErrNotFound},
 		{"duplicate hash", func(a, _, _, _ int64) tenancy.AccessToken {
-			tok := newToken("Cust1", a)
+			tok := NewToken("Cust1", a)
 			tok.Hash = dupHash
 			return tok
 		}, tenancy.ErrConflict},
 		{"expires when issued", func(a, _, _, _ int64) tenancy.AccessToken {
-			tok := newToken("Cust1", a)
+			tok := NewToken("Cust1", a)
 			tok.ExpiresAt = tok.IssuedAt
 			return tok
-		}, errPlain},
+		}, ErrPlain},
 		{"no method", func(a, _, _, _ int64) tenancy.AccessToken {
-			tok := newToken("Cust1", a)
+			tok := NewToken("Cust1", a)
 			tok.Method = ""
 			return tok
-		}, errPlain},
+		}, ErrPlain},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := openStore(t)
-			mustCreateTenant(t, s, "Cust1")
-			mustCreateTenant(t, s, "Cust2")
-			active := mustCreateSecret(t, s, newSecret("Cust1"))
-			revoked := mustCreateSecret(t, s, newSecret("Cust1"))
-			if err := s.RevokeSecret(ctx, revoked, t0.Add(-time.Second), tenancy.AuditEvent{}); err != nil {
+			s := open(t, h)
+			MustCreateTenant(t, s, "Cust1")
+			MustCreateTenant(t, s, "Cust2")
+			active := MustCreateSecret(t, s, NewSecret("Cust1"))
+			revoked := MustCreateSecret(t, s, NewSecret("Cust1"))
+			if err := s.RevokeSecret(ctx, revoked, T0.Add(-time.Second), tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
-			exp := newSecret("Cust1")
-			exp.CreatedAt, exp.ExpiresAt = t0.Add(-time.Hour), t0
-			expired := mustCreateSecret(t, s, exp)
-			foreign := mustCreateSecret(t, s, newSecret("Cust2"))
-			seed := newToken("Cust1", 0)
+			exp := NewSecret("Cust1")
+			exp.CreatedAt, exp.ExpiresAt = T0.Add(-time.Hour), T0
+			expired := MustCreateSecret(t, s, exp)
+			foreign := MustCreateSecret(t, s, NewSecret("Cust2"))
+			seed := NewToken("Cust1", 0)
 			seed.Hash = dupHash
-			mustIssueToken(t, s, seed)
-			audits, tokens := auditCount(t, s), count(t, s, `SELECT count(*) FROM access_tokens`)
+			MustIssueToken(t, s, seed)
+			audits, tokens := auditCount(t, h, s), count(t, h, s).Tokens
 
 			tok := tt.tok(active, revoked, expired, foreign)
 			id, err := s.IssueToken(ctx, tok, tenancy.AuditEvent{RemoteAddr: "192.0.2.1"})
-			wantErr(t, err, tt.want)
+			WantErr(t, err, tt.want)
 			wantNew := 0
 			if err == nil {
 				wantNew = 1
 			}
-			if n := count(t, s, `SELECT count(*) FROM access_tokens`) - tokens; n != wantNew {
+			if n := count(t, h, s).Tokens - tokens; n != wantNew {
 				t.Errorf("tokens written = %d, want %d", n, wantNew)
 			}
-			if n := auditCount(t, s) - audits; n != wantNew {
+			if n := auditCount(t, h, s) - audits; n != wantNew {
 				t.Errorf("audit events written = %d, want %d", n, wantNew)
 			}
 			if err != nil {
@@ -97,7 +97,7 @@ func TestIssueToken(t *testing.T) {
 			if !reflect.DeepEqual(got, tok) {
 				t.Errorf("TokenByHash = %+v\nwant          %+v", got, tok)
 			}
-			if want := testTenant("Cust1"); !reflect.DeepEqual(tn, want) {
+			if want := NewTenant("Cust1"); !reflect.DeepEqual(tn, want) {
 				t.Errorf("tenant = %+v\nwant     %+v", tn, want)
 			}
 			evs, _ := s.AuditEvents(ctx, tenancy.AuditFilter{TenantID: "Cust1", Limit: 1})
@@ -108,17 +108,17 @@ func TestIssueToken(t *testing.T) {
 	}
 }
 
-func TestTokenByHashUnknown(t *testing.T) {
-	s, _ := openStore(t)
-	_, _, err := s.TokenByHash(context.Background(), newHash())
-	wantErr(t, err, tenancy.ErrNotFound)
+func testTokenByHashUnknown(t *testing.T, h Harness) {
+	s := open(t, h)
+	_, _, err := s.TokenByHash(context.Background(), NewHash())
+	WantErr(t, err, tenancy.ErrNotFound)
 }
 
-func TestListAndRevokeTokens(t *testing.T) {
+func testListAndRevokeTokens(t *testing.T, h Harness) {
 	ctx := context.Background()
-	now := t0.Add(10 * time.Minute)
+	now := T0.Add(10 * time.Minute)
 	user := func(assoc int32, issued time.Time) tenancy.AccessToken {
-		tok := newToken("Cust1", 0)
+		tok := NewToken("Cust1", 0)
 		tok.Method = tenancy.MethodSuperOfficeJWT
 		tok.User.AssociateID = assoc
 		tok.IssuedAt, tok.ExpiresAt = issued, issued.Add(time.Hour)
@@ -126,30 +126,29 @@ func TestListAndRevokeTokens(t *testing.T) {
 	}
 	// Tokens of Cust1: live ones of users 7 and 8, one expired, one revoked, one issued
 	// before the tenant's TokensValidAfter; and a live one of Cust2.
-	live7a, live7b, live8 := user(7, t0), user(7, t0.Add(time.Minute)), user(8, t0)
-	expired := user(7, t0.Add(-2*time.Hour))
-	revoked := user(7, t0)
-	stale := user(7, t0.Add(-30*time.Minute))
-	other := newToken("Cust2", 0)
-	setup := func(t *testing.T) *Store {
-		s, _ := openStore(t)
-		mustCreateTenant(t, s, "Cust1")
-		mustCreateTenant(t, s, "Cust2")
+	live7a, live7b, live8 := user(7, T0), user(7, T0.Add(time.Minute)), user(8, T0)
+	expired := user(7, T0.Add(-2*time.Hour))
+	revoked := user(7, T0)
+	stale := user(7, T0.Add(-30*time.Minute))
+	other := NewToken("Cust2", 0)
+	setup := func(t *testing.T) Store {
+		s := open(t, h)
+		MustCreateTenant(t, s, "Cust1")
+		MustCreateTenant(t, s, "Cust2")
 		// IssueToken refuses a token already invalidated, so the stale ones are issued
 		// first and invalidated afterwards, by disabling the tenant at TokensValidAfter.
+		// The revoked one is issued and revoked first, while it is the tenant's only token.
+		issueRevoked(t, s, revoked, T0)
 		for _, tok := range []tenancy.AccessToken{expired, stale} {
-			mustIssueToken(t, s, tok)
+			MustIssueToken(t, s, tok)
 		}
 		for _, enabled := range []bool{false, true} {
-			if err := s.SetTenantEnabled(ctx, "Cust1", enabled, t0.Add(-20*time.Minute), tenancy.AuditEvent{}); err != nil {
+			if err := s.SetTenantEnabled(ctx, "Cust1", enabled, T0.Add(-20*time.Minute), tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		for _, tok := range []tenancy.AccessToken{live7a, live7b, live8, revoked, other} {
-			mustIssueToken(t, s, tok)
-		}
-		if _, err := s.w.Exec(`UPDATE access_tokens SET revoked_at = ? WHERE hash = ?`, t0.UnixNano(), revoked.Hash[:]); err != nil {
-			t.Fatal(err)
+		for _, tok := range []tenancy.AccessToken{live7a, live7b, live8, other} {
+			MustIssueToken(t, s, tok)
 		}
 		return s
 	}
@@ -173,7 +172,7 @@ func TestListAndRevokeTokens(t *testing.T) {
 			t.Errorf("ListTokens = %x\nwant        %x", got, want)
 		}
 		_, err = s.ListTokens(ctx, "Cust9", now)
-		wantErr(t, err, tenancy.ErrNotFound)
+		WantErr(t, err, tenancy.ErrNotFound)
 	})
 
 	tests := []struct {
@@ -192,9 +191,9 @@ func TestListAndRevokeTokens(t *testing.T) {
 	for _, tt := range tests {
 		t.Run("revoke "+tt.name, func(t *testing.T) {
 			s := setup(t)
-			audits := auditCount(t, s)
+			audits := auditCount(t, h, s)
 			n, err := s.RevokeTokens(ctx, tt.tenant, tt.associate, now, tenancy.AuditEvent{Actor: "cli"})
-			wantErr(t, err, tt.wantErr)
+			WantErr(t, err, tt.wantErr)
 			if n != tt.wantN {
 				t.Errorf("revoked %d, want %d", n, tt.wantN)
 			}
@@ -202,7 +201,7 @@ func TestListAndRevokeTokens(t *testing.T) {
 			if err != nil {
 				wantAudit = 0
 			}
-			if got := auditCount(t, s) - audits; got != wantAudit {
+			if got := auditCount(t, h, s) - audits; got != wantAudit {
 				t.Errorf("audit events written = %d, want %d", got, wantAudit)
 			}
 			toks, err := s.ListTokens(ctx, "Cust1", now)
@@ -215,61 +214,61 @@ func TestListAndRevokeTokens(t *testing.T) {
 			if toks, _ := s.ListTokens(ctx, "Cust2", now); len(toks) != 1 {
 				t.Errorf("Cust2 has %d live tokens, want 1", len(toks))
 			}
-			if tok, _, _ := s.TokenByHash(ctx, revoked.Hash); !tok.RevokedAt.Equal(t0) {
+			if tok, _, _ := s.TokenByHash(ctx, revoked.Hash); !tok.RevokedAt.Equal(T0) {
 				t.Errorf("an already revoked token's time moved to %v", tok.RevokedAt)
 			}
 		})
 	}
 }
 
-func TestRememberJWT(t *testing.T) {
+func testRememberJWT(t *testing.T, h Harness) {
 	ctx := context.Background()
-	s, _ := openStore(t)
-	h := newHash()
+	s := open(t, h)
+	jwt := NewHash()
 	steps := []struct {
 		name    string
 		hash    [32]byte
 		expires time.Time
 		want    error
 	}{
-		{"first time", h, t0.Add(5 * time.Minute), nil},
-		{"replay", h, t0.Add(5 * time.Minute), tenancy.ErrConflict},
-		{"replay with another expiry", h, t0.Add(time.Hour), tenancy.ErrConflict},
-		{"another JWT", newHash(), t0.Add(5 * time.Minute), nil},
-		{"no expiry", newHash(), time.Time{}, errPlain},
+		{"first time", jwt, T0.Add(5 * time.Minute), nil},
+		{"replay", jwt, T0.Add(5 * time.Minute), tenancy.ErrConflict},
+		{"replay with another expiry", jwt, T0.Add(time.Hour), tenancy.ErrConflict},
+		{"another JWT", NewHash(), T0.Add(5 * time.Minute), nil},
+		{"no expiry", NewHash(), time.Time{}, ErrPlain},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			wantErr(t, s.RememberJWT(ctx, st.hash, st.expires), st.want)
+			WantErr(t, s.RememberJWT(ctx, st.hash, st.expires), st.want)
 		})
 	}
 }
 
-// TestIssueTokenRemembersItsJWT: a token minted from a JWT remembers the JWT in its own
+// testIssueTokenRemembersItsJWT: a token minted from a JWT remembers the JWT in its own
 // transaction, so the JWT is accepted once, and an issuance that fails does not use it up.
-func TestIssueTokenRemembersItsJWT(t *testing.T) {
+func testIssueTokenRemembersItsJWT(t *testing.T, h Harness) {
 	ctx := context.Background()
-	s, _ := openStore(t)
-	mustCreateTenant(t, s, "Cust1")
-	jwt := newHash()
+	s := open(t, h)
+	MustCreateTenant(t, s, "Cust1")
+	jwt := NewHash()
 	fromJWT := func(tenant string) tenancy.AccessToken {
-		tok := newToken(tenant, 0)
-		tok.Method, tok.JWT, tok.JWTExpiresAt = tenancy.MethodSuperOfficeJWT, jwt, t0.Add(11*time.Minute)
+		tok := NewToken(tenant, 0)
+		tok.Method, tok.JWT, tok.JWTExpiresAt = tenancy.MethodSuperOfficeJWT, jwt, T0.Add(11*time.Minute)
 		return tok
 	}
 
 	// An unknown tenant fails the issuance: nothing written, the JWT still unused.
 	_, err := s.IssueToken(ctx, fromJWT("Cust404"), tenancy.AuditEvent{})
-	wantErr(t, err, tenancy.ErrNotFound)
-	if n := count(t, s, `SELECT count(*) FROM jwt_replay`); n != 0 {
+	WantErr(t, err, tenancy.ErrNotFound)
+	if n := count(t, h, s).Replays; n != 0 {
 		t.Fatalf("a failed issuance remembered the JWT (%d rows)", n)
 	}
 
 	first := fromJWT("Cust1")
-	mustIssueToken(t, s, first)
+	MustIssueToken(t, s, first)
 	second := fromJWT("Cust1")
 	_, err = s.IssueToken(ctx, second, tenancy.AuditEvent{})
-	wantErr(t, err, tenancy.ErrConflict)
+	WantErr(t, err, tenancy.ErrConflict)
 	if _, _, err := s.TokenByHash(ctx, second.Hash); !errors.Is(err, tenancy.ErrNotFound) {
 		t.Errorf("the replayed JWT's token was stored: %v", err)
 	}
@@ -277,118 +276,135 @@ func TestIssueTokenRemembersItsJWT(t *testing.T) {
 		t.Errorf("the first token: %v", err)
 	}
 	// RememberJWT and IssueToken share the one replay cache.
-	wantErr(t, s.RememberJWT(ctx, jwt, t0.Add(time.Hour)), tenancy.ErrConflict)
+	WantErr(t, s.RememberJWT(ctx, jwt, T0.Add(time.Hour)), tenancy.ErrConflict)
 
 	bad := fromJWT("Cust1")
-	bad.JWT, bad.JWTExpiresAt = newHash(), time.Time{}
+	bad.JWT, bad.JWTExpiresAt = NewHash(), time.Time{}
 	_, err = s.IssueToken(ctx, bad, tenancy.AuditEvent{})
-	wantErr(t, err, errPlain)
+	WantErr(t, err, ErrPlain)
 }
 
-func TestPurge(t *testing.T) {
+func testPurge(t *testing.T, h Harness) {
 	ctx := context.Background()
-	s, _ := openStore(t)
-	mustCreateTenant(t, s, "Cust1")
-	now := t0.Add(2 * time.Hour)
-	var keep, drop [][32]byte
+	s := open(t, h)
+	MustCreateTenant(t, s, "Cust1")
+	now := T0.Add(2 * time.Hour)
+	// Tokens and replay entries expiring an hour and a nanosecond before now (purged),
+	// exactly at now and an hour after it (kept).
+	var keepTokens, dropTokens, keepJWTs, dropJWTs [][32]byte
 	for _, exp := range []time.Duration{-time.Hour, -time.Nanosecond, 0, time.Hour} {
-		tok := newToken("Cust1", 0)
+		tok := NewToken("Cust1", 0)
 		tok.IssuedAt, tok.ExpiresAt = now.Add(-3*time.Hour), now.Add(exp)
-		mustIssueToken(t, s, tok)
-		jwt := newHash()
+		MustIssueToken(t, s, tok)
+		jwt := NewHash()
 		if err := s.RememberJWT(ctx, jwt, now.Add(exp)); err != nil {
 			t.Fatal(err)
 		}
 		if exp < 0 {
-			drop = append(drop, tok.Hash, jwt)
+			dropTokens, dropJWTs = append(dropTokens, tok.Hash), append(dropJWTs, jwt)
 		} else {
-			keep = append(keep, tok.Hash, jwt)
+			keepTokens, keepJWTs = append(keepTokens, tok.Hash), append(keepJWTs, jwt)
 		}
 	}
-	audits := auditCount(t, s)
+	audits := auditCount(t, h, s)
 	n, err := s.Purge(ctx, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != len(drop) {
-		t.Errorf("Purge removed %d rows, want %d", n, len(drop))
+	if want := len(dropTokens) + len(dropJWTs); n != want {
+		t.Errorf("Purge removed %d rows, want %d", n, want)
 	}
-	for _, h := range keep {
-		if count(t, s, `SELECT (SELECT count(*) FROM access_tokens WHERE hash = ?1) + (SELECT count(*) FROM jwt_replay WHERE hash = ?1)`, h[:]) != 1 {
-			t.Errorf("purged %x, which expires at or after now", h[:4])
+	if c := count(t, h, s); c.Tokens != len(keepTokens) || c.Replays != len(keepJWTs) {
+		t.Errorf("after Purge: %d tokens and %d replay entries, want %d and %d", c.Tokens, c.Replays, len(keepTokens), len(keepJWTs))
+	}
+	for _, hash := range keepTokens {
+		if _, _, err := s.TokenByHash(ctx, hash); err != nil {
+			t.Errorf("purged token %x, which expires at or after now: %v", hash[:4], err)
 		}
 	}
-	for _, h := range drop {
-		if count(t, s, `SELECT (SELECT count(*) FROM access_tokens WHERE hash = ?1) + (SELECT count(*) FROM jwt_replay WHERE hash = ?1)`, h[:]) != 0 {
-			t.Errorf("kept %x, which expired before now", h[:4])
+	for _, hash := range dropTokens {
+		if _, _, err := s.TokenByHash(ctx, hash); !errors.Is(err, tenancy.ErrNotFound) {
+			t.Errorf("kept token %x, which expired before now: %v", hash[:4], err)
 		}
 	}
-	if auditCount(t, s) != audits {
+	if auditCount(t, h, s) != audits {
 		t.Error("Purge touched the audit log")
 	}
 	if n, err := s.Purge(ctx, now); n != 0 || err != nil {
 		t.Errorf("second Purge = %d, %v; want 0, nil", n, err)
 	}
+	// Which replay entries are left shows in RememberJWT: a kept entry is a replay, a
+	// purged one is remembered afresh. (This writes, so it comes last.)
+	for _, hash := range keepJWTs {
+		if err := s.RememberJWT(ctx, hash, now.Add(time.Hour)); !errors.Is(err, tenancy.ErrConflict) {
+			t.Errorf("purged replay entry %x, which expires at or after now: RememberJWT = %v", hash[:4], err)
+		}
+	}
+	for _, hash := range dropJWTs {
+		if err := s.RememberJWT(ctx, hash, now.Add(time.Hour)); err != nil {
+			t.Errorf("kept replay entry %x, which expired before now: RememberJWT = %v", hash[:4], err)
+		}
+	}
 }
 
-// TestIssueTokenRechecksTheTenant: a token whose tenant was disabled after the caller
+// testIssueTokenRechecksTheTenant: a token whose tenant was disabled after the caller
 // verified the credential, but before the token was written, is not written. The race is
 // played in order: the tenant is read as a verifier reads it, then disabled, then the
 // token issued with a later IssuedAt, as a slower minting request would. Re-enabling must
 // not bring such a token to life either, and a token issued at or before the tenant's
 // TokensValidAfter is refused as well (it would be invalid from its first moment).
-func TestIssueTokenRechecksTheTenant(t *testing.T) {
+func testIssueTokenRechecksTheTenant(t *testing.T, h Harness) {
 	ctx := context.Background()
 	for _, tt := range []struct {
 		name   string
-		setup  func(t *testing.T, s *Store)
+		setup  func(t *testing.T, s Store)
 		issued time.Time
 		want   error
 	}{
-		{"disabled between verification and issue", func(t *testing.T, s *Store) {
-			if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
+		{"disabled between verification and issue", func(t *testing.T, s Store) {
+			if err := s.SetTenantEnabled(ctx, "Cust1", false, T0, tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
-		}, t0.Add(time.Second), tenancy.ErrTenantDisabled},
-		{"disabled and enabled again, token dated before the disabling", func(t *testing.T, s *Store) {
-			if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
+		}, T0.Add(time.Second), tenancy.ErrTenantDisabled},
+		{"disabled and enabled again, token dated before the disabling", func(t *testing.T, s Store) {
+			if err := s.SetTenantEnabled(ctx, "Cust1", false, T0, tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.SetTenantEnabled(ctx, "Cust1", true, t0.Add(time.Second), tenancy.AuditEvent{}); err != nil {
+			if err := s.SetTenantEnabled(ctx, "Cust1", true, T0.Add(time.Second), tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
-		}, t0.Add(-time.Second), tenancy.ErrTenantDisabled},
-		{"issued at the disabling instant", func(t *testing.T, s *Store) {
-			if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
+		}, T0.Add(-time.Second), tenancy.ErrTenantDisabled},
+		{"issued at the disabling instant", func(t *testing.T, s Store) {
+			if err := s.SetTenantEnabled(ctx, "Cust1", false, T0, tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.SetTenantEnabled(ctx, "Cust1", true, t0.Add(time.Second), tenancy.AuditEvent{}); err != nil {
+			if err := s.SetTenantEnabled(ctx, "Cust1", true, T0.Add(time.Second), tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
-		}, t0, tenancy.ErrTenantDisabled},
-		{"enabled again, token dated after the disabling", func(t *testing.T, s *Store) {
-			if err := s.SetTenantEnabled(ctx, "Cust1", false, t0, tenancy.AuditEvent{}); err != nil {
+		}, T0, tenancy.ErrTenantDisabled},
+		{"enabled again, token dated after the disabling", func(t *testing.T, s Store) {
+			if err := s.SetTenantEnabled(ctx, "Cust1", false, T0, tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.SetTenantEnabled(ctx, "Cust1", true, t0.Add(time.Second), tenancy.AuditEvent{}); err != nil {
+			if err := s.SetTenantEnabled(ctx, "Cust1", true, T0.Add(time.Second), tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
-		}, t0.Add(2 * time.Second), nil},
+		}, T0.Add(2 * time.Second), nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := openStore(t)
-			mustCreateTenant(t, s, "Cust1")
-			sec := mustCreateSecret(t, s, newSecret("Cust1"))
+			s := open(t, h)
+			MustCreateTenant(t, s, "Cust1")
+			sec := MustCreateSecret(t, s, NewSecret("Cust1"))
 			if tn, err := s.Tenant(ctx, "Cust1"); err != nil || !tn.Enabled {
 				t.Fatalf("verification reads the tenant: %+v, %v", tn, err)
 			}
 			tt.setup(t, s)
-			tokens, audits := count(t, s, `SELECT count(*) FROM access_tokens`), auditCount(t, s)
+			tokens, audits := count(t, h, s).Tokens, auditCount(t, h, s)
 
-			tok := newToken("Cust1", sec)
+			tok := NewToken("Cust1", sec)
 			tok.IssuedAt, tok.ExpiresAt = tt.issued, tt.issued.Add(time.Hour)
 			_, err := s.IssueToken(ctx, tok, tenancy.AuditEvent{})
-			wantErr(t, err, tt.want)
+			WantErr(t, err, tt.want)
 			if tt.want != nil && !errors.Is(err, tenancy.ErrConflict) {
 				t.Errorf("error %v does not wrap ErrConflict", err)
 			}
@@ -396,18 +412,18 @@ func TestIssueTokenRechecksTheTenant(t *testing.T) {
 			if tt.want == nil {
 				written = 1
 			}
-			if n := count(t, s, `SELECT count(*) FROM access_tokens`) - tokens; n != written {
+			if n := count(t, h, s).Tokens - tokens; n != written {
 				t.Errorf("tokens written = %d, want %d", n, written)
 			}
-			if n := auditCount(t, s) - audits; n != written {
+			if n := auditCount(t, h, s) - audits; n != written {
 				t.Errorf("audit events written = %d, want %d", n, written)
 			}
 
 			// Whatever happened, the tenant enabled now has no live token from before.
-			if err := s.SetTenantEnabled(ctx, "Cust1", true, t0.Add(3*time.Second), tenancy.AuditEvent{}); err != nil {
+			if err := s.SetTenantEnabled(ctx, "Cust1", true, T0.Add(3*time.Second), tenancy.AuditEvent{}); err != nil {
 				t.Fatal(err)
 			}
-			live, err := s.ListTokens(ctx, "Cust1", t0.Add(4*time.Second))
+			live, err := s.ListTokens(ctx, "Cust1", T0.Add(4*time.Second))
 			if err != nil {
 				t.Fatal(err)
 			}
