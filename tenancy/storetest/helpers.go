@@ -138,7 +138,7 @@ func SupportToken(tenant, actor string) tenancy.AccessToken {
 	return tok
 }
 
-// ErrPlain, given to WantErr, stands for any error that wraps none of tenancy's store
+// ErrPlain stands, given to WantErr, for any error that wraps none of tenancy's store
 // sentinels: bad input or a failure that is no store outcome.
 var ErrPlain = errors.New("any error that is no store sentinel")
 
