@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/server/storage"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -232,7 +232,7 @@ every support token it obtained. Revoking a revoked key changes nothing.`)
 }
 
 // adminKeyByID finds an admin key by its id; an unknown id is exit status 3.
-func adminKeyByID(ctx context.Context, s *sqlite.Store, id int64) (tenancy.AdminKey, error) {
+func adminKeyByID(ctx context.Context, s storage.Store, id int64) (tenancy.AdminKey, error) {
 	keys, err := s.ListAdminKeys(ctx)
 	if err != nil {
 		return tenancy.AdminKey{}, storeFailure(err, "")

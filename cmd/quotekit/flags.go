@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/server/storage"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -65,7 +65,7 @@ func (c *cli) env(key, def string) string {
 
 // storeFlags adds --db.
 func (c *cli) storeFlags() {
-	c.fs.StringVar(&c.db, "db", c.env("DB", defaultDB), "SQLite database `file` [QUOTEKIT_DB]")
+	c.fs.StringVar(&c.db, "db", c.env("DB", defaultDB), "the store: a SQLite database `file`, or a postgres:// URL [QUOTEKIT_DB]")
 }
 
 // jsonFlag adds --json.
@@ -167,19 +167,22 @@ func (c *cli) info(format string, a ...any) {
 // openStore opens the database. Only create may make a new database file (and its
 // directory): any other command on a missing file would otherwise leave an empty
 // database behind, and a mistyped path would look like a deployment without tenants.
-func (c *cli) openStore(ctx context.Context, create bool) (*sqlite.Store, error) {
+func (c *cli) openStore(ctx context.Context, create bool) (storage.Store, error) {
 	if c.db == "" {
 		return nil, usageError("%s: --db must not be empty", c.path)
 	}
-	if _, err := os.Stat(c.db); errors.Is(err, os.ErrNotExist) {
-		if !create {
-			return nil, fail(tenancy.ErrUnavailable, "no database at %s: set --db or QUOTEKIT_DB ('quotekit tenant add' creates a new one)", c.db)
-		}
-		if err := os.MkdirAll(filepath.Dir(c.db), 0o750); err != nil {
-			return nil, fail(tenancy.ErrUnavailable, "create the database directory: %v", err)
+	// A PostgreSQL database is created by its administrator; Open only migrates it.
+	if !storage.IsURL(c.db) {
+		if _, err := os.Stat(c.db); errors.Is(err, os.ErrNotExist) {
+			if !create {
+				return nil, fail(tenancy.ErrUnavailable, "no database at %s: set --db or QUOTEKIT_DB ('quotekit tenant add' creates a new one)", c.db)
+			}
+			if err := os.MkdirAll(filepath.Dir(c.db), 0o750); err != nil {
+				return nil, fail(tenancy.ErrUnavailable, "create the database directory: %v", err)
+			}
 		}
 	}
-	s, err := sqlite.Open(ctx, c.db)
+	s, err := storage.Open(ctx, c.db)
 	if err != nil {
 		return nil, storeFailure(err, "")
 	}
@@ -188,7 +191,7 @@ func (c *cli) openStore(ctx context.Context, create bool) (*sqlite.Store, error)
 
 // service returns the tenancy service on s, with the command's clock; keys may be nil
 // for commands that make no shared secret.
-func (c *cli) service(s *sqlite.Store, keys *tenancy.Keyring) *tenancy.Service {
+func (c *cli) service(s storage.Store, keys *tenancy.Keyring) *tenancy.Service {
 	return tenancy.NewService(s, tenancy.WithKeyring(keys), tenancy.WithClock(c.now))
 }
 
@@ -196,13 +199,22 @@ func (c *cli) service(s *sqlite.Store, keys *tenancy.Keyring) *tenancy.Service {
 func (c *cli) keyring() (*tenancy.Keyring, error) {
 	path := c.masterKeyFile
 	if path == "" {
-		path = filepath.Join(filepath.Dir(c.db), "master.key")
+		path = filepath.Join(stateDir(c.db), "master.key")
 	}
 	k, err := tenancy.LoadMasterKey(c.getenv(tenancy.MasterKeyEnv), path, c.dev)
 	if err != nil {
 		return nil, fail(nil, "master key: %v; for development, --dev creates the file", err)
 	}
 	return k, nil
+}
+
+// stateDir is where state files live by default: the SQLite database's directory, or
+// ./var with PostgreSQL (as for quotekit serve).
+func stateDir(db string) string {
+	if storage.IsURL(db) {
+		return "var"
+	}
+	return filepath.Dir(db)
 }
 
 // storeFailure turns a store error into a message for people, keeping its sentinel.
@@ -212,9 +224,9 @@ func storeFailure(err error, tenantID string) error {
 	case errors.Is(err, tenancy.ErrNotFound) && tenantID != "":
 		return fail(tenancy.ErrNotFound, "tenant %s does not exist (see 'quotekit tenant list')", tenantID)
 	case errors.Is(err, tenancy.ErrUnavailable):
-		return fail(tenancy.ErrUnavailable, "the database is unavailable (locked by another process, read-only or full): %v", err)
-	case errors.Is(err, sqlite.ErrSchemaTooNew):
-		return fail(sqlite.ErrSchemaTooNew, "%v: upgrade quotekit", err)
+		return fail(tenancy.ErrUnavailable, "the database is unavailable (down, locked by another process, read-only or full): %v", err)
+	case errors.Is(err, storage.ErrSchemaTooNew):
+		return fail(storage.ErrSchemaTooNew, "%v: upgrade quotekit", err)
 	}
 	return err
 }

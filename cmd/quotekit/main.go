@@ -19,7 +19,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/server/storage"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -180,7 +180,7 @@ func exitCode(err error) int {
 		return exitNotFound
 	case errors.Is(err, tenancy.ErrConflict), errors.Is(err, tenancy.ErrLimit):
 		return exitConflict
-	case errors.Is(err, tenancy.ErrUnavailable), errors.Is(err, sqlite.ErrSchemaTooNew):
+	case errors.Is(err, tenancy.ErrUnavailable), errors.Is(err, storage.ErrSchemaTooNew):
 		return exitUnavailable
 	default:
 		return exitFailure

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/server/storage"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -115,7 +115,7 @@ func (r secretRef) find(tenantID string, secrets []tenancy.Secret) (tenancy.Secr
 }
 
 // secretsOf loads the tenant's secrets; an unknown tenant is exit status 3.
-func secretsOf(ctx context.Context, s *sqlite.Store, tenantID string) ([]tenancy.Secret, error) {
+func secretsOf(ctx context.Context, s storage.Store, tenantID string) ([]tenancy.Secret, error) {
 	secrets, err := s.SecretsOf(ctx, tenantID)
 	if err != nil {
 		return nil, storeFailure(err, tenantID)

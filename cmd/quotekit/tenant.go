@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/server/storage"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -365,7 +365,7 @@ names a credential are hidden unless --reveal-config is given.`, recentRefusals)
 	return tw.Flush()
 }
 
-func gatherTenant(ctx context.Context, s *sqlite.Store, id string, now time.Time, reveal bool) (tenantShowJSON, error) {
+func gatherTenant(ctx context.Context, s storage.Store, id string, now time.Time, reveal bool) (tenantShowJSON, error) {
 	t, err := s.Tenant(ctx, id)
 	if err != nil {
 		return tenantShowJSON{}, err

@@ -27,7 +27,7 @@ import (
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
-	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/server/storage"
 	"github.com/quotekit/quotekit/soap"
 	"github.com/quotekit/quotekit/tenancy"
 )
@@ -50,8 +50,8 @@ type Ready struct {
 	// MetricsURL is the base URL of the metrics listener (GET /metrics), "" when it is
 	// not served.
 	MetricsURL string
-	Store      *sqlite.Store    // the store, for seeding
-	DB         string           // the store's database file, as configured (Config.DB)
+	Store      storage.Store    // the store, for seeding
+	DB         string           // the store's database as configured (Config.DB), a URL without its password
 	Admin      *tenancy.Service // every change of tenants and credentials on that store
 	Stdout     io.Writer
 }
@@ -83,7 +83,7 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 	if err := os.MkdirAll(cfg.Dir(), 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	store, err := sqlite.Open(ctx, cfg.DB)
+	store, err := storage.Open(ctx, cfg.DB)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -167,7 +167,7 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 	log.Info("listening", slog.String("url", baseURL), slog.String("admin_url", adminURL), slog.String("metrics_url", metricsURL))
 
 	if o.onReady != nil {
-		if err := o.onReady(ctx, Ready{BaseURL: baseURL, SOAPURL: soapURL(baseURL, cfg.SOAPPath), AdminURL: adminURL, MetricsURL: metricsURL, Store: store, DB: cfg.DB, Admin: admin, Stdout: stdout}); err != nil {
+		if err := o.onReady(ctx, Ready{BaseURL: baseURL, SOAPURL: soapURL(baseURL, cfg.SOAPPath), AdminURL: adminURL, MetricsURL: metricsURL, Store: store, DB: storage.Redact(cfg.DB), Admin: admin, Stdout: stdout}); err != nil {
 			for _, l := range listeners {
 				l.Close()
 			}
@@ -306,7 +306,7 @@ func superOffice(ctx context.Context, cfg Config) (*auth.SuperOfficeVerifier, er
 }
 
 // purge deletes expired tokens and replay entries now and then, so the tables stay small.
-func purge(ctx context.Context, store *sqlite.Store, log *slog.Logger) {
+func purge(ctx context.Context, store storage.Store, log *slog.Logger) {
 	t := time.NewTicker(purgeEvery)
 	defer t.Stop()
 	for {

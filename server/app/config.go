@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/quotekit/quotekit/server"
+	"github.com/quotekit/quotekit/server/storage"
 )
 
 // Config is the effective configuration of a server.
@@ -24,7 +25,7 @@ type Config struct {
 	Addr           string        // listen address
 	AdminAddr      string        // listen address of the admin API; "" serves none
 	MetricsAddr    string        // listen address of Prometheus /metrics; "" serves none
-	DB             string        // SQLite database file
+	DB             string        // SQLite database file, or a postgres:// URL
 	TLSCert        string        // certificate file (PEM)
 	TLSKey         string        // its private key (PEM)
 	ACMEHost       string        // public host name for an ACME (Let's Encrypt) certificate
@@ -43,8 +44,14 @@ type Config struct {
 	LogLevel       string        // debug, info, warn, error
 }
 
-// Dir is the directory of the database, where the other state files live by default.
-func (c Config) Dir() string { return filepath.Dir(c.DB) }
+// Dir is where the other state files (master key, ACME cache) live by default: the
+// directory of the SQLite database, or ./var with PostgreSQL.
+func (c Config) Dir() string {
+	if storage.IsURL(c.DB) {
+		return "var"
+	}
+	return filepath.Dir(c.DB)
+}
 
 // ParseConfig reads flags from args with QUOTEKIT_* variables (from getenv) as their
 // defaults. Errors are usage errors: flag.ErrHelp when help was asked for. extra may add
@@ -86,7 +93,7 @@ func ParseConfig(name string, args []string, getenv func(string) string, output 
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ""), "listen address (default :8443, or 127.0.0.1:8080 with --http) [QUOTEKIT_ADDR]")
 	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", ""), "listen address of the admin API (/admin/v1, admin API keys); empty: no admin API [QUOTEKIT_ADMIN_ADDR]")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", ""), "listen address of Prometheus /metrics, for the operators' network only (it counts refusals by reason); empty: no metrics [QUOTEKIT_METRICS_ADDR]")
-	fs.StringVar(&c.DB, "db", env("DB", filepath.Join("var", "quotekit.db")), "SQLite database file [QUOTEKIT_DB]")
+	fs.StringVar(&c.DB, "db", env("DB", filepath.Join("var", "quotekit.db")), "the store: a SQLite database file, or a postgres:// URL for PostgreSQL [QUOTEKIT_DB]")
 	fs.StringVar(&c.TLSCert, "tls-cert", env("TLS_CERT", ""), "TLS certificate file, PEM [QUOTEKIT_TLS_CERT]")
 	fs.StringVar(&c.TLSKey, "tls-key", env("TLS_KEY", ""), "TLS private key file, PEM [QUOTEKIT_TLS_KEY]")
 	fs.StringVar(&c.ACMEHost, "acme-host", env("ACME_HOST", ""), "public host name to get an ACME certificate for [QUOTEKIT_ACME_HOST]")
@@ -204,7 +211,7 @@ func (c Config) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "quotekit configuration:\n")
 	for _, kv := range [][2]string{
-		{"addr", c.Addr}, {"admin addr", orNone(c.AdminAddr)}, {"metrics addr", orNone(c.MetricsAddr)}, {"tls", tlsMode}, {"db", c.DB}, {"master key", c.MasterKeyFile},
+		{"addr", c.Addr}, {"admin addr", orNone(c.AdminAddr)}, {"metrics addr", orNone(c.MetricsAddr)}, {"tls", tlsMode}, {"db", storage.Redact(c.DB)}, {"master key", c.MasterKeyFile},
 		{"partner key", orNone(c.PartnerKey)}, {"superoffice environments", orNone(strings.Join(c.SuperOffice, ","))},
 		{"local superoffice keys", orNone(strings.Join(c.LocalKeys, ","))}, {"trusted proxies", orNone(strings.Join(c.TrustedProxies, ","))},
 		{"call timeout", c.CallTimeout.String()}, {"token ttl", c.TokenTTL.String()},
