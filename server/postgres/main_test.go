@@ -41,18 +41,23 @@ func openAt(t testing.TB, url string, opts ...Option) *Store {
 
 func testTenant(id string) tenancy.Tenant {
 	return tenancy.Tenant{
-		ID:          id,
-		Name:        "Tenant " + id,
-		Environment: connector.EnvironmentTest,
-		AppIDs:      []string{"app-" + id},
-		Enabled:     true,
-		Config:      map[string]string{"warehouse": "main"},
+		ID:              id,
+		Name:            "Tenant " + id,
+		Environment:     connector.EnvironmentTest,
+		SuperOfficeEnvs: []string{"sod"},
+		AppIDs:          []string{"app-" + id},
+		Enabled:         true,
+		Config:          map[string]string{"warehouse": "main"},
+		CreatedAt:       t0.Add(-24 * time.Hour),
+		UpdatedAt:       t0.Add(-24 * time.Hour),
 	}
 }
 
-func mustCreateTenant(t testing.TB, s *Store, id string) {
+func mustCreateTenant(t testing.TB, s *Store, id string) tenancy.Tenant {
 	t.Helper()
-	if err := s.CreateTenant(context.Background(), testTenant(id), tenancy.AuditEvent{Actor: "test"}); err != nil {
+	tn := testTenant(id)
+	if err := s.CreateTenant(context.Background(), tn, tenancy.AuditEvent{Actor: "test"}); err != nil {
 		t.Fatalf("CreateTenant(%s): %v", id, err)
 	}
+	return tn
 }

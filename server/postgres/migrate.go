@@ -92,10 +92,14 @@ func (t migrationTx) Apply(ctx context.Context, m migrate.Migration) error {
 }
 
 // schemaVersion is the highest recorded migration, 0 for a database without
-// schema_migrations (in the schemas of the search path).
+// schema_migrations in the schema tables are created in (current_schema()). The catalog
+// is read as a table, under the statement's snapshot: to_regclass would consult the
+// session's catalog cache, which may still remember that the table did not exist after
+// another instance created it while this one waited for the migration lock.
 func schemaVersion(ctx context.Context, q querier) (int, error) {
 	var exists bool
-	if err := q.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables
+		WHERE schemaname = current_schema() AND tablename = 'schema_migrations')`).Scan(&exists); err != nil || !exists {
 		return 0, err
 	}
 	var v int
