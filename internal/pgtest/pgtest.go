@@ -217,7 +217,7 @@ func newCluster(bin string) (*cluster, error) {
 		u, err := user.Lookup("postgres")
 		if err != nil {
 			os.RemoveAll(dir)
-			return nil, fmt.Errorf("running as root, and there is no postgres user to run the cluster as: %v", err)
+			return nil, fmt.Errorf("running as root, and there is no postgres user to run the cluster as: %w", err)
 		}
 		uid, _ := strconv.ParseUint(u.Uid, 10, 32)
 		gid, _ := strconv.ParseUint(u.Gid, 10, 32)
@@ -258,7 +258,9 @@ func (c *cluster) ctl(args ...string) error {
 
 // run runs a program of the cluster's bin directory, as the postgres user when root.
 func (c *cluster) run(prog string, args ...string) error {
-	cmd := exec.Command(filepath.Join(c.bin, prog), args...)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, prog), args...) //nolint:gosec // G204: the PostgreSQL programs found by findBin, with arguments of this package
 	cmd.Dir = c.dir
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	if c.cred != nil {
@@ -268,7 +270,7 @@ func (c *cluster) run(prog string, args ...string) error {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
-		return fmt.Errorf("%s %v: %v\n%s\nserver log:\n%s", prog, args, err, out.Bytes(), log)
+		return fmt.Errorf("%s %v: %w\n%s\nserver log:\n%s", prog, args, err, out.Bytes(), log)
 	}
 	return nil
 }

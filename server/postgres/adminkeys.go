@@ -33,11 +33,11 @@ func (r *adminKeyRow) key() (tenancy.AdminKey, error) {
 	k := r.k
 	h, err := hash32(r.hash)
 	if err != nil {
-		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: %v", k.ID, err)
+		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: %w", k.ID, err)
 	}
 	k.Hash = h
 	if err := json.Unmarshal([]byte(r.scopes), &k.Scopes); err != nil {
-		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: scopes: %v", k.ID, err)
+		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: scopes: %w", k.ID, err)
 	}
 	k.CreatedAt = nanosTime(r.created)
 	k.RevokedAt = timeOf(r.revoked)

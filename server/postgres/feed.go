@@ -132,7 +132,7 @@ func startFeed(ctx context.Context, cfg *pgx.ConnConfig) (*feed, error) {
 	f.setUp(true)
 	lctx, cancel := context.WithCancel(context.Background())
 	f.cancel = cancel
-	go f.run(lctx, conn)
+	go f.run(lctx, conn) //nolint:gosec // G118: the listener outlives Open's context; Close ends it
 	return f, nil
 }
 

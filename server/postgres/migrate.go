@@ -27,7 +27,7 @@ const migrationLock = 0x71756f74656b6974 // "quotekit"
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrate.Load(migrationFiles, "migrations")
 	if err != nil {
-		return fmt.Errorf("postgres: embedded migrations: %v", err)
+		return fmt.Errorf("postgres: embedded migrations: %w", err)
 	}
 	return s.migrateTo(ctx, ms)
 }

@@ -117,7 +117,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgconn's parse errors redact the password.
-		return nil, fmt.Errorf("postgres: open: %v", err)
+		return nil, fmt.Errorf("postgres: open: %s", err.Error())
 	}
 	cc := cfg.ConnConfig
 	switch {
@@ -135,7 +135,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: open %s: %v", target, err)
+		return nil, fmt.Errorf("postgres: open %s: %s", target, err.Error())
 	}
 	s := &Store{pool: pool, now: o.now}
 	if err := s.Ping(ctx); err != nil {
@@ -248,7 +248,7 @@ func (s *Store) run(ctx context.Context, op string, wait bool, fn func(tx pgx.Tx
 			s.pool.Reset()
 		}
 		// A short random pause lets the transaction that won go first.
-		pause := time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond
+		pause := time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond //nolint:gosec // G404: jitter between retries, no secret
 		select {
 		case <-time.After(pause):
 		case <-ctx.Done():

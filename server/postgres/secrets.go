@@ -18,6 +18,7 @@ import (
 // hot path.
 const touchInterval = time.Minute
 
+//nolint:gosec // G101: a column list, not a credential
 const secretCols = `s.id, s.tenant_id, s.hash, s.mode, s.display, s.last4, s.ciphertext, s.key_id,
 	s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.rolled_from`
 
@@ -40,7 +41,7 @@ func (r *secretRow) secret() (tenancy.Secret, error) {
 	s := r.s
 	h, err := hash32(r.hash)
 	if err != nil {
-		return tenancy.Secret{}, fmt.Errorf("secret %d: %v", s.ID, err)
+		return tenancy.Secret{}, fmt.Errorf("secret %d: %w", s.ID, err)
 	}
 	s.Hash = h
 	s.Mode = connector.Environment(r.mode)

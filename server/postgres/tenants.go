@@ -39,19 +39,19 @@ func (r *tenantRow) tenant() (tenancy.Tenant, error) {
 	t.UpdatedAt = nanosTime(r.updated)
 	// Empty lists and maps come back nil, the zero value they were most likely stored as.
 	if err := json.Unmarshal([]byte(r.appIDs), &t.AppIDs); err != nil {
-		return tenancy.Tenant{}, fmt.Errorf("tenant %s: app_ids: %v", t.ID, err)
+		return tenancy.Tenant{}, fmt.Errorf("tenant %s: app_ids: %w", t.ID, err)
 	}
 	if len(t.AppIDs) == 0 {
 		t.AppIDs = nil
 	}
 	if err := json.Unmarshal([]byte(r.soEnvs), &t.SuperOfficeEnvs); err != nil {
-		return tenancy.Tenant{}, fmt.Errorf("tenant %s: superoffice_envs: %v", t.ID, err)
+		return tenancy.Tenant{}, fmt.Errorf("tenant %s: superoffice_envs: %w", t.ID, err)
 	}
 	if len(t.SuperOfficeEnvs) == 0 {
 		t.SuperOfficeEnvs = nil
 	}
 	if err := json.Unmarshal([]byte(r.config), &t.Config); err != nil {
-		return tenancy.Tenant{}, fmt.Errorf("tenant %s: config: %v", t.ID, err)
+		return tenancy.Tenant{}, fmt.Errorf("tenant %s: config: %w", t.ID, err)
 	}
 	if len(t.Config) == 0 {
 		t.Config = nil
@@ -182,7 +182,7 @@ func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 	if err != nil {
 		if !tenancy.TenantPattern.MatchString(t.ID) {
 			// No tenant can have a malformed id.
-			return storeErr(op, fmt.Errorf("%v: %w", err, tenancy.ErrNotFound))
+			return storeErr(op, fmt.Errorf("%w: %w", err, tenancy.ErrNotFound))
 		}
 		return storeErr(op, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/quotekit/quotekit/tenancy"
 )
 
+//nolint:gosec // G101: a column list, not a credential
 const tokenCols = `k.id, k.hash, k.tenant_id, k.associate_id, k.user_name, k.user_email, k.erp_user,
 	k.method, k.secret_id, k.actor, k.issued_at, k.expires_at, k.revoked_at`
 
@@ -33,7 +34,7 @@ func (r *tokenRow) token() (tenancy.AccessToken, error) {
 	k := r.k
 	h, err := hash32(r.hash)
 	if err != nil {
-		return tenancy.AccessToken{}, fmt.Errorf("token %d: %v", k.ID, err)
+		return tenancy.AccessToken{}, fmt.Errorf("token %d: %w", k.ID, err)
 	}
 	k.Hash = h
 	k.Method = tenancy.Method(r.method)
@@ -172,6 +173,8 @@ func (s *Store) TokenByHash(ctx context.Context, hash [32]byte) (tenancy.AccessT
 // liveTokens is the condition on k (access_tokens) and t (its tenant) for a token that
 // authenticates at $2: not revoked, not expired, and issued after the tenant's
 // TokensValidAfter.
+//
+//nolint:gosec // G101: a WHERE clause, not a credential
 const liveTokens = `k.revoked_at IS NULL AND k.expires_at > $2
 	AND (t.tokens_valid_after IS NULL OR k.issued_at > t.tokens_valid_after)`
 
