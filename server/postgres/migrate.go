@@ -55,6 +55,12 @@ func (m migrator) Version(ctx context.Context) (int, error) {
 // again (migrate.Run) and finds nothing left to do.
 func (m migrator) Migrate(ctx context.Context, fn func(migrate.Tx) error) error {
 	err := pgx.BeginFunc(ctx, m.s.pool, func(tx pgx.Tx) error {
+		// A migration may take longer than a request's statement timeout, and so may the
+		// wait for another instance's; a session that hangs holding the lock is ended by
+		// idle_in_transaction_session_timeout.
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '5min'`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
 			return err
 		}
