@@ -4,19 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
+	"time"
+
+	"github.com/quotekit/quotekit/server/internal/migrate"
 )
 
 // ErrSchemaTooNew is wrapped by Open's error when the database records a schema version
 // this program does not know: it was migrated by a newer quotekit, and running an older
-// one against it could misread or damage data.
-var ErrSchemaTooNew = errors.New("database schema is newer than this program")
+// one against it could misread or damage data. It is migrate.ErrSchemaTooNew, the error
+// every store returns for it.
+var ErrSchemaTooNew = migrate.ErrSchemaTooNew
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
@@ -30,29 +29,13 @@ type migration struct {
 }
 
 func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
+	loaded, err := migrate.Load(fsys, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	var ms []migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v < 1 {
-			return nil, fmt.Errorf("migration %s: name must be NNNN_description.sql", base)
-		}
-		body, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: strings.TrimSuffix(base, ".sql"), sql: string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: version %d expected, versions must run from 1 without gaps", m.name, i+1)
-		}
+	ms := make([]migration, len(loaded))
+	for i, m := range loaded {
+		ms[i] = migration{version: m.Version, name: m.Name, sql: m.SQL}
 	}
 	return ms, nil
 }
@@ -69,50 +52,52 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 func (s *Store) migrateTo(ctx context.Context, ms []migration) error {
-	cur, err := schemaVersion(ctx, s.w)
-	if err != nil {
-		return storeErr("read schema version", err)
+	run := make([]migrate.Migration, len(ms))
+	for i, m := range ms {
+		run[i] = migrate.Migration{Version: m.version, Name: m.name, SQL: m.sql}
 	}
-	latest := len(ms)
-	switch {
-	case cur > latest:
-		return fmt.Errorf("sqlite: database is at schema version %d, this program knows versions up to %d: %w",
-			cur, latest, ErrSchemaTooNew)
-	case cur == latest:
-		return nil
-	case s.readOnly:
-		return fmt.Errorf("sqlite: database is at schema version %d, this program needs %d; open it read-write once to migrate",
-			cur, latest)
-	}
-	for _, m := range ms[cur:] {
-		op := "migration " + m.name
-		err := s.write(ctx, op, func(tx *sql.Tx) error {
-			v, err := schemaVersion(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if v >= m.version {
-				return nil // another process applied it meanwhile
-			}
-			if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-				version    INTEGER NOT NULL PRIMARY KEY,
-				name       TEXT    NOT NULL,
-				applied_at INTEGER NOT NULL
-			) STRICT`); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, s.now().UnixNano())
-			return err
-		})
-		if err != nil {
-			return err
-		}
+	if err := migrate.Run(ctx, migrator{s}, run, migrate.Options{ReadOnly: s.readOnly}); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
 	}
 	return nil
+}
+
+// migrator is the store as migrate.Run needs it: each migration is a write of its own,
+// which holds the file's write lock from its first statement.
+type migrator struct{ s *Store }
+
+func (m migrator) Version(ctx context.Context) (int, error) {
+	v, err := schemaVersion(ctx, m.s.w)
+	return v, storeErr("", err)
+}
+
+func (m migrator) Migrate(ctx context.Context, fn func(migrate.Tx) error) error {
+	return m.s.write(ctx, "", func(tx *sql.Tx) error {
+		return fn(migrationTx{tx: tx, now: m.s.now})
+	})
+}
+
+type migrationTx struct {
+	tx  *sql.Tx
+	now func() time.Time
+}
+
+func (t migrationTx) Version(ctx context.Context) (int, error) { return schemaVersion(ctx, t.tx) }
+
+func (t migrationTx) Apply(ctx context.Context, m migrate.Migration) error {
+	if _, err := t.tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER NOT NULL PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_at INTEGER NOT NULL
+	) STRICT`); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, m.SQL); err != nil {
+		return err
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.Version, m.Name, t.now().UnixNano())
+	return err
 }
 
 // schemaVersion is the highest recorded migration, 0 for a new database.

@@ -326,29 +326,39 @@ func (s *Store) exec(ctx context.Context, op, query string, args ...any) error {
 // storeErr turns an error of the driver or of database/sql into a store error: it wraps
 // the auth sentinel that says what happened and keeps the driver's message as text only,
 // so no caller can come to depend on driver types. Errors that already wrap a sentinel
-// (returned by this package's own checks) and context errors keep their chain.
+// (returned by this package's own checks) and context errors keep their chain. An empty
+// op leaves the "sqlite: op: " prefix off, for errors a caller prefixes itself.
 func storeErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
+	err = outcome(err)
+	if op == "" {
+		return err
+	}
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+// outcome is storeErr without the prefix.
+func outcome(err error) error {
 	for _, sentinel := range []error{tenancy.ErrNotFound, tenancy.ErrConflict, tenancy.ErrLimit, tenancy.ErrUnavailable} {
 		if errors.Is(err, sentinel) {
-			return fmt.Errorf("sqlite: %s: %w", op, err)
+			return err
 		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("sqlite: %s: %w", op, tenancy.ErrNotFound)
+		return tenancy.ErrNotFound
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("sqlite: %s: %w", op, err)
+		return err
 	}
 	var se sqlite3.Error
 	if errors.As(err, &se) {
 		if kind := classify(se); kind != nil {
-			return fmt.Errorf("sqlite: %s: %w (%v)", op, kind, se)
+			return fmt.Errorf("%w (%v)", kind, se)
 		}
 	}
-	return fmt.Errorf("sqlite: %s: %v", op, err)
+	return errors.New(err.Error())
 }
 
 // classify names the store outcome of a SQLite error, or nil when it is none of them

@@ -1,0 +1,204 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/quotekit/quotekit/tenancy"
+)
+
+const adminKeyCols = `a.id, a.name, a.hash, a.display, a.last4, a.scopes, a.created_at, a.revoked_at, a.last_used_at`
+
+// adminKeyRow receives the adminKeyCols of a row.
+type adminKeyRow struct {
+	k                 tenancy.AdminKey
+	hash              []byte
+	scopes            string
+	created           int64
+	revoked, lastUsed *int64
+}
+
+func (r *adminKeyRow) dest() []any {
+	return []any{&r.k.ID, &r.k.Name, &r.hash, &r.k.Display, &r.k.Last4, &r.scopes, &r.created, &r.revoked, &r.lastUsed}
+}
+
+func (r *adminKeyRow) key() (tenancy.AdminKey, error) {
+	k := r.k
+	h, err := hash32(r.hash)
+	if err != nil {
+		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: %w", k.ID, err)
+	}
+	k.Hash = h
+	if err := json.Unmarshal([]byte(r.scopes), &k.Scopes); err != nil {
+		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: scopes: %w", k.ID, err)
+	}
+	k.CreatedAt = nanosTime(r.created)
+	k.RevokedAt = timeOf(r.revoked)
+	k.LastUsed = timeOf(r.lastUsed)
+	return k, nil
+}
+
+// CreateAdminKey stores k and returns its id, together with its audit event (kind
+// adminkey.created, credential k.Display, no tenant, unless ev says otherwise). A zero
+// CreatedAt is the store's clock; ID, RevokedAt and LastUsed are ignored. The scopes are
+// stored as given: checking them is the caller's business (tenancy.Service does), but a key
+// needs at least one. It fails with tenancy.ErrConflict when a key with the same hash
+// exists, with a plain error when k has no hash or no scopes.
+func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenancy.AuditEvent) (int64, error) {
+	const op = "create admin key"
+	k.CreatedAt = s.orNow(k.CreatedAt)
+	switch {
+	case k.Hash == [32]byte{}:
+		return 0, storeErr(op, fmt.Errorf("admin key without a hash"))
+	case len(k.Scopes) == 0:
+		return 0, storeErr(op, fmt.Errorf("admin key without scopes"))
+	}
+	if err := checkTimes(k.CreatedAt); err != nil {
+		return 0, storeErr(op, err)
+	}
+	scopes, err := json.Marshal(k.Scopes)
+	if err != nil {
+		return 0, storeErr(op, err)
+	}
+	var id int64
+	err = s.change(ctx, op, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO admin_keys (name, hash, display, last4, scopes, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			k.Name, k.Hash[:], k.Display, k.Last4, string(scopes), k.CreatedAt.UnixNano()).Scan(&id)
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventAdminKeyCreated, At: k.CreatedAt, Credential: k.Display})
+	})
+	return id, err
+}
+
+// AdminKeyByHash returns the admin key whose SHA-256 is hash, whatever its state;
+// tenancy.ErrNotFound when there is none.
+func (s *Store) AdminKeyByHash(ctx context.Context, hash [32]byte) (tenancy.AdminKey, error) {
+	var k tenancy.AdminKey
+	err := s.read(ctx, "admin key by hash", func(q querier) error {
+		var r adminKeyRow
+		if err := q.QueryRow(ctx, `SELECT `+adminKeyCols+` FROM admin_keys a WHERE a.hash = $1`, hash[:]).Scan(r.dest()...); err != nil {
+			return err
+		}
+		var err error
+		k, err = r.key()
+		return err
+	})
+	return k, err
+}
+
+// ListAdminKeys returns every admin key, newest first, revoked ones included.
+func (s *Store) ListAdminKeys(ctx context.Context) ([]tenancy.AdminKey, error) {
+	var keys []tenancy.AdminKey
+	err := s.read(ctx, "list admin keys", func(q querier) error {
+		keys = nil
+		rows, err := q.Query(ctx, `SELECT `+adminKeyCols+` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r adminKeyRow
+			if err := rows.Scan(r.dest()...); err != nil {
+				return err
+			}
+			k, err := r.key()
+			if err != nil {
+				return err
+			}
+			keys = append(keys, k)
+		}
+		return rows.Err()
+	})
+	return keys, err
+}
+
+// RevokeAdminKey revokes admin key id at time at (the store's clock when zero) and, in the
+// same transaction, every access token whose actor is the key (tenancy.AdminKeyActor) that is
+// not revoked yet: the support tokens it obtained. It writes its audit event (kind
+// adminkey.revoked, credential the key's display, no tenant, unless ev says otherwise)
+// and, for each tenant that had such tokens, an event of that tenant (kind
+// tokens.revoked, reason adminkey_revoked, with ev's actor and the key's display), so the
+// tenant's own audit trail shows where its support access ended. Revoking a revoked key
+// keeps its first revocation time and still records the event. It fails with
+// tenancy.ErrNotFound when the key is unknown.
+func (s *Store) RevokeAdminKey(ctx context.Context, id int64, at time.Time, ev tenancy.AuditEvent) error {
+	op := "revoke admin key " + strconv.FormatInt(id, 10)
+	at = s.orNow(at)
+	if err := checkTimes(at); err != nil {
+		return storeErr(op, err)
+	}
+	actor := tenancy.AdminKeyActor(id)
+	return s.change(ctx, op, func(tx pgx.Tx) error {
+		var display string
+		err := tx.QueryRow(ctx, `SELECT display FROM admin_keys WHERE id = $1 FOR UPDATE`, id).Scan(&display)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("admin key %d: %w", id, tenancy.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE admin_keys SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2`,
+			at.UnixNano(), id); err != nil {
+			return err
+		}
+		tenants, err := revokeByActor(ctx, tx, actor, at)
+		if err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventAdminKeyRevoked, At: at, Credential: display}); err != nil {
+			return err
+		}
+		for _, tenantID := range tenants {
+			if err := insertAudit(ctx, tx, tenancy.AuditEvent{TenantID: tenantID, Kind: tenancy.EventTokensRevoked,
+				Reason: "adminkey_revoked", Actor: ev.Actor, Credential: display, RemoteAddr: ev.RemoteAddr, At: at}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// revokeByActor revokes at time at the tokens of actor that are not revoked yet, and
+// returns the tenants they belonged to, in id order.
+func revokeByActor(ctx context.Context, tx pgx.Tx, actor string, at time.Time) ([]string, error) {
+	rows, err := tx.Query(ctx, `UPDATE access_tokens SET revoked_at = $1
+		WHERE actor = $2 AND actor <> '' AND revoked_at IS NULL RETURNING tenant_id`, at.UnixNano(), actor)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	var tenants []string
+	for rows.Next() {
+		var tenantID string
+		if err := rows.Scan(&tenantID); err != nil {
+			return nil, err
+		}
+		if !seen[tenantID] {
+			seen[tenantID] = true
+			tenants = append(tenants, tenantID)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(tenants)
+	return tenants, nil
+}
+
+// TouchAdminKey records that admin key id was used at t, throttled as TouchSecret is: the
+// write is skipped when the stored time is less than a minute before t, or after it. It
+// fails with tenancy.ErrNotFound when the key is unknown.
+func (s *Store) TouchAdminKey(ctx context.Context, id int64, t time.Time) error {
+	return s.touch(ctx, "touch admin key "+strconv.FormatInt(id, 10), "admin_keys", id, t)
+}

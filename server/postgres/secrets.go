@@ -1,0 +1,360 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/tenancy"
+)
+
+// touchInterval throttles TouchSecret and TouchAdminKey: last_used_at is for people
+// ("used 3 days ago"), and writing it on every authentication would put a write on the
+// hot path.
+const touchInterval = time.Minute
+
+//nolint:gosec // G101: a column list, not a credential
+const secretCols = `s.id, s.tenant_id, s.hash, s.mode, s.display, s.last4, s.ciphertext, s.key_id,
+	s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.rolled_from`
+
+// secretRow receives the secretCols of a row.
+type secretRow struct {
+	s                          tenancy.Secret
+	hash                       []byte
+	mode                       string
+	created                    int64
+	expires, revoked, lastUsed *int64
+	rolledFrom                 *int64
+}
+
+func (r *secretRow) dest() []any {
+	return []any{&r.s.ID, &r.s.TenantID, &r.hash, &r.mode, &r.s.Display, &r.s.Last4, &r.s.Ciphertext,
+		&r.s.KeyID, &r.created, &r.expires, &r.revoked, &r.lastUsed, &r.rolledFrom}
+}
+
+func (r *secretRow) secret() (tenancy.Secret, error) {
+	s := r.s
+	h, err := hash32(r.hash)
+	if err != nil {
+		return tenancy.Secret{}, fmt.Errorf("secret %d: %w", s.ID, err)
+	}
+	s.Hash = h
+	s.Mode = connector.Environment(r.mode)
+	s.CreatedAt = nanosTime(r.created)
+	s.ExpiresAt = timeOf(r.expires)
+	s.RevokedAt = timeOf(r.revoked)
+	s.LastUsedAt = timeOf(r.lastUsed)
+	if r.rolledFrom != nil {
+		s.RolledFrom = *r.rolledFrom
+	}
+	return s, nil
+}
+
+// SecretByHash returns the secret whose SHA-256 is hash, whatever its state, and its
+// tenant; tenancy.ErrNotFound when there is none. It is one lookup in the unique hash index.
+func (s *Store) SecretByHash(ctx context.Context, hash [32]byte) (tenancy.Secret, tenancy.Tenant, error) {
+	var sec tenancy.Secret
+	var t tenancy.Tenant
+	err := s.read(ctx, "secret by hash", func(q querier) error {
+		var sr secretRow
+		var tr tenantRow
+		err := q.QueryRow(ctx, `SELECT `+secretCols+`, `+tenantCols+`
+			FROM secrets s JOIN tenants t ON t.id = s.tenant_id
+			WHERE s.hash = $1`, hash[:]).Scan(append(sr.dest(), tr.dest()...)...)
+		if err != nil {
+			return err
+		}
+		if sec, err = sr.secret(); err != nil {
+			return err
+		}
+		t, err = tr.tenant()
+		return err
+	})
+	if err != nil {
+		return tenancy.Secret{}, tenancy.Tenant{}, err
+	}
+	return sec, t, nil
+}
+
+// SecretsOf returns the tenant's secrets, newest first, revoked and expired included;
+// tenancy.ErrNotFound when the tenant is unknown.
+func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]tenancy.Secret, error) {
+	op := "secrets of " + tenantID
+	var secs []tenancy.Secret
+	err := s.read(ctx, op, func(q querier) error {
+		secs = nil
+		rows, err := q.Query(ctx, `SELECT `+secretCols+` FROM secrets s
+			WHERE s.tenant_id = $1 ORDER BY s.created_at DESC, s.id DESC`, tenantID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r secretRow
+			if err := rows.Scan(r.dest()...); err != nil {
+				return err
+			}
+			sec, err := r.secret()
+			if err != nil {
+				return err
+			}
+			secs = append(secs, sec)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(secs) == 0 {
+		if _, err := s.Tenant(ctx, tenantID); err != nil {
+			return nil, err
+		}
+	}
+	return secs, nil
+}
+
+// TouchSecret records that secret id was used at t. The write is skipped when the stored
+// time is less than a minute before t, or after it (last_used_at never moves back); the
+// check is a read, so a throttled touch writes nothing. It fails with
+// tenancy.ErrNotFound when the secret is unknown.
+func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
+	return s.touch(ctx, "touch secret "+strconv.FormatInt(id, 10), "secrets", id, t)
+}
+
+// touch is TouchSecret and TouchAdminKey on table (secrets, admin_keys).
+func (s *Store) touch(ctx context.Context, op, table string, id int64, t time.Time) error {
+	t = s.orNow(t)
+	if err := checkTimes(t); err != nil {
+		return storeErr(op, err)
+	}
+	var last *int64
+	if err := s.read(ctx, op, func(q querier) error {
+		return q.QueryRow(ctx, `SELECT last_used_at FROM `+table+` WHERE id = $1`, id).Scan(&last)
+	}); err != nil {
+		return err
+	}
+	cutoff := t.Add(-touchInterval).UnixNano()
+	if last != nil && *last > cutoff {
+		return nil
+	}
+	// The condition is repeated in the UPDATE: concurrent touches then write once.
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE `+table+` SET last_used_at = $1
+			WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`, t.UnixNano(), id, cutoff)
+		return err
+	})
+}
+
+// CreateSecret stores sec as a new secret of sec.TenantID and returns its id, together
+// with its audit event (kind secret.created, credential sec.Display, unless ev says
+// otherwise). A zero CreatedAt is the store's clock. ID, RevokedAt, LastUsedAt and
+// RolledFrom of sec are ignored: a new secret is unused, not revoked and replaces
+// nothing.
+//
+// The cap: it fails with tenancy.ErrLimit when the tenant already has maxActive or more
+// secrets active at CreatedAt (maxActive 0 or less: no cap). The transaction locks the
+// tenant's row before counting, so concurrent creations and rolls of one tenant count one
+// after the other and never exceed the cap together. Also tenancy.ErrNotFound when the
+// tenant is unknown, tenancy.ErrConflict when a secret with the same hash exists.
+func (s *Store) CreateSecret(ctx context.Context, sec tenancy.Secret, maxActive int, ev tenancy.AuditEvent) (int64, error) {
+	op := "create secret for " + sec.TenantID
+	sec.CreatedAt = s.orNow(sec.CreatedAt)
+	if err := checkNewSecret(sec); err != nil {
+		return 0, storeErr(op, err)
+	}
+	var id int64
+	err := s.change(ctx, op, func(tx pgx.Tx) error {
+		if err := lockTenant(ctx, tx, sec.TenantID); err != nil {
+			return err
+		}
+		n, err := countActive(ctx, tx, sec.TenantID, sec.CreatedAt)
+		if err != nil {
+			return err
+		}
+		if maxActive > 0 && n+1 > maxActive {
+			return fmt.Errorf("tenant %s has %d active secrets, at most %d allowed: %w",
+				sec.TenantID, n, maxActive, tenancy.ErrLimit)
+		}
+		if id, err = insertSecret(ctx, tx, sec, 0); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventSecretCreated, TenantID: sec.TenantID,
+			At: sec.CreatedAt, Credential: sec.Display})
+	})
+	return id, err
+}
+
+// RollSecret stores sec as the successor of secret oldID and returns its id, together
+// with its audit event (kind secret.rolled, credential sec.Display, unless ev says
+// otherwise). The roll happens at sec.CreatedAt (the store's clock when zero); an empty
+// sec.TenantID is the old secret's tenant.
+//
+// The old secret then expires at oldExpiresAt: pass sec.CreatedAt, or the zero time, for
+// an immediate switch, a later time for an overlap during which both authenticate. A
+// roll never extends the old secret's life: an expiry it already had that is earlier
+// stays.
+//
+// The transaction locks the tenant's row and then the old secret's before it checks
+// anything, so parallel rolls of one tenant run one after the other: a second roll of the
+// same secret finds it expired, and the cap holds.
+//
+// It fails with tenancy.ErrNotFound when the old secret is unknown or belongs to another
+// tenant than sec.TenantID; tenancy.ErrConflict when it is revoked or expired at
+// sec.CreatedAt; tenancy.ErrLimit when more than maxActive secrets (0 or less: no cap)
+// would be active right after the roll: the new one, the others, and the old one when its
+// overlap has not ended. On any error nothing changed.
+func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret, oldExpiresAt time.Time, maxActive int, ev tenancy.AuditEvent) (int64, error) {
+	op := "roll secret " + strconv.FormatInt(oldID, 10)
+	sec.CreatedAt = s.orNow(sec.CreatedAt)
+	if oldExpiresAt.IsZero() {
+		oldExpiresAt = sec.CreatedAt
+	}
+	if err := checkTimes(oldExpiresAt); err != nil {
+		return 0, storeErr(op, err)
+	}
+	var id int64
+	err := s.change(ctx, op, func(tx pgx.Tx) error {
+		sec := sec
+		old, err := secretByID(ctx, tx, oldID, "")
+		if err != nil {
+			return err
+		}
+		// A secret never changes tenant: the tenant read without a lock is the one to lock.
+		if err := lockTenant(ctx, tx, old.TenantID); err != nil {
+			return err
+		}
+		if old, err = secretByID(ctx, tx, oldID, "FOR UPDATE"); err != nil {
+			return err
+		}
+		if sec.TenantID == "" {
+			sec.TenantID = old.TenantID
+		}
+		if sec.TenantID != old.TenantID {
+			return fmt.Errorf("secret %d of tenant %s: %w", oldID, sec.TenantID, tenancy.ErrNotFound)
+		}
+		if err := checkNewSecret(sec); err != nil {
+			return err
+		}
+		if !old.Active(sec.CreatedAt) {
+			return fmt.Errorf("secret %d is revoked or expired: %w", oldID, tenancy.ErrConflict)
+		}
+		expires := oldExpiresAt
+		if !old.ExpiresAt.IsZero() && old.ExpiresAt.Before(expires) {
+			expires = old.ExpiresAt
+		}
+
+		n, err := countActive(ctx, tx, old.TenantID, sec.CreatedAt) // counts the old one
+		if err != nil {
+			return err
+		}
+		if !expires.After(sec.CreatedAt) {
+			n-- // the old one stops now
+		}
+		if maxActive > 0 && n+1 > maxActive {
+			return fmt.Errorf("tenant %s would have %d active secrets, at most %d allowed: %w",
+				old.TenantID, n+1, maxActive, tenancy.ErrLimit)
+		}
+
+		if _, err := tx.Exec(ctx, `UPDATE secrets SET expires_at = $1 WHERE id = $2`,
+			expires.UnixNano(), oldID); err != nil {
+			return err
+		}
+		if id, err = insertSecret(ctx, tx, sec, oldID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventSecretRolled, TenantID: old.TenantID,
+			At: sec.CreatedAt, Credential: sec.Display})
+	})
+	return id, err
+}
+
+// RevokeSecret revokes secret id at time at (the store's clock when zero) and, in the
+// same transaction, every token minted from it that is not revoked yet, together with
+// its audit event (kind secret.revoked, credential the secret's display, unless ev says
+// otherwise). The secret's row is locked first: an IssueToken holding it FOR SHARE
+// finishes first and its token is revoked here with the others (READ COMMITTED: the
+// token update sees it), or it waits and then finds the secret revoked. Revoking a
+// revoked secret keeps its first revocation time and still records the event. It fails
+// with tenancy.ErrNotFound when the secret is unknown, or when ev.TenantID is set and the
+// secret belongs to another tenant: a caller acting for one tenant cannot revoke
+// another's secret by its id.
+func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev tenancy.AuditEvent) error {
+	op := "revoke secret " + strconv.FormatInt(id, 10)
+	at = s.orNow(at)
+	if err := checkTimes(at); err != nil {
+		return storeErr(op, err)
+	}
+	return s.change(ctx, op, func(tx pgx.Tx) error {
+		sec, err := secretByID(ctx, tx, id, "FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		if ev.TenantID != "" && ev.TenantID != sec.TenantID {
+			return fmt.Errorf("secret %d of tenant %s: %w", id, ev.TenantID, tenancy.ErrNotFound)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE secrets SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2`,
+			at.UnixNano(), id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE access_tokens SET revoked_at = $1
+			WHERE secret_id = $2 AND revoked_at IS NULL`, at.UnixNano(), id); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventSecretRevoked, TenantID: sec.TenantID,
+			At: at, Credential: sec.Display})
+	})
+}
+
+// checkNewSecret refuses what the schema would refuse with a less readable error.
+func checkNewSecret(sec tenancy.Secret) error {
+	switch {
+	case sec.Hash == [32]byte{}:
+		return fmt.Errorf("secret without a hash")
+	case !validEnvironment(sec.Mode):
+		return fmt.Errorf("secret mode %q is neither test nor live", sec.Mode)
+	case !sec.ExpiresAt.IsZero() && !sec.ExpiresAt.After(sec.CreatedAt):
+		return fmt.Errorf("secret expires at %s, before it is created", sec.ExpiresAt.UTC())
+	}
+	return checkTimes(sec.CreatedAt, sec.ExpiresAt)
+}
+
+func insertSecret(ctx context.Context, tx pgx.Tx, sec tenancy.Secret, rolledFrom int64) (int64, error) {
+	var from *int64
+	if rolledFrom != 0 {
+		from = &rolledFrom
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO secrets
+		(tenant_id, hash, mode, display, last4, ciphertext, key_id, created_at, expires_at, rolled_from)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		sec.TenantID, sec.Hash[:], string(sec.Mode), sec.Display, sec.Last4, sec.Ciphertext, sec.KeyID,
+		sec.CreatedAt.UnixNano(), nullTime(sec.ExpiresAt), from).Scan(&id)
+	return id, err
+}
+
+// countActive counts the tenant's secrets that authenticate at now (see tenancy.Secret.Active).
+func countActive(ctx context.Context, tx pgx.Tx, tenantID string, now time.Time) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM secrets
+		WHERE tenant_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+		tenantID, now.UnixNano()).Scan(&n)
+	return n, err
+}
+
+// secretByID reads a secret in tx, with lock ("", "FOR SHARE", "FOR UPDATE").
+func secretByID(ctx context.Context, tx pgx.Tx, id int64, lock string) (tenancy.Secret, error) {
+	var r secretRow
+	err := tx.QueryRow(ctx, `SELECT `+secretCols+` FROM secrets s WHERE s.id = $1 `+lock, id).Scan(r.dest()...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return tenancy.Secret{}, fmt.Errorf("secret %d: %w", id, tenancy.ErrNotFound)
+	}
+	if err != nil {
+		return tenancy.Secret{}, err
+	}
+	return r.secret()
+}

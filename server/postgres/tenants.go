@@ -1,0 +1,392 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/tenancy"
+)
+
+const tenantCols = `t.id, t.name, t.environment, t.app_ids, t.enabled, t.config,
+	t.tokens_valid_after, t.created_at, t.updated_at, t.superoffice_envs`
+
+// tenantRow receives the tenantCols of a row.
+type tenantRow struct {
+	t                tenancy.Tenant
+	env              string
+	appIDs, config   string
+	soEnvs           string
+	validAfter       *int64
+	created, updated int64
+}
+
+func (r *tenantRow) dest() []any {
+	return []any{&r.t.ID, &r.t.Name, &r.env, &r.appIDs, &r.t.Enabled, &r.config,
+		&r.validAfter, &r.created, &r.updated, &r.soEnvs}
+}
+
+func (r *tenantRow) tenant() (tenancy.Tenant, error) {
+	t := r.t
+	t.Environment = connector.Environment(r.env)
+	t.TokensValidAfter = timeOf(r.validAfter)
+	t.CreatedAt = nanosTime(r.created)
+	t.UpdatedAt = nanosTime(r.updated)
+	// Empty lists and maps come back nil, the zero value they were most likely stored as.
+	if err := json.Unmarshal([]byte(r.appIDs), &t.AppIDs); err != nil {
+		return tenancy.Tenant{}, fmt.Errorf("tenant %s: app_ids: %w", t.ID, err)
+	}
+	if len(t.AppIDs) == 0 {
+		t.AppIDs = nil
+	}
+	if err := json.Unmarshal([]byte(r.soEnvs), &t.SuperOfficeEnvs); err != nil {
+		return tenancy.Tenant{}, fmt.Errorf("tenant %s: superoffice_envs: %w", t.ID, err)
+	}
+	if len(t.SuperOfficeEnvs) == 0 {
+		t.SuperOfficeEnvs = nil
+	}
+	if err := json.Unmarshal([]byte(r.config), &t.Config); err != nil {
+		return tenancy.Tenant{}, fmt.Errorf("tenant %s: config: %w", t.ID, err)
+	}
+	if len(t.Config) == 0 {
+		t.Config = nil
+	}
+	return t, nil
+}
+
+func validEnvironment(e connector.Environment) bool {
+	return e == connector.EnvironmentTest || e == connector.EnvironmentLive
+}
+
+// tenantColumns validates t and encodes the JSON columns CreateTenant and UpdateTenant
+// write.
+func tenantColumns(t tenancy.Tenant) (appIDs, config, soEnvs string, err error) {
+	if !tenancy.TenantPattern.MatchString(t.ID) {
+		return "", "", "", fmt.Errorf("tenant id %q does not match Cust followed by 1 to 10 digits", t.ID)
+	}
+	if !validEnvironment(t.Environment) {
+		return "", "", "", fmt.Errorf("tenant %s: environment %q is neither test nor live", t.ID, t.Environment)
+	}
+	a, err := jsonList(t.AppIDs)
+	if err != nil {
+		return "", "", "", err
+	}
+	e, err := jsonList(t.SuperOfficeEnvs)
+	if err != nil {
+		return "", "", "", err
+	}
+	cfg := t.Config
+	if cfg == nil {
+		cfg = map[string]string{}
+	}
+	c, err := json.Marshal(cfg)
+	if err != nil {
+		return "", "", "", err
+	}
+	return a, string(c), e, nil
+}
+
+// jsonList encodes a list as a JSON array, [] for nil.
+func jsonList(l []string) (string, error) {
+	if l == nil {
+		l = []string{}
+	}
+	b, err := json.Marshal(l)
+	return string(b), err
+}
+
+// Tenant returns the tenant, or tenancy.ErrNotFound.
+func (s *Store) Tenant(ctx context.Context, id string) (tenancy.Tenant, error) {
+	var t tenancy.Tenant
+	err := s.read(ctx, "tenant "+id, func(q querier) error {
+		var r tenantRow
+		if err := q.QueryRow(ctx, `SELECT `+tenantCols+` FROM tenants t WHERE t.id = $1`, id).Scan(r.dest()...); err != nil {
+			return err
+		}
+		var err error
+		t, err = r.tenant()
+		return err
+	})
+	return t, err
+}
+
+// ListTenants returns every tenant ordered by id (byte-wise: Cust10 before Cust9).
+func (s *Store) ListTenants(ctx context.Context) ([]tenancy.Tenant, error) {
+	var ts []tenancy.Tenant
+	err := s.read(ctx, "list tenants", func(q querier) error {
+		ts = nil
+		rows, err := q.Query(ctx, `SELECT `+tenantCols+` FROM tenants t ORDER BY t.id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r tenantRow
+			if err := rows.Scan(r.dest()...); err != nil {
+				return err
+			}
+			t, err := r.tenant()
+			if err != nil {
+				return err
+			}
+			ts = append(ts, t)
+		}
+		return rows.Err()
+	})
+	return ts, err
+}
+
+// CreateTenant adds t together with its audit event (kind tenant.created unless ev says
+// otherwise). A zero CreatedAt is taken from the store's clock, a zero UpdatedAt from
+// CreatedAt. It fails with tenancy.ErrConflict when the id exists, and with a plain error
+// when the id or the environment is malformed.
+func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
+	op := "create tenant " + t.ID
+	appIDs, config, soEnvs, err := tenantColumns(t)
+	if err != nil {
+		return storeErr(op, err)
+	}
+	t.CreatedAt = s.orNow(t.CreatedAt)
+	if t.UpdatedAt.IsZero() {
+		t.UpdatedAt = t.CreatedAt
+	}
+	if err := checkTimes(t.CreatedAt, t.UpdatedAt, t.TokensValidAfter); err != nil {
+		return storeErr(op, err)
+	}
+	return s.change(ctx, op, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO tenants
+			(id, name, environment, app_ids, enabled, config, tokens_valid_after, created_at, updated_at, superoffice_envs)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			t.ID, t.Name, string(t.Environment), appIDs, t.Enabled, config,
+			nullTime(t.TokensValidAfter), t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano(), soEnvs)
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTenantCreated, TenantID: t.ID, At: t.CreatedAt})
+	})
+}
+
+// UpdateTenant replaces the name, environment, SuperOfficeEnvs, AppIDs and config of the
+// tenant t.ID and sets its UpdatedAt (the store's clock when t.UpdatedAt is zero),
+// together with its audit event (kind tenant.updated unless ev says otherwise). Enabled,
+// TokensValidAfter and CreatedAt are left alone. It fails with tenancy.ErrNotFound when
+// the tenant is unknown.
+func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
+	op := "update tenant " + t.ID
+	appIDs, config, soEnvs, err := tenantColumns(t)
+	if err != nil {
+		if !tenancy.TenantPattern.MatchString(t.ID) {
+			// No tenant can have a malformed id.
+			return storeErr(op, fmt.Errorf("%w: %w", err, tenancy.ErrNotFound))
+		}
+		return storeErr(op, err)
+	}
+	t.UpdatedAt = s.orNow(t.UpdatedAt)
+	if err := checkTimes(t.UpdatedAt); err != nil {
+		return storeErr(op, err)
+	}
+	return s.change(ctx, op, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE tenants
+			SET name = $1, environment = $2, app_ids = $3, config = $4, updated_at = $5, superoffice_envs = $6
+			WHERE id = $7`,
+			t.Name, string(t.Environment), appIDs, config, t.UpdatedAt.UnixNano(), soEnvs, t.ID)
+		if err := mustAffect(tag, err); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTenantUpdated, TenantID: t.ID, At: t.UpdatedAt})
+	})
+}
+
+// SetTenantEnabled enables or disables the tenant id at time at (the store's clock when
+// zero), together with its audit event (kind tenant.enabled or tenant.disabled unless ev
+// says otherwise). Disabling also moves TokensValidAfter to at, which invalidates every
+// token issued until then; it never moves it back, and enabling leaves it alone, so
+// tokens of the disabled period stay invalid. The update locks the tenant's row, which a
+// concurrent IssueToken holds FOR SHARE: one of them waits for the other. It fails with
+// tenancy.ErrNotFound when the tenant is unknown.
+func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, at time.Time, ev tenancy.AuditEvent) error {
+	op := "set tenant enabled " + id
+	at = s.orNow(at)
+	if err := checkTimes(at); err != nil {
+		return storeErr(op, err)
+	}
+	kind := tenancy.EventTenantDisabled
+	if enabled {
+		kind = tenancy.EventTenantEnabled
+	}
+	return s.change(ctx, op, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE tenants
+			SET enabled = $1, updated_at = $2,
+			    tokens_valid_after = CASE WHEN $1 THEN tokens_valid_after
+			                              ELSE greatest(coalesce(tokens_valid_after, $2), $2) END
+			WHERE id = $3`,
+			enabled, at.UnixNano(), id)
+		if err := mustAffect(tag, err); err != nil {
+			return fmt.Errorf("tenant %s: %w", id, err)
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: kind, TenantID: id, At: at})
+	})
+}
+
+// UserMapping returns the ERP user mapped to a SuperOffice user of the tenant: the
+// mapping of associateID when there is one (and associateID is not 0), else the mapping
+// of email, compared ASCII-case-insensitively (tenancy.FoldEmail). It fails with
+// tenancy.ErrNotFound when neither is mapped.
+func (s *Store) UserMapping(ctx context.Context, tenantID string, associateID int32, email string) (string, error) {
+	var erpUser string
+	keys := mappingKeys(associateID, email)
+	err := s.read(ctx, fmt.Sprintf("user mapping %s/%d/%s", tenantID, associateID, email), func(q querier) error {
+		var rank int
+		return q.QueryRow(ctx, `
+			SELECT erp_user, 0 AS rank FROM user_mappings WHERE tenant_id = $1 AND associate_id = $2
+			UNION ALL
+			SELECT erp_user, 1 AS rank FROM user_mappings WHERE tenant_id = $1 AND email = $3
+			ORDER BY rank LIMIT 1`, tenantID, keys[0], keys[1]).Scan(&erpUser, &rank)
+	})
+	return erpUser, err
+}
+
+// mappingKeys returns the associate id and the e-mail folded by tenancy.FoldEmail (ASCII
+// letters only) as column values, nil (NULL) for an absent key.
+func mappingKeys(associateID int32, email string) []any {
+	keys := []any{nil, nil}
+	if associateID != 0 {
+		keys[0] = associateID
+	}
+	if e := tenancy.FoldEmail(email); e != "" {
+		keys[1] = e
+	}
+	return keys
+}
+
+// SetUserMapping maps a SuperOffice user to m.ERPUser. A mapping is keyed both by its
+// associate id (when not 0) and by its e-mail (when not "", case-insensitively): setting
+// m replaces every mapping of the tenant that has the same associate id or the same
+// e-mail, so each key names one ERP user. m needs an associate id or an e-mail, and an
+// ERP user. The mapping and its audit event (kind user.mapped unless ev says otherwise)
+// are written in one transaction, which locks the tenant's row so that two settings of
+// the same key do not collide. It fails with tenancy.ErrNotFound when the tenant is
+// unknown.
+func (s *Store) SetUserMapping(ctx context.Context, m tenancy.UserMapping, ev tenancy.AuditEvent) error {
+	op := fmt.Sprintf("set user mapping %s/%d/%s", m.TenantID, m.AssociateID, m.Email)
+	keys := mappingKeys(m.AssociateID, m.Email)
+	switch {
+	case m.AssociateID < 0:
+		return storeErr(op, fmt.Errorf("negative associate id"))
+	case keys[0] == nil && keys[1] == nil:
+		return storeErr(op, fmt.Errorf("a mapping needs an associate id or an e-mail"))
+	case m.ERPUser == "":
+		return storeErr(op, fmt.Errorf("a mapping needs an ERP user"))
+	}
+	return s.change(ctx, op, func(tx pgx.Tx) error {
+		if err := lockTenant(ctx, tx, m.TenantID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM user_mappings
+			WHERE tenant_id = $1 AND (associate_id = $2 OR email = $3)`,
+			m.TenantID, keys[0], keys[1]); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO user_mappings (tenant_id, associate_id, email, erp_user)
+			VALUES ($1, $2, $3, $4)`, m.TenantID, keys[0], keys[1], m.ERPUser); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventUserMapped, TenantID: m.TenantID})
+	})
+}
+
+// DeleteUserMapping removes the tenant's mappings that match m: those with m.AssociateID
+// when it is not 0 and those with m.Email when it is not "" (both must match when both
+// are given). m.ERPUser is ignored. The removal and its audit event (kind user.unmapped
+// unless ev says otherwise) are written in one transaction. It fails with
+// tenancy.ErrNotFound when nothing matched, and then writes no event.
+func (s *Store) DeleteUserMapping(ctx context.Context, m tenancy.UserMapping, ev tenancy.AuditEvent) error {
+	op := fmt.Sprintf("delete user mapping %s/%d/%s", m.TenantID, m.AssociateID, m.Email)
+	keys := mappingKeys(m.AssociateID, m.Email)
+	if keys[0] == nil && keys[1] == nil {
+		return storeErr(op, fmt.Errorf("a mapping needs an associate id or an e-mail"))
+	}
+	return s.change(ctx, op, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM user_mappings
+			WHERE tenant_id = $1 AND ($2::integer IS NULL OR associate_id = $2) AND ($3::text IS NULL OR email = $3)`,
+			m.TenantID, keys[0], keys[1])
+		if err := mustAffect(tag, err); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventUserUnmapped, TenantID: m.TenantID})
+	})
+}
+
+// ListUserMappings returns the tenant's user mappings: those with an associate id first,
+// ordered by it, then those keyed by e-mail only, ordered by e-mail. E-mails come back
+// as stored, ASCII letters lower-cased (tenancy.FoldEmail). It fails with
+// tenancy.ErrNotFound when the tenant is unknown.
+func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]tenancy.UserMapping, error) {
+	op := "list user mappings of " + tenantID
+	var ms []tenancy.UserMapping
+	err := s.read(ctx, op, func(q querier) error {
+		ms = nil
+		rows, err := q.Query(ctx, `SELECT associate_id, email, erp_user FROM user_mappings
+			WHERE tenant_id = $1
+			ORDER BY associate_id IS NULL, associate_id, email`, tenantID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				associateID *int32
+				email       *string
+				m           = tenancy.UserMapping{TenantID: tenantID}
+			)
+			if err := rows.Scan(&associateID, &email, &m.ERPUser); err != nil {
+				return err
+			}
+			if associateID != nil {
+				m.AssociateID = *associateID
+			}
+			if email != nil {
+				m.Email = *email
+			}
+			ms = append(ms, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 {
+		// An empty list and an unknown tenant look alike; tell them apart.
+		if _, err := s.Tenant(ctx, tenantID); err != nil {
+			return nil, err
+		}
+	}
+	return ms, nil
+}
+
+// lockTenant locks the tenant's row against concurrent changes of the tenant and of its
+// secrets and mappings (FOR NO KEY UPDATE), and fails with tenancy.ErrNotFound when the
+// tenant is unknown.
+func lockTenant(ctx context.Context, tx pgx.Tx, id string) error {
+	var one int
+	err := tx.QueryRow(ctx, `SELECT 1 FROM tenants WHERE id = $1 FOR NO KEY UPDATE`, id).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("tenant %s: %w", id, tenancy.ErrNotFound)
+	}
+	return err
+}
+
+// tenantExists fails with tenancy.ErrNotFound when the tenant is unknown.
+func tenantExists(ctx context.Context, tx pgx.Tx, id string) error {
+	var one int
+	err := tx.QueryRow(ctx, `SELECT 1 FROM tenants WHERE id = $1`, id).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("tenant %s: %w", id, tenancy.ErrNotFound)
+	}
+	return err
+}
