@@ -2,9 +2,14 @@ package storage
 
 import (
 	"context"
-	"errors"
+
+	"github.com/quotekit/quotekit/server/postgres"
 )
 
-func openPostgres(context.Context, string, options) (Store, error) {
-	return nil, errors.New("PostgreSQL store not available")
+func openPostgres(ctx context.Context, db string, o options) (Store, error) {
+	var opts []postgres.Option
+	if o.now != nil {
+		opts = append(opts, postgres.WithClock(o.now))
+	}
+	return postgres.Open(ctx, db, opts...)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quotekit/quotekit/server/internal/migrate"
 	"github.com/quotekit/quotekit/server/sqlite"
 	"github.com/quotekit/quotekit/tenancy"
 )
@@ -77,5 +78,6 @@ func Redact(db string) string {
 	return u.String()
 }
 
-// ErrSchemaTooNew is returned by Open when the database was migrated by a newer quotekit.
-var ErrSchemaTooNew = sqlite.ErrSchemaTooNew
+// ErrSchemaTooNew is returned by Open when the database was migrated by a newer quotekit;
+// both stores return this one error.
+var ErrSchemaTooNew = migrate.ErrSchemaTooNew
