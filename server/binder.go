@@ -135,6 +135,9 @@ func putBuffer(b *bytes.Buffer) {
 
 // isJSON accepts application/json and application/*+json, with parameters such as charset.
 func isJSON(contentType string) bool {
+	if contentType == "application/json" {
+		return true // what mime.ParseMediaType would say, without its map of parameters
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return false
