@@ -71,17 +71,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.POST("/json/:op", func(c echo.Context) error { return answer(c, docs, nil, false) })
-	e.POST("/any/:op", func(c echo.Context) error { return answer(c, docs, nil, true) })
-	e.POST("/rs256/:op", func(c echo.Context) error {
-		if pub == nil {
-			return echo.NewHTTPError(http.StatusNotFound, "no -key")
-		}
-		return answer(c, docs, pub, false)
-	})
-	e.GET("/readyz", func(c echo.Context) error { return c.String(http.StatusOK, "ready\n") })
+	e := newServer(docs, pub)
 
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
@@ -97,6 +87,23 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "baseline listening on http://%s\n", ln.Addr())
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute}
 	return srv.Serve(ln)
+}
+
+// newServer is the baseline's echo server answering docs, verifying /rs256 tokens with
+// pub (nil: /rs256 answers 404).
+func newServer(docs map[string]any, pub *rsa.PublicKey) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.POST("/json/:op", func(c echo.Context) error { return answer(c, docs, nil, false) })
+	e.POST("/any/:op", func(c echo.Context) error { return answer(c, docs, nil, true) })
+	e.POST("/rs256/:op", func(c echo.Context) error {
+		if pub == nil {
+			return echo.NewHTTPError(http.StatusNotFound, "no -key")
+		}
+		return answer(c, docs, pub, false)
+	})
+	e.GET("/readyz", func(c echo.Context) error { return c.String(http.StatusOK, "ready\n") })
+	return e
 }
 
 // carriers are the generated types of the operations the load benchmark calls: the
