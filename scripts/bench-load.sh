@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench-load.sh: quotekit under HTTP load, against a bare echo/v4 JSON server measured in
-# the same run. The server (quotekit or the baseline) runs on one core with GOMAXPROCS=1,
+# the same run (decoding GetProduct's body into the same types, and into any). The server (quotekit or the baseline) runs on one core with GOMAXPROCS=1,
 # wrk on the other; the two are measured in turn (baseline, quotekit, baseline, …) so a
 # busy neighbour slows both alike. Prints a table of medians, ranges and ratios with PASS
 # or MISS per target and writes it as markdown (docs/PERFORMANCE.md explains it).
@@ -150,6 +150,11 @@ SOAP_ACTION=$("$BIN/benchkit" soapbody -json "$BODY" -op GetProduct -tenant "$TE
 curl -fs -o /dev/null "http://127.0.0.1:$((PORT + 1))/Services/QuoteConnector.svc" -H 'Content-Type: text/xml; charset=utf-8' \
   -H "SOAPAction: $SOAP_ACTION" --data-binary @"$SOAP_BODY" || { log "the SOAP GetProduct failed"; exit 1; }
 
+# The GetProduct request with a full quote context (10.7 kB): about twenty ConfigValues,
+# every party of the quote and five lines (testdata/requests/getproduct-full.json).
+BODY_10K=$WORK/getproduct-10k.json
+cp testdata/requests/getproduct-full.json "$BODY_10K"
+
 # Replies for the baseline: quotekit's own answers, so both encode the same documents;
 # and one JWT exchanged, to know the JWT sample trusts the key before minting thousands.
 curl -fs -X POST "http://127.0.0.1:$((PORT + 1))/GetProduct" -H "Authorization: Bearer $TOKEN_SMALL" \
@@ -166,12 +171,21 @@ pinned baseline "$PORT" "$BIN/baseline" -addr "127.0.0.1:$PORT" -replies "$WORK/
 DONE_LUA='
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %.3f\n", summary.requests, summary.duration,
-    e.status, e.connect + e.read + e.write + e.timeout, latency:percentile(50) / 1000))
+  io.write(string.format("RESULT %d %d %d %d %.3f %.3f\n", summary.requests, summary.duration,
+    e.status, e.connect + e.read + e.write + e.timeout, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000))
 end'
 cat >"$WORK/getproduct.lua" <<EOF
 wrk.method = "POST"
 local f = assert(io.open("$BODY", "rb"))
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+$DONE_LUA
+EOF
+cat >"$WORK/getproduct-10k.lua" <<EOF
+wrk.method = "POST"
+local f = assert(io.open("$BODY_10K", "rb"))
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
@@ -216,8 +230,8 @@ TICKS=$(getconf CLK_TCK)
 
 # load SERIES REP SECONDS PID URL LUA AUTHORIZATION [SCRIPT ARGS…]: one wrk run on the
 # client core against the server PID (AUTHORIZATION is a header value, or "" for none);
-# appends a sample (throughput, median latency, failed requests, the server's CPU use)
-# unless REP is "warmup". Sets REQUESTS to the requests wrk completed.
+# appends a sample (throughput, median latency, failed requests, the server's CPU use,
+# 99th percentile latency) unless REP is "warmup". Sets REQUESTS to the requests wrk completed.
 REQUESTS=0
 load() {
   local series=$1 rep=$2 secs=$3 pid=$4 url=$5 lua=$6 authz=$7
@@ -231,15 +245,15 @@ load() {
   local line
   line=$(grep '^RESULT ' <<<"$out" | tail -1)
   [[ -n $line ]] || { log "wrk gave no result for $series:"; echo "$out" >&2; exit 1; }
-  local req us status errs p50
-  read -r _ req us status errs p50 <<<"$line"
+  local req us status errs p50 p99
+  read -r _ req us status errs p50 p99 <<<"$line"
   REQUESTS=$req
   [[ $rep == warmup ]] && return 0
   local rps cpu
   rps=$(awk -v r="$req" -v us="$us" 'BEGIN { printf "%.1f", r / (us / 1e6) }')
   cpu=$(awk -v d=$((t1 - t0)) -v hz="$TICKS" -v us="$us" 'BEGIN { printf "%.0f", 100 * d / hz / (us / 1e6) }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$series" "$rep" "$rps" "$p50" $((status + errs)) "$cpu" >>"$SAMPLES"
-  log "$(printf '%-24s run %s: %8.0f req/s  p50 %6.2f ms  server CPU %3s %%  failed %d' "$series" "$rep" "$rps" "$p50" "$cpu" $((status + errs)))"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$series" "$rep" "$rps" "$p50" $((status + errs)) "$cpu" "$p99" >>"$SAMPLES"
+  log "$(printf '%-28s run %s: %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  server CPU %3s %%  failed %d' "$series" "$rep" "$rps" "$p50" "$p99" "$cpu" $((status + errs)))"
 }
 
 BASE=http://127.0.0.1:$PORT
@@ -253,8 +267,8 @@ JWT=http://127.0.0.1:$((PORT + 4))
     "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" "$(go version | cut -d' ' -f3)" "$(uname -r)"
   printf '#run\t%s; %s runs of %s s per series (JWT: %s s), interleaved; wrk -t1 -c%s on core %s; servers on core %s with GOMAXPROCS=1\n' \
     "$(date -u '+%Y-%m-%d %H:%M UTC')" "$REPS" "$DURATION" "$JWT_DURATION" "$CONNS" "$CLIENT_CPU" "$SERVER_CPU"
-  printf '#requests\tGetProduct %s bytes in (SOAP %s), %s bytes out; Authenticate answers %s (secret) and %s (JWT) bytes\n' \
-    "$(wc -c <"$BODY")" "$(wc -c <"$SOAP_BODY")" "$(wc -c <"$WORK/replies/GetProduct.json")" "$(wc -c <"$WORK/replies/Authenticate.json")" "$(wc -c <"$WORK/probe.json")"
+  printf '#requests\tGetProduct %s bytes in (getproduct/, SOAP %s) and %s bytes in (getproduct-10k/), %s bytes out; Authenticate answers %s (secret) and %s (JWT) bytes\n' \
+    "$(wc -c <"$BODY")" "$(wc -c <"$SOAP_BODY")" "$(wc -c <"$BODY_10K")" "$(wc -c <"$WORK/replies/GetProduct.json")" "$(wc -c <"$WORK/replies/Authenticate.json")" "$(wc -c <"$WORK/probe.json")"
 } >>"$SAMPLES"
 
 # --- scenario: Authenticate with a SuperOffice RS256 JWT ------------------------------
@@ -288,16 +302,32 @@ for rep in $(seq "$REPS"); do
   ((USED < POOL)) || { log "the JWT pool is used up; raise BENCH_JWT_MAX"; break; }
 done
 
-# --- scenario: GetProduct with 1,000 and 1,000,000 stored tokens ----------------------
+# --- scenario: GetProduct, 4.6 kB: 1,000 and 1,000,000 stored tokens, SOAP ------------
+# The baseline decodes the same bytes into the same types (/json) and into any (/any).
+# A store scenario goes next to quotekit-1k here: the same sample on another store, as
+# series getproduct/quotekit-<store>. benchkit report already has the PostgreSQL target
+# (getproduct/quotekit-pg against getproduct/quotekit-1k) and reports it as not run
+# until that series exists.
 load getproduct/baseline warmup "$WARMUP" "$PID_baseline" "$BASE/json/GetProduct" "$WORK/getproduct.lua" ""
+load getproduct/baseline-any warmup 1 "$PID_baseline" "$BASE/any/GetProduct" "$WORK/getproduct.lua" ""
 load getproduct/quotekit-1k warmup "$WARMUP" "$PID_small" "$SMALL/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_SMALL"
 load getproduct/quotekit-1m warmup "$WARMUP" "$PID_large" "$LARGE/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_LARGE"
 load getproduct/quotekit-soap warmup "$WARMUP" "$PID_small" "$SMALL/Services/QuoteConnector.svc" "$WORK/soap.lua" ""
 for rep in $(seq "$REPS"); do
   load getproduct/baseline "$rep" "$DURATION" "$PID_baseline" "$BASE/json/GetProduct" "$WORK/getproduct.lua" ""
   load getproduct/quotekit-1k "$rep" "$DURATION" "$PID_small" "$SMALL/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_SMALL"
+  load getproduct/baseline-any "$rep" "$DURATION" "$PID_baseline" "$BASE/any/GetProduct" "$WORK/getproduct.lua" ""
   load getproduct/quotekit-soap "$rep" "$DURATION" "$PID_small" "$SMALL/Services/QuoteConnector.svc" "$WORK/soap.lua" ""
   load getproduct/quotekit-1m "$rep" "$DURATION" "$PID_large" "$LARGE/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_LARGE"
+done
+
+# --- scenario: GetProduct, 10.7 kB, with a full quote context -------------------------
+load getproduct-10k/baseline warmup 1 "$PID_baseline" "$BASE/json/GetProduct" "$WORK/getproduct-10k.lua" ""
+load getproduct-10k/quotekit-1k warmup 1 "$PID_small" "$SMALL/GetProduct" "$WORK/getproduct-10k.lua" "Bearer $TOKEN_SMALL"
+for rep in $(seq "$REPS"); do
+  load getproduct-10k/baseline "$rep" "$DURATION" "$PID_baseline" "$BASE/json/GetProduct" "$WORK/getproduct-10k.lua" ""
+  load getproduct-10k/quotekit-1k "$rep" "$DURATION" "$PID_small" "$SMALL/GetProduct" "$WORK/getproduct-10k.lua" "Bearer $TOKEN_SMALL"
+  load getproduct-10k/baseline-any "$rep" "$DURATION" "$PID_baseline" "$BASE/any/GetProduct" "$WORK/getproduct-10k.lua" ""
 done
 
 # --- scenario: Authenticate with a shared secret --------------------------------------

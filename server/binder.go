@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/labstack/echo/v4"
 
 	"github.com/quotekit/quotekit/connector"
@@ -42,19 +43,24 @@ func (jsonBinder) Bind(target any, c echo.Context) error {
 		return errMediaType
 	}
 	// The common case, a whole body holding one valid value, is read into a pooled buffer
-	// and decoded in one go. Anything else (a read error, the body limit, bad JSON, more
-	// than one value) is decoded again from the same bytes by decodeStream, whose answer
-	// is the contract.
+	// and decoded in one go by fastUnmarshal. Anything it refuses is decoded again from
+	// the same bytes by encoding/json, and anything that refuses (a read error, the body
+	// limit, bad JSON, more than one value) by decodeStream, whose answer is the contract.
 	buf := getBuffer()
 	defer putBuffer(buf)
 	_, readErr := buf.ReadFrom(body)
-	if readErr == nil && json.Unmarshal(buf.Bytes(), target) == nil {
-		stripConfigValues(target)
-		return nil
+	if readErr == nil {
+		if fastUnmarshal(buf.Bytes(), target) == nil {
+			stripConfigValues(target)
+			return nil
+		}
+		zero(target) // forget what the refused attempt decoded
+		if json.Unmarshal(buf.Bytes(), target) == nil {
+			stripConfigValues(target)
+			return nil
+		}
 	}
-	if v := reflect.ValueOf(target); v.Kind() == reflect.Pointer && !v.IsNil() {
-		v.Elem().SetZero() // forget what the failed attempt decoded
-	}
+	zero(target) // forget what the failed attempt decoded
 	var replay io.Reader = bytes.NewReader(buf.Bytes())
 	if readErr != nil {
 		replay = io.MultiReader(replay, errReader{readErr})
@@ -83,6 +89,27 @@ func decodeStream(target any, body io.Reader) error {
 	return nil
 }
 
+// fastUnmarshal decodes data, which must hold exactly one JSON value, into target with
+// the v2 engine of github.com/go-json-experiment/json configured for every behaviour of
+// encoding/json v1 (its v1 package): case-insensitive member names, the last of
+// duplicate members winning, invalid UTF-8 replaced by U+FFFD, null leaving a
+// non-pointer as it was, unknown members ignored, and the same methods (UnmarshalJSON)
+// called. It is a faster encoding/json.Unmarshal for the success path only: what it
+// decodes is what encoding/json decodes (FuzzFastUnmarshal holds it to that), and when
+// it returns an error, target may hold part of the value and the caller asks
+// encoding/json again, whose error is the one answered.
+func fastUnmarshal(data []byte, target any) error {
+	return jsonv1.Unmarshal(data, target)
+}
+
+// zero sets the value target points to to its zero value; anything but a non-nil
+// pointer is left alone.
+func zero(target any) {
+	if v := reflect.ValueOf(target); v.Kind() == reflect.Pointer && !v.IsNil() {
+		v.Elem().SetZero()
+	}
+}
+
 // errReader returns err, as the body did after the bytes read before it.
 type errReader struct{ err error }
 
@@ -108,6 +135,9 @@ func putBuffer(b *bytes.Buffer) {
 
 // isJSON accepts application/json and application/*+json, with parameters such as charset.
 func isJSON(contentType string) bool {
+	if contentType == "application/json" {
+		return true // what mime.ParseMediaType would say, without its map of parameters
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return false

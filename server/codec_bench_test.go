@@ -78,8 +78,9 @@ func benchLine(i int) model.QuoteLineInfo {
 	}
 }
 
-// BenchmarkDecode is the request binder on the largest carrier: one JSON value read and
-// decoded into the generated request type, SuperOffice's ConfigValues stripped.
+// BenchmarkDecode is the request binder on the largest carrier and on GetProduct as
+// NetServer sends it (4.6 kB and 10.7 kB): one JSON value read and decoded into the
+// generated request type, SuperOffice's ConfigValues stripped.
 func BenchmarkDecode(b *testing.B) {
 	body := largeVersionBody(b, benchLines)
 	e := echo.New()
@@ -95,6 +96,44 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		}
 	})
+	for _, size := range []struct{ name, file string }{
+		{"context", ""}, {"full", "getproduct-full.json"},
+	} {
+		body := getProductBody(b, size.file)
+		b.Run("GetProduct/"+size.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/GetProduct", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				var v model.GetProductJSONRequestBody
+				if err := (jsonBinder{}).Bind(&v, e.NewContext(req, nil)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// getProductBody is a GetProduct request as NetServer sends it: with file "", the 4.6 kB
+// request the load benchmark sends (testdata/requests/context.json with the product
+// key, ConfigValues and ConnectionInfo); otherwise the request in testdata/requests/file.
+func getProductBody(b *testing.B, file string) []byte {
+	b.Helper()
+	if file != "" {
+		body, err := os.ReadFile(filepath.Join("..", "testdata", "requests", file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return body
+	}
+	ctx, err := os.ReadFile(filepath.Join("..", "testdata", "requests", "context.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return []byte(`{"Context":` + string(ctx) + `,"ErpProductKey":"CP-32-GG@NOK-STD",` +
+		`"ConfigValues":{"ApplicationId":"quotekit-demo","QuoteConnectorUrl":"https://erp.example.com/quote","SharedSecret":"qk_sk_test_x","company":"[I:1]"},` +
+		`"ConnectionInfo":{"CRMConnectionId":2,"ERPClientName":"Example ERP","ERPClientKey":"ex-erp","DisplayName":"US:\"Example ERP\"","DisplayDescription":null}}`)
 }
 
 // BenchmarkEncode is the answer of the largest carrier written to the response as the

@@ -5,8 +5,12 @@
 //
 //	POST /json/{op}   decodes the request body (when the operation has one) into the
 //	                  operation's generated request type with encoding/json, as quotekit
-//	                  does, and answers the document {op}.json of -replies, held as the
-//	                  generated response type and encoded anew for every request.
+//	                  did before it had a faster decoder, and answers the document
+//	                  {op}.json of -replies, held as the generated response type and
+//	                  encoded anew for every request.
+//	POST /any/{op}    the same, the body decoded generically into an any (maps, slices,
+//	                  strings, float64s): what a server that does not know the carriers
+//	                  would do.
 //	POST /rs256/{op}  the same, after verifying the Bearer RS256 JWT of the request
 //	                  with crypto/rsa against -key and decoding its claims: what
 //	                  accepting a signed token costs without any library around it.
@@ -67,16 +71,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.POST("/json/:op", func(c echo.Context) error { return answer(c, docs, nil) })
-	e.POST("/rs256/:op", func(c echo.Context) error {
-		if pub == nil {
-			return echo.NewHTTPError(http.StatusNotFound, "no -key")
-		}
-		return answer(c, docs, pub)
-	})
-	e.GET("/readyz", func(c echo.Context) error { return c.String(http.StatusOK, "ready\n") })
+	e := newServer(docs, pub)
 
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
@@ -94,6 +89,23 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return srv.Serve(ln)
 }
 
+// newServer is the baseline's echo server answering docs, verifying /rs256 tokens with
+// pub (nil: /rs256 answers 404).
+func newServer(docs map[string]any, pub *rsa.PublicKey) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.POST("/json/:op", func(c echo.Context) error { return answer(c, docs, nil, false) })
+	e.POST("/any/:op", func(c echo.Context) error { return answer(c, docs, nil, true) })
+	e.POST("/rs256/:op", func(c echo.Context) error {
+		if pub == nil {
+			return echo.NewHTTPError(http.StatusNotFound, "no -key")
+		}
+		return answer(c, docs, pub, false)
+	})
+	e.GET("/readyz", func(c echo.Context) error { return c.String(http.StatusOK, "ready\n") })
+	return e
+}
+
 // carriers are the generated types of the operations the load benchmark calls: the
 // request body (nil when there is none) and the answer.
 var carriers = map[string]struct{ req, res func() any }{
@@ -101,9 +113,10 @@ var carriers = map[string]struct{ req, res func() any }{
 	"Authenticate": {nil, func() any { return new(model.AccessTokenResponse) }},
 }
 
-// answer decodes the request body, verifies the bearer JWT when pub is set, and encodes
-// the reply of the operation named by the path.
-func answer(c echo.Context, docs map[string]any, pub *rsa.PublicKey) error {
+// answer decodes the request body (into the operation's request type, or into an any
+// when generic is set), verifies the bearer JWT when pub is set, and encodes the reply of
+// the operation named by the path.
+func answer(c echo.Context, docs map[string]any, pub *rsa.PublicKey, generic bool) error {
 	op := c.Param("op")
 	doc, ok := docs[op]
 	if !ok {
@@ -120,7 +133,11 @@ func answer(c echo.Context, docs map[string]any, pub *rsa.PublicKey) error {
 		return err
 	}
 	if newReq := carriers[op].req; newReq != nil {
-		if err := json.Unmarshal(body, newReq()); err != nil {
+		target := newReq()
+		if generic {
+			target = new(any)
+		}
+		if err := json.Unmarshal(body, target); err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest, "not JSON")
 		}
 	}

@@ -1,0 +1,4 @@
+package server
+
+// FastUnmarshal is fastUnmarshal, for the tests of package server_test.
+var FastUnmarshal = fastUnmarshal
