@@ -80,8 +80,12 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level(cfg.LogLevel)}))
 	cfg.Print(stderr)
 
-	if err := os.MkdirAll(cfg.Dir(), 0o700); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
+	// The data directory holds the SQLite file, and the master key file that --dev
+	// creates; with PostgreSQL and a master key from the environment nothing is written.
+	if !storage.IsURL(cfg.DB) || cfg.Dev && getenv(tenancy.MasterKeyEnv) == "" {
+		if err := os.MkdirAll(cfg.Dir(), 0o700); err != nil {
+			return fmt.Errorf("create data directory: %w", err)
+		}
 	}
 	store, err := storage.Open(ctx, cfg.DB)
 	if err != nil {
