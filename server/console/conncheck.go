@@ -21,7 +21,7 @@ type checkPage struct {
 	ReadOnly  bool
 	Secret    string // the display form of the secret used
 	Report    *check.Report
-	Counts    map[check.Result]int
+	Counts    map[string]int // by result
 }
 
 // connectionTest runs quotekit check's lifecycle against this deployment's public
@@ -82,9 +82,9 @@ func (c *Console) connectionTest(w http.ResponseWriter, r *http.Request, v *view
 	if p.Report, err = check.Run(ctx, opts); err != nil {
 		return err
 	}
-	p.Counts = map[check.Result]int{}
+	p.Counts = map[string]int{}
 	for _, k := range p.Report.Checks {
-		p.Counts[k.Result]++
+		p.Counts[string(k.Result)]++
 	}
 	c.logChange(r.Context(), v, "connection tested ("+p.Transport+")", t.ID)
 	v.Title, v.Nav, v.Data = "Connection test of "+t.ID, "tenants", p

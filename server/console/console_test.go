@@ -210,3 +210,30 @@ func TestRevokedKeyEndsSession(t *testing.T) {
 		t.Errorf("a tenant's secret signs in: %d", p.status)
 	}
 }
+
+// TestConnectionTestLive: a live tenant's connection test runs read-only whatever the
+// form says, and passes against this deployment.
+func TestConnectionTestLive(t *testing.T) {
+	d := deploy(t)
+	ctx := context.Background()
+	if _, err := d.Ready.Admin.AddTenant(ctx, tenancy.Tenant{ID: "Cust900", Name: "Live customer", Environment: "live", Enabled: true}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.Ready.Admin.CreateSecret(ctx, "Cust900", "test"); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := d.adminKey(t, "ops", allScopes...)
+	b := newBrowser(t, d.Admin)
+	b.signIn(key)
+	p := b.get("/console/tenants/Cust900")
+	if !strings.Contains(p.body, "Live tenant: read-only operations only.") || strings.Contains(p.body, `id="check-readonly"`) {
+		t.Errorf("the live tenant's page offers a writing test")
+	}
+	p = b.post("/console/tenants/Cust900/check", url.Values{"csrf": {csrf(t, p)}, "transport": {"rest"}, "search": {"nut"}})
+	if p.status != http.StatusOK || !strings.Contains(p.body, "PASSED") || !strings.Contains(p.body, "read-only: no quote created") {
+		t.Fatalf("the live connection test answered %d:\n%s", p.status, p.body)
+	}
+	if !strings.Contains(p.body, "creating, calculating, saving, sending, approving, ordering and deleting a quote") {
+		t.Error("the report does not show the writing steps skipped")
+	}
+}
