@@ -82,7 +82,7 @@ func newTab(t *testing.T) *tab {
 	if shots == "" {
 		shots = filepath.Join(t.TempDir(), "screenshots")
 	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
+	if err := os.MkdirAll(shots, 0o755); err != nil { //nolint:gosec // the directory the person running the test asked for
 		t.Fatal(err)
 	}
 	t.Logf("screenshots in %s", shots)

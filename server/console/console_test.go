@@ -85,7 +85,7 @@ func TestSessionCookieAndHeaders(t *testing.T) {
 	}
 	replay := newBrowser(t, d.Admin)
 	u, _ := url.Parse(d.Admin + "/console/")
-	replay.hc.Jar.SetCookies(u, []*http.Cookie{{Name: ck.Name, Value: ck.Value, Path: "/console/"}})
+	replay.hc.Jar.SetCookies(u, []*http.Cookie{{Name: ck.Name, Value: ck.Value, Path: "/console/"}}) //nolint:gosec // a test client replaying a cookie over plain HTTP
 	if p := replay.get("/console/tenants"); p.status != http.StatusSeeOther {
 		t.Errorf("the signed-out session id still opens the console: %d", p.status)
 	}

@@ -178,7 +178,7 @@ func sameToken(a, b string) bool {
 
 // setCookie sets (or, with an empty id, clears) the session cookie.
 func (c *Console) setCookie(w http.ResponseWriter, id string) {
-	ck := &http.Cookie{
+	ck := &http.Cookie{ //nolint:gosec // Secure is off only for plain HTTP on loopback in development (Config.InsecureCookie)
 		Name: cookieName, Value: id, Path: Path,
 		HttpOnly: true, Secure: !c.cfg.InsecureCookie, SameSite: http.SameSiteStrictMode,
 	}

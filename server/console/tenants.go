@@ -190,7 +190,7 @@ func (c *Console) tenant(w http.ResponseWriter, r *http.Request, v *view) error 
 var doneNotices = map[string]string{
 	"enabled": "The tenant is enabled.", "disabled": "The tenant is disabled; its access tokens stopped working.",
 	"saved": "Saved.", "mapped": "The user is mapped.", "unmapped": "The mapping is removed.",
-	"revoked": "The secret is revoked, with every token minted from it.", "tokens": "The tenant's access tokens are revoked.",
+	"revoked": "The secret is revoked, with every token minted from it.", "logged-out": "The tenant's access tokens are revoked.",
 	"unchanged": "Nothing changed.",
 }
 
@@ -320,7 +320,7 @@ func (c *Console) revokeTokens(w http.ResponseWriter, r *http.Request, v *view) 
 		return err
 	}
 	c.logChange(r.Context(), v, "tokens revoked", t.ID)
-	c.backTo(w, r, t.ID, "tokens")
+	c.backTo(w, r, t.ID, "logged-out")
 	return nil
 }
 
