@@ -22,7 +22,7 @@ const (
 )
 
 // AllScopes lists every scope, for validation and help texts.
-var AllScopes = []Scope{ScopeTenantsRead, ScopeTenantsWrite, ScopeSecretsWrite, ScopeTokensWrite, ScopeAuditRead, ScopeSupport, ScopeConsole}
+var AllScopes = []Scope{ScopeTenantsRead, ScopeTenantsWrite, ScopeSecretsWrite, ScopeTokensWrite, ScopeAuditRead, ScopeConsole, ScopeSupport}
 
 // Valid reports whether s is one of AllScopes.
 func (s Scope) Valid() bool {

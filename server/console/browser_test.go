@@ -271,7 +271,7 @@ func TestBrowser(t *testing.T) {
 	}
 	b.run("the tenants page again", chromedp.Navigate(con+"/tenants"), chromedp.WaitVisible(chromedp.ID("#key")))
 	loc := get(b, "read the location", chromedp.Location())
-	if !strings.HasSuffix(loc, "/console/signin") {
+	if !strings.HasSuffix(loc, "/console/signin?why=required") || !strings.Contains(b.text(), "Sign in to continue") {
 		t.Errorf("signed out, /console/tenants led to %s", loc)
 	}
 	b.shot("signed-out")

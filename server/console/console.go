@@ -250,7 +250,7 @@ func (c *Console) page(scope tenancy.Scope, h handler) http.Handler {
 			sess, ok = c.sessions.get(ck.Value)
 		}
 		if !ok {
-			c.toSignIn(w, r, "")
+			c.toSignIn(w, r, "required")
 			return
 		}
 		key, err := c.cfg.Store.AdminKeyByHash(r.Context(), sess.keyHash)
