@@ -36,7 +36,7 @@ func NewMetrics() *Metrics {
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "quotekit", Name: "request_duration_seconds",
 			Help:    "Time to answer a request, by transport (rest, soap) and operation (or route).",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 20},
+			Buckets: latencyBuckets[:],
 		}, []string{"transport", "operation"}),
 	}
 	m.registry.MustRegister(m.requests, m.latency,
@@ -80,7 +80,7 @@ func operationOf(c echo.Context) string {
 // observe logs one line per request and records its metrics. The line carries the
 // request id, operation, tenant, status and latency; never a header, body or query, so a
 // credential or a user's ticket cannot reach it.
-func observe(log *slog.Logger, m *Metrics) echo.MiddlewareFunc {
+func observe(log *slog.Logger, m *Metrics, h *Health) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
@@ -110,7 +110,15 @@ func observe(log *slog.Logger, m *Metrics) echo.MiddlewareFunc {
 				slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
 				slog.Int64("bytes", c.Response().Size),
 			)
-			if t, ok := connector.TenantFrom(c.Request().Context()); ok {
+			t, hasTenant := connector.TenantFrom(c.Request().Context())
+			if h != nil {
+				tenant := ""
+				if hasTenant {
+					tenant = t.ID
+				}
+				h.Record(transport, op, tenant, status, elapsed)
+			}
+			if hasTenant {
 				attrs = append(attrs, slog.String("tenant", t.ID))
 				if t.User != nil && t.User.AssociateID != 0 {
 					attrs = append(attrs, slog.Int("associate_id", int(t.User.AssociateID)))

@@ -64,6 +64,7 @@ type config struct {
 	metrics     *Metrics
 	ready       []readyCheck
 	soapPath    string
+	health      *Health
 }
 
 // Option changes an optional setting of New.
@@ -144,7 +145,7 @@ func newEcho(cfg config) *echo.Echo {
 	e.Binder = jsonBinder{}
 	errs := &errorMapper{log: cfg.logger}
 	e.HTTPErrorHandler = errs.handle
-	e.Use(requestID, markSOAP(cfg.soapPath), observe(cfg.logger, cfg.metrics), errs.recoverPanics)
+	e.Use(requestID, markSOAP(cfg.soapPath), observe(cfg.logger, cfg.metrics, cfg.health), errs.recoverPanics)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(cfg.bodyLimit, 10) + "B"}))
 	return e
 }

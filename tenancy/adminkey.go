@@ -9,18 +9,20 @@ import (
 // Scope is a permission of an admin API key.
 type Scope string
 
-// The admin API's scopes. Each admin route needs exactly one.
+// The admin API's scopes. Each admin route needs exactly one. The operator console
+// needs ScopeConsole to sign in, and then the scope of each page and action.
 const (
 	ScopeTenantsRead  Scope = "tenants:read"  // list and show tenants, mappings, secrets (never their values), tokens
 	ScopeTenantsWrite Scope = "tenants:write" // add, update, disable, enable tenants; map users
 	ScopeSecretsWrite Scope = "secrets:write" // create, roll, revoke shared secrets
 	ScopeTokensWrite  Scope = "tokens:write"  // revoke access tokens
 	ScopeAuditRead    Scope = "audit:read"    // read the audit log
-	ScopeSupport      Scope = "support"       // obtain a short-lived access token acting for a tenant
+	ScopeSupport      Scope = "support"       // obtain a short-lived access token acting for a tenant; test a tenant's connection in the console
+	ScopeConsole      Scope = "console"       // sign in to the operator console and see its health page
 )
 
 // AllScopes lists every scope, for validation and help texts.
-var AllScopes = []Scope{ScopeTenantsRead, ScopeTenantsWrite, ScopeSecretsWrite, ScopeTokensWrite, ScopeAuditRead, ScopeSupport}
+var AllScopes = []Scope{ScopeTenantsRead, ScopeTenantsWrite, ScopeSecretsWrite, ScopeTokensWrite, ScopeAuditRead, ScopeConsole, ScopeSupport}
 
 // Valid reports whether s is one of AllScopes.
 func (s Scope) Valid() bool {

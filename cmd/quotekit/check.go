@@ -54,7 +54,13 @@ approval hooks), and answers are read as strictly as WCF reads them: a member ou
 data-contract order or unknown (which WCF drops silently) and an enumeration number
 fail the check. Instead of the REST probes it checks that a call without the secret,
 with a wrong one and for another tenant each get a SOAP fault, that an unknown
-SOAPAction gets a fault and not a 404, and that GET ?wsdl answers.`)
+SOAPAction gets a fault and not a 404, and that GET ?wsdl answers.
+
+With --read-only only the operations that read run (configuration fields, test
+connection, capabilities, price lists, quote lists, searches, products, pictures, a
+product's quote lines): no quote is created, changed, sent or deleted and no order is
+placed, so a live tenant's ERP stays as it was. The writing steps are reported as
+skipped.`)
 	url := c.fs.String("url", c.env("CHECK_URL", ""), "the connector's base `URL`, as configured in SuperOffice (required) [QUOTEKIT_CHECK_URL]")
 	secret := c.fs.String("secret", "", "the shared `secret` (prefer --secret-file or QUOTEKIT_CHECK_SECRET)")
 	secretFile := c.fs.String("secret-file", "", "read the shared secret from this `file`")
@@ -71,6 +77,7 @@ SOAPAction gets a fault and not a 404, and that GET ?wsdl answers.`)
 	quotes := c.fs.Int("quotes", 1, "how many quotes to walk through (more show NetServer's caches at work)")
 	caCert := c.fs.String("ca-cert", "", "also trust the CA certificates of this PEM `file`, as if installed on the NetServer machine")
 	allowHTTP := c.fs.Bool("allow-http", false, "report plain HTTP as a warning, not a failure (a local development server)")
+	readOnly := c.fs.Bool("read-only", false, "call only the operations that read: no quote created, no order placed (for a live tenant)")
 	timeout := durationValue{d: 30 * time.Second}
 	c.fs.Var(&timeout, "timeout", "the `duration` each request may take (default 30s)")
 	c.jsonFlag()
@@ -94,6 +101,8 @@ SOAPAction gets a fault and not a 404, and that GET ?wsdl answers.`)
 		return usageError("check: --url is required")
 	case *quotes < 1 || *quotes > 100:
 		return usageError("check: --quotes must be between 1 and 100")
+	case *readOnly && *quotes > 1:
+		return usageError("check: --read-only walks no quote, so --quotes does not apply")
 	case timeout.d <= 0:
 		return usageError("check: --timeout must be positive")
 	case (*secret != "" || *secretFile != "") && *keyPath != "":
@@ -112,7 +121,7 @@ SOAPAction gets a fault and not a 404, and that GET ?wsdl answers.`)
 
 	opts := check.Options{URL: strings.TrimSpace(*url), User: user, Search: *search, Currency: *currency,
 		ConfigValues: config.m, Quotes: int32(*quotes),
-		AllowHTTP: *allowHTTP, Timeout: timeout.d}
+		AllowHTTP: *allowHTTP, Timeout: timeout.d, ReadOnly: *readOnly}
 	if *secretFile != "" {
 		data, err := os.ReadFile(*secretFile)
 		if err != nil {

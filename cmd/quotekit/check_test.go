@@ -20,6 +20,7 @@ func TestCheckUsage(t *testing.T) {
 		{"check", "--url", "https://example.com", "--jwt-key", key},
 		{"check", "--url", "ftp://example.com", "--secret", "s"},
 		{"check", "--url", "https://example.com", "--secret", "s", "--quotes", "0"},
+		{"check", "--url", "https://example.com", "--secret", "s", "--read-only", "--quotes", "2"},
 		{"check", "--soap", "--url", "https://example.com/Services/QuoteConnector.svc", "--secret", "s"},
 		{"check", "--soap", "--url", "https://example.com/Services/QuoteConnector.svc", "--tenant", "t"},
 		{"check", "--soap", "--url", "https://example.com/Services/QuoteConnector.svc", "--jwt-key", key, "--app-id", "a", "--tenant", "t"},

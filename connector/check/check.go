@@ -126,7 +126,28 @@ type Options struct {
 	// NoRefusals leaves the SOAP refusal probes out although Secret is set: for a server
 	// that admits every call, as in a connector's own tests.
 	NoRefusals bool
+
+	// ReadOnly calls only the operations that read (ReadOnlyOperations), for a live
+	// tenant whose ERP must not change: the configuration fields, the test connection,
+	// the capabilities, price lists, quote lists, searches, products, pictures and a
+	// product's quote lines. No quote is created, changed, sent, approved or deleted and no
+	// order is placed: those steps are reported as one skipped check, and the client's
+	// transport refuses to send any operation outside ReadOnlyOperations whatever a check
+	// asks. Quotes is then 1.
+	ReadOnly bool
 }
+
+// ReadOnlyOperations are the operations a ReadOnly run may call (and /Authenticate):
+// those that only read from the ERP.
+var ReadOnlyOperations = []string{
+	"GetConfigurationFields", "TestConnection", "GetCapabilities", "CanProvideCapability",
+	"GetActivePriceLists", "GetAllPriceLists", "GetNumberOfActivePriceLists", "GetQuoteList",
+	"GetSearchableFields", "GetSearchResults", "FindProduct", "GetProduct", "GetProducts",
+	"GetNumberOfProductImages", "GetProductImage", "GetQuoteLinesFromProduct",
+}
+
+// errWriteRefused is the transport's answer to an operation a ReadOnly run may not call.
+var errWriteRefused = errors.New("check: a read-only run does not send an operation that writes")
 
 // Run checks the endpoint; see the package documentation. It returns an error only for
 // unusable options; whatever the endpoint does is in the report.
@@ -147,7 +168,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if opts.Search == "" {
 		opts.Search = "%"
 	}
-	if opts.Quotes <= 0 {
+	if opts.Quotes <= 0 || opts.ReadOnly {
 		opts.Quotes = 1
 	}
 	if opts.Timeout <= 0 {
@@ -158,6 +179,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		base = opts.HTTPClient
 	}
 	rec := newRecorder(base.Transport, opts.SOAP)
+	rec.readOnly = opts.ReadOnly
 	hc := &http.Client{Transport: rec, Timeout: opts.Timeout, Jar: base.Jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 

@@ -145,23 +145,9 @@ func (r *runner) quote(i int32) bool {
 		}
 	}
 
-	var created connector.QuoteResponseInfo
-	if ok, _ := r.step("op.OnBeforeCreateQuote", "creating a quote", "OnBeforeCreateQuote",
-		&connector.OnBeforeCreateQuoteRequest{ConfigValues: cv, Context: altCtx()}, &created, func() []string {
-			return notOK(created.IsOk, created.UserExplanation, "a plain quote")
-		}); ok && created.CRMQuote != nil {
-		quote.ERPQuoteKey = created.CRMQuote.ERPQuoteKey
+	if !r.opts.ReadOnly {
+		r.createQuote(quote, altCtx, versionCtx)
 	}
-	var newVersion connector.QuoteVersionResponseInfo
-	r.step("op.OnBeforeCreateQuoteVersion", "creating a quote version", "OnBeforeCreateQuoteVersion",
-		&connector.OnBeforeCreateQuoteVersionRequest{ConfigValues: cv, QuoteContext: versionCtx()}, &newVersion, func() []string {
-			return notOK(newVersion.IsOk, newVersion.UserExplanation, "a new version")
-		})
-	var newAlt connector.QuoteAlternativeResponseInfo
-	r.step("op.OnBeforeCreateQuoteAlternative", "creating a quote alternative", "OnBeforeCreateQuoteAlternative",
-		&connector.OnBeforeCreateQuoteAlternativeRequest{ConfigValues: cv, Context: altCtx()}, &newAlt, func() []string {
-			return notOK(newAlt.IsOk, newAlt.UserExplanation, "a new alternative")
-		})
 
 	// The user adds a product.
 	if caps[connector.CapPerformComplexSearch] {
@@ -197,6 +183,47 @@ func (r *runner) quote(i int32) bool {
 		}); ok && len(lines) > 0 {
 		line = lines[0]
 	}
+	if r.opts.ReadOnly {
+		r.add(Check{ID: "read-only", Name: "creating, calculating, saving, sending, approving, ordering and deleting a quote", Result: Skip,
+			Why: "a read-only run calls only the operations that read, so that nothing changes at the ERP"})
+		return true
+	}
+	r.quoteChanges(i, line, sale, quote, version, alt, altCtx, versionCtx)
+	return true
+}
+
+// createQuote walks the creation of a quote, its version and its alternative.
+func (r *runner) createQuote(quote *connector.QuoteInfo, altCtx func() *connector.QuoteAlternativeContextInfo,
+	versionCtx func() *connector.QuoteVersionContextInfo) {
+	cv := r.opts.ConfigValues
+	var created connector.QuoteResponseInfo
+	if ok, _ := r.step("op.OnBeforeCreateQuote", "creating a quote", "OnBeforeCreateQuote",
+		&connector.OnBeforeCreateQuoteRequest{ConfigValues: cv, Context: altCtx()}, &created, func() []string {
+			return notOK(created.IsOk, created.UserExplanation, "a plain quote")
+		}); ok && created.CRMQuote != nil {
+		quote.ERPQuoteKey = created.CRMQuote.ERPQuoteKey
+	}
+	var newVersion connector.QuoteVersionResponseInfo
+	r.step("op.OnBeforeCreateQuoteVersion", "creating a quote version", "OnBeforeCreateQuoteVersion",
+		&connector.OnBeforeCreateQuoteVersionRequest{ConfigValues: cv, QuoteContext: versionCtx()}, &newVersion, func() []string {
+			return notOK(newVersion.IsOk, newVersion.UserExplanation, "a new version")
+		})
+	var newAlt connector.QuoteAlternativeResponseInfo
+	r.step("op.OnBeforeCreateQuoteAlternative", "creating a quote alternative", "OnBeforeCreateQuoteAlternative",
+		&connector.OnBeforeCreateQuoteAlternativeRequest{ConfigValues: cv, Context: altCtx()}, &newAlt, func() []string {
+			return notOK(newAlt.IsOk, newAlt.UserExplanation, "a new alternative")
+		})
+
+}
+
+// quoteChanges walks quote number i from its first line to its deletion: a changed line,
+// the recalculation, saving, prices, validation, sending, approvals (SOAP), the order
+// and its state, the addresses, and the deletion.
+func (r *runner) quoteChanges(i int32, line connector.QuoteLineInfo, sale *connector.SaleInfo, quote *connector.QuoteInfo,
+	version *connector.QuoteVersionInfo, alt *connector.QuoteAlternativeWithLinesInfo,
+	altCtx func() *connector.QuoteAlternativeContextInfo, versionCtx func() *connector.QuoteVersionContextInfo) {
+	cv := r.opts.ConfigValues
+	id := 301 + i
 	line.QuoteLineId, line.QuoteAlternativeId, line.Quantity = 600+id, alt.CRMAlternative.QuoteAlternativeId, 2
 	connector.CalculateLine(&line)
 	alt.CRMQuoteLines = []connector.QuoteLineInfo{line}
@@ -245,7 +272,7 @@ func (r *runner) quote(i int32) bool {
 				}
 				return notOK(valid.IsOk, valid.UserExplanation, "a calculated one-line quote")
 			}); ok && !useDefault && valid.CRMQuoteVersion != nil {
-			version = valid.CRMQuoteVersion
+			*version = *valid.CRMQuoteVersion // the contexts read the version through this pointer
 		}
 	}
 	validate(connector.QuoteActionSendQuote, "op.ValidateQuoteVersion.send", "validating the quote for sending")
@@ -286,7 +313,6 @@ func (r *runner) quote(i int32) bool {
 	}
 	r.step("op.OnBeforeDeleteQuote", "deleting the quote", "OnBeforeDeleteQuote",
 		&connector.OnBeforeDeleteQuoteRequest{ConfigValues: cv, Quote: quote, Sale: sale}, nil, nil)
-	return true
 }
 
 // search finds the product the quote is made of; it reports false when there is none.
@@ -520,6 +546,9 @@ func (r *runner) capabilityClaims() {
 		}
 		for _, op := range connector.CapabilityOperations(name) {
 			if !r.answered[op] && !r.missing[op] {
+				if r.opts.ReadOnly && !slices.Contains(ReadOnlyOperations, op) {
+					continue // not called in a read-only run, not even to probe
+				}
 				r.probe(op)
 			}
 			if r.missing[op] {
@@ -545,7 +574,7 @@ func (r *runner) unclaimed() {
 		if op.SOAPOnly || len(op.Capabilities) == 0 || slices.ContainsFunc(op.Capabilities, func(name string) bool { return r.caps[name] }) {
 			continue
 		}
-		if !r.answered[op.Name] && !r.missing[op.Name] && !op.Writes {
+		if !r.answered[op.Name] && !r.missing[op.Name] && !op.Writes && (!r.opts.ReadOnly || slices.Contains(ReadOnlyOperations, op.Name)) {
 			r.probe(op.Name)
 		}
 		if r.answered[op.Name] {

@@ -7,9 +7,11 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
+	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/openapi"
 )
 
@@ -21,8 +23,9 @@ const staleToken = "Bearer quotekit-check-expired-or-revoked-token"
 // answer of an operation against the contract, remembers each operation's last status
 // and WWW-Authenticate, and can swap the access token of one request for a stale one.
 type recorder struct {
-	next http.RoundTripper
-	soap bool // SOAP: operations are named by SOAPAction, and answers are not JSON
+	next     http.RoundTripper
+	soap     bool // SOAP: operations are named by SOAPAction, and answers are not JSON
+	readOnly bool // send only ReadOnlyOperations (and /Authenticate)
 
 	mu         sync.Mutex
 	status     map[string]int      // last status per operation
@@ -40,6 +43,9 @@ func newRecorder(next http.RoundTripper, soap bool) *recorder {
 }
 
 func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	if rec.readOnly && !readOnlyRequest(r, rec.soap) {
+		return nil, errWriteRefused
+	}
 	if rec.soap {
 		return rec.roundTripSOAP(r)
 	}
@@ -91,6 +97,25 @@ func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp, nil
+}
+
+// readOnlyRequest reports whether r calls /Authenticate or one of ReadOnlyOperations
+// (over SOAP: names one in its SOAPAction, or is not a POST, as GET ?wsdl).
+func readOnlyRequest(r *http.Request, soap bool) bool {
+	op := path.Base(r.URL.Path)
+	if soap {
+		if r.Method != http.MethodPost {
+			return true
+		}
+		action := strings.Trim(strings.TrimSpace(r.Header.Get("SOAPAction")), `"`)
+		op = path.Base(action)
+		if _, known := connector.Lookup(op); !known && action != "" {
+			return true // the unknown-action probe: no operation runs
+		}
+	} else if op == "Authenticate" {
+		return true
+	}
+	return slices.Contains(ReadOnlyOperations, op)
 }
 
 // missingMembers says which members of the contract's carriers an answer leaves out, or

@@ -4,6 +4,11 @@
 //
 // Fork it by replacing the body of openERP with your own connector (a type embedding
 // connector.Unsupported); keep the rest.
+//
+// In development (--dev) it also serves the admin listener on loopback, unless
+// --admin-addr says where: port 8090 beside make run's 8080, or a free port when --addr
+// asks for one (port 0). The operator console is there, under /console/; on the first
+// start the sample creates an admin key for it and prints the key once, with the URL.
 package main
 
 import (
@@ -12,9 +17,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 
 	"github.com/quotekit/quotekit/connector"
@@ -41,6 +48,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	if cfg.Dev && cfg.AdminAddr == "" {
+		cfg.AdminAddr = devAdminAddr(cfg.Addr)
+	}
 	if err := os.MkdirAll(cfg.Dir(), 0o700); err != nil {
 		return err
 	}
@@ -66,12 +76,62 @@ func openERP(ctx context.Context, dir string) (connector.Connector, func() error
 	return erp, erp.Close, nil
 }
 
+// devAdminAddr is the admin listener's address in development: loopback, port 8090, or
+// a free port when addr asks for one.
+func devAdminAddr(addr string) string {
+	if _, port, err := net.SplitHostPort(addr); err == nil && port == "0" {
+		return "127.0.0.1:0"
+	}
+	return "127.0.0.1:8090"
+}
+
 // demoTenantID is the SuperOffice customer the sample creates on its first start.
 const demoTenantID = "Cust12345"
 
+// consoleKeyName names the admin key the sample creates for the operator console.
+const consoleKeyName = "console (sharedsecret sample)"
+
 // demoTenant creates the demo tenant and its shared secret on the first start, and
-// prints the secret (once) with curl commands that use it.
+// prints the secret (once) with curl commands that use it; then the console's URL and,
+// on its first start, the console's admin key.
 func demoTenant(ctx context.Context, r app.Ready) error {
+	if err := tenantBanner(ctx, r); err != nil {
+		return err
+	}
+	return consoleBanner(ctx, r)
+}
+
+// consoleBanner prints where the operator console is and, the first time, creates an
+// admin key with every scope for it and prints the key once. Later starts find the key
+// by its name and say so.
+func consoleBanner(ctx context.Context, r app.Ready) error {
+	if r.AdminURL == "" {
+		return nil
+	}
+	keys, err := r.Store.ListAdminKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(keys, func(k tenancy.AdminKey) bool { return k.Name == consoleKeyName && k.RevokedAt.IsZero() }) {
+		fmt.Fprintf(r.Stdout, "Operator console: %s/console/ (sign in with the admin key shown when it was created;\n"+
+			"make another with: go run ./cmd/quotekit adminkey create --name console --scope console,tenants:read --db %s)\n", r.AdminURL, r.DB)
+		return nil
+	}
+	key, _, err := r.Admin.CreateAdminKey(ctx, consoleKeyName, tenancy.AllScopes, connector.EnvironmentTest, "sharedsecret sample")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.Stdout, `
+Operator console: %[1]s/console/
+Sign in with this admin key, shown this once (it has every scope):
+
+    %[2]s
+`, r.AdminURL, key)
+	return nil
+}
+
+// tenantBanner creates the demo tenant and its secret on the first start and prints them.
+func tenantBanner(ctx context.Context, r app.Ready) error {
 	_, err := r.Store.Tenant(ctx, demoTenantID)
 	switch {
 	case err == nil:

@@ -27,6 +27,7 @@ import (
 	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/server"
 	"github.com/quotekit/quotekit/server/auth"
+	"github.com/quotekit/quotekit/server/console"
 	"github.com/quotekit/quotekit/server/storage"
 	"github.com/quotekit/quotekit/soap"
 	"github.com/quotekit/quotekit/tenancy"
@@ -98,13 +99,15 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 	}
 
 	metrics := server.NewMetrics()
+	health := server.NewHealth(nil)
 	authOpts := []auth.Option{
 		auth.WithKeyring(keys), auth.WithLogger(log), auth.WithTokenTTL(cfg.TokenTTL),
 		auth.WithTrustedProxies(cfg.TrustedProxies), auth.WithMetrics(metrics.Registerer()),
+		auth.WithRefusalHook(health.Refused),
 	}
 	srvOpts := []server.Option{
 		server.WithLogger(log), server.WithMetrics(metrics), server.WithCallTimeout(cfg.CallTimeout), server.WithBodyLimit(cfg.BodyLimit),
-		server.WithSOAPPath(cfg.SOAPPath),
+		server.WithSOAPPath(cfg.SOAPPath), server.WithHealth(health),
 		server.WithReadiness("store", store.Ping),
 	}
 	verifier, err := superOffice(ctx, cfg)
@@ -134,26 +137,48 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 		return err
 	}
 
-	ln, scheme, err := listen(cfg, cfg.Addr)
+	var devCert *tls.Certificate
+	if !cfg.PlainHTTP && cfg.TLSCert == "" && cfg.ACMEHost == "" {
+		cert, err := selfSigned()
+		if err != nil {
+			return err
+		}
+		devCert = &cert
+	}
+	ln, scheme, err := listen(cfg, cfg.Addr, devCert)
 	if err != nil {
 		return err
 	}
+	baseURL := scheme + "://" + ln.Addr().String()
 	servers := []*http.Server{newHTTPServer(handler, cfg, log)}
 	listeners := []net.Listener{ln}
 	var adminURL string
 	if cfg.AdminAddr != "" {
-		adminLn, adminScheme, err := listen(cfg, cfg.AdminAddr)
+		adminLn, adminScheme, err := listen(cfg, cfg.AdminAddr, devCert)
 		if err != nil {
 			ln.Close()
 			return err
 		}
 		adminURL = adminScheme + "://" + adminLn.Addr().String()
-		servers = append(servers, newHTTPServer(server.NewAdmin(svc, store, admin, server.WithLogger(log), server.WithMetrics(metrics)), cfg, log))
+		cons, err := console.New(console.Config{
+			Auth: svc, Store: store, Admin: admin, Keyring: keys, Health: health,
+			PublicURL: baseURL, SOAPURL: soapURL(baseURL, cfg.SOAPPath), CheckClient: checkClient(devCert),
+			InsecureCookie: cfg.PlainHTTP && cfg.Dev, Logger: log,
+		})
+		if err != nil {
+			ln.Close()
+			adminLn.Close()
+			return err
+		}
+		mux := http.NewServeMux()
+		mux.Handle(console.Path, cons)
+		mux.Handle("/", server.NewAdmin(svc, store, admin, server.WithLogger(log), server.WithMetrics(metrics)))
+		servers = append(servers, newHTTPServer(mux, cfg, log))
 		listeners = append(listeners, adminLn)
 	}
 	var metricsURL string
 	if cfg.MetricsAddr != "" {
-		metricsLn, metricsScheme, err := listen(cfg, cfg.MetricsAddr)
+		metricsLn, metricsScheme, err := listen(cfg, cfg.MetricsAddr, devCert)
 		if err != nil {
 			for _, l := range listeners {
 				l.Close()
@@ -167,7 +192,6 @@ func Serve(ctx context.Context, conn connector.Connector, cfg Config, getenv fun
 		// learns where to scrape whatever the log level.
 		fmt.Fprintf(stderr, "quotekit: metrics at %s/metrics\n", metricsURL)
 	}
-	baseURL := scheme + "://" + ln.Addr().String()
 	log.Info("listening", slog.String("url", baseURL), slog.String("admin_url", adminURL), slog.String("metrics_url", metricsURL))
 
 	if o.onReady != nil {
@@ -219,9 +243,30 @@ func shutdown(servers []*http.Server, log *slog.Logger) error {
 	return errors.Join(errs...)
 }
 
+// checkClient returns the HTTP client of the console's connection test: one that also
+// trusts the development certificate, when the server uses one.
+func checkClient(devCert *tls.Certificate) *http.Client {
+	if devCert == nil {
+		return nil
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	leaf, err := x509.ParseCertificate(devCert.Certificate[0])
+	if err != nil {
+		return nil
+	}
+	roots.AddCert(leaf)
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: transport}
+}
+
 // listen opens the listener the configuration asks for, TLS 1.2 or newer unless plain
-// HTTP on loopback was asked for.
-func listen(cfg Config, addr string) (net.Listener, string, error) {
+// HTTP on loopback was asked for; devCert is the development certificate, used when no
+// certificate files and no ACME host are configured.
+func listen(cfg Config, addr string, devCert *tls.Certificate) (net.Listener, string, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(context.Background(), "tcp", addr)
 	if err != nil {
@@ -249,12 +294,11 @@ func listen(cfg Config, addr string) (net.Listener, string, error) {
 		tc = m.TLSConfig()
 		tc.MinVersion = tls.VersionTLS12
 	default: // --dev
-		cert, err := selfSigned()
-		if err != nil {
+		if devCert == nil {
 			ln.Close()
-			return nil, "", err
+			return nil, "", errors.New("no TLS certificate configured")
 		}
-		tc.Certificates = []tls.Certificate{cert}
+		tc.Certificates = []tls.Certificate{*devCert}
 	}
 	return tls.NewListener(ln, tc), "https", nil
 }

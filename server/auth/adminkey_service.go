@@ -61,6 +61,7 @@ func (s *Service) AuthenticateAdmin(r *http.Request, need tenancy.Scope) (tenanc
 	if !key.Has(need) {
 		ip := s.clientIP(r)
 		s.metrics.outcome("forbidden", "insufficient_scope")
+		s.reportRefusal("insufficient_scope")
 		s.log.LogAttrs(ctx, slog.LevelInfo, "admin key lacks a scope",
 			slog.String("admin_key", key.Display), slog.String("scope", string(need)), slog.String("client", ip), slog.String("path", r.URL.Path))
 		if aerr := s.store.Audit(ctx, tenancy.AuditEvent{Kind: tenancy.EventAuthRefused, Reason: "insufficient_scope", Actor: tenancy.AdminKeyActor(key.ID),

@@ -46,6 +46,7 @@ type Service struct {
 	secrets    credentialCache       // shared secrets verified for SOAP calls
 	tokens     credentialCache       // access tokens verified for REST calls
 	audits     *refusalAudit         // which refusals get an audit row of their own
+	onRefusal  func(reason string)   // WithRefusalHook; nil: none
 }
 
 // Option sets an optional part of the Service.
@@ -118,6 +119,21 @@ func (m *authMetrics) outcome(outcome, reason string) {
 func (m *authMetrics) tokenIssued(method tenancy.Method) {
 	if m != nil {
 		m.issued.WithLabelValues(string(method)).Inc()
+	}
+}
+
+// WithRefusalHook calls f with the reason code of every refused credential (the codes
+// of the audit log and of the auth_outcomes_total metric), "throttled" for an attempt
+// answered 429, and "insufficient_scope" for an admin key lacking a scope. f runs on the
+// request's goroutine, must be safe for concurrent use and must not block; it never sees
+// the credential, the client or the tenant. The operator console's health page counts
+// refusals with it.
+func WithRefusalHook(f func(reason string)) Option { return func(s *Service) { s.onRefusal = f } }
+
+// reportRefusal hands reason to the WithRefusalHook function, if any.
+func (s *Service) reportRefusal(reason string) {
+	if s.onRefusal != nil {
+		s.onRefusal(reason)
 	}
 }
 
@@ -260,6 +276,7 @@ func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error
 	} else if limited := s.limits.failed(clientKey(ip)); limited != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "authentication throttled", slog.String("client", ip), slog.String("tenant", tenantID))
 		s.metrics.outcome("throttled", "")
+		s.reportRefusal("throttled")
 		return limited
 	}
 	reason := ReasonOf(err)
@@ -267,6 +284,7 @@ func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error
 		reason = "malformed"
 	}
 	s.metrics.outcome("refused", reason)
+	s.reportRefusal(reason)
 	s.log.LogAttrs(ctx, slog.LevelInfo, "authentication refused",
 		slog.String("reason", reason), slog.String("tenant", tenantID), slog.String("client", ip), slog.String("path", r.URL.Path))
 	s.auditRefusal(ctx, tenancy.AuditEvent{TenantID: tenantID, Kind: tenancy.EventAuthRefused, Reason: reason, RemoteAddr: ip, At: s.now()})
