@@ -20,8 +20,32 @@ type Presented struct {
 	Pass   string // Basic password (the shared secret)
 }
 
-// b64token is RFC 6750's grammar for a bearer token.
-var b64token = regexp.MustCompile(`^[A-Za-z0-9\-._~+/]+=*$`)
+// b64token is RFC 6750's grammar for a bearer token, ^[A-Za-z0-9\-._~+/]+=*$, checked
+// without a regular expression: it runs on every call.
+var b64token = b64tokenGrammar{}
+
+type b64tokenGrammar struct{}
+
+// MatchString reports whether s is a b64token: one or more of A-Z a-z 0-9 - . _ ~ + /,
+// then any number of '='.
+func (b64tokenGrammar) MatchString(s string) bool {
+	i := 0
+	for i < len(s) && b64char(s[i]) {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for i < len(s) && s[i] == '=' {
+		i++
+	}
+	return i == len(s)
+}
+
+func b64char(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
+}
 
 // ReadAuthorization returns the credential in r's Authorization header. Errors:
 // ErrNoCredential when there is none (or only an unsupported scheme), ErrMalformed when
@@ -29,7 +53,7 @@ var b64token = regexp.MustCompile(`^[A-Za-z0-9\-._~+/]+=*$`)
 // Tokens in the query string are never accepted: URLs end up in logs.
 func ReadAuthorization(r *http.Request) (Presented, error) {
 	headers := r.Header.Values("Authorization")
-	inQuery := r.URL.Query().Has("access_token")
+	inQuery := r.URL.RawQuery != "" && r.URL.Query().Has("access_token")
 	switch {
 	case len(headers) > 1:
 		return Presented{}, ErrMalformed

@@ -246,7 +246,6 @@ func (s *Service) tokenForSecret(ctx context.Context, r *http.Request, secret, t
 func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, error),
 	verify func(context.Context, Presented) (connector.Tenant, string, error)) (connector.Tenant, error) {
 	ctx := r.Context()
-	ip := s.clientIP(r)
 	p, err := read(r)
 	var tenantID string
 	var t connector.Tenant
@@ -259,7 +258,7 @@ func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, er
 		return t, nil
 	}
 	if errors.Is(err, ErrInvalidCredential) || errors.Is(err, ErrMalformed) {
-		return connector.Tenant{}, s.refused(r, ip, tenantID, err)
+		return connector.Tenant{}, s.refused(r, tenantID, err)
 	}
 	return connector.Tenant{}, err
 }
@@ -269,8 +268,9 @@ func (s *Service) guard(r *http.Request, read func(*http.Request) (Presented, er
 // counted against its client, and past the limit answered 429 instead, unaudited, so a
 // flood cannot fill the audit table. A credential proven to be a tenant's is audited
 // under that tenant and always answered with its own refusal (401).
-func (s *Service) refused(r *http.Request, ip, tenantID string, err error) error {
+func (s *Service) refused(r *http.Request, tenantID string, err error) error {
 	ctx := r.Context()
+	ip := s.clientIP(r) // only here: an accepted call has no use for it
 	if owner := ownerOf(err); owner != "" {
 		tenantID = owner
 	} else if limited := s.limits.failed(clientKey(ip)); limited != nil {

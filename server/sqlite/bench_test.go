@@ -67,3 +67,16 @@ func BenchmarkTokenByHash(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkDataVersion is the question the credential cache asks on every call: has
+// anything been committed since?
+func BenchmarkDataVersion(b *testing.B) {
+	s, _ := openStore(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.DataVersion(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
 	"sync"
 )
 
@@ -19,7 +21,9 @@ type dataVersion struct {
 	mu    sync.Mutex
 	db    *sql.DB
 	conn  *sql.Conn
+	stmt  driver.Stmt // PRAGMA data_version, prepared once on conn
 	epoch uint64
+	dest  [1]driver.Value
 }
 
 // DataVersion returns a number that differs between two calls whenever a change was
@@ -40,22 +44,55 @@ func (s *Store) DataVersion(ctx context.Context) (uint64, error) {
 		v.conn = c
 		v.epoch++
 	}
-	var n uint64
-	if err := v.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&n); err != nil {
-		v.conn.Close()
-		v.conn = nil
+	// The statement is prepared once and run on the driver's connection: through
+	// database/sql, each call would prepare it again and allocate its rows.
+	var n int64
+	err := v.conn.Raw(func(dc any) error {
+		if v.stmt == nil {
+			st, err := dc.(driver.Conn).Prepare("PRAGMA data_version")
+			if err != nil {
+				return err
+			}
+			v.stmt = st
+		}
+		rows, err := v.stmt.Query(nil) //nolint:staticcheck // the driver's own statement, no arguments
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if err := rows.Next(v.dest[:]); err != nil {
+			return err
+		}
+		var ok bool
+		if n, ok = v.dest[0].(int64); !ok {
+			return fmt.Errorf("PRAGMA data_version answered %T", v.dest[0])
+		}
+		return nil
+	})
+	if err != nil {
+		v.drop()
 		return 0, storeErr("data version", err)
 	}
-	return v.epoch<<40 | n&(1<<40-1), nil
+	return v.epoch<<40 | uint64(n)&(1<<40-1), nil
+}
+
+// drop forgets the pinned connection and its statement; the next call pins a new one.
+// The caller holds v.mu.
+func (v *dataVersion) drop() {
+	if v.stmt != nil {
+		_ = v.stmt.Close()
+		v.stmt = nil
+	}
+	if v.conn != nil {
+		_ = v.conn.Close()
+		v.conn = nil
+	}
 }
 
 // close releases the pinned connection and its pool.
 func (v *dataVersion) close() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.conn != nil {
-		v.conn.Close()
-		v.conn = nil
-	}
+	v.drop()
 	return v.db.Close()
 }
