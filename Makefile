@@ -24,7 +24,7 @@ check-generate: generate ## Fail when the checked-in generated code differs from
 	@test -z "$$(git status --porcelain -- .)" || { git status --porcelain -- .; echo "untracked generated files"; exit 1; }
 
 .PHONY: run
-run: ## Start the shared-secret sample on http://127.0.0.1:8080 with its data under ./var/.
+run: ## Start the shared-secret sample on http://127.0.0.1:8080 (console on :8090) with its data under ./var/.
 	$(GO) run ./examples/sharedsecret --dev --http
 
 .PHONY: run-jwt
