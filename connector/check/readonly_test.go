@@ -18,55 +18,6 @@ import (
 	"github.com/quotekit/quotekit/internal/servetest"
 )
 
-// crate is a small connector: one product, its quote line, quotes and orders, so that a
-// full check calls the operations that write.
-type crate struct{ connector.Unsupported }
-
-var nut = connector.ProductInfo{ERPProductKey: "NUT-8", Name: "Hex nut M8", UnitListPrice: 2, UnitCost: 1, InAssortment: true}
-
-func (crate) TestConnection(context.Context, *connector.TestConnectionRequest) (*connector.PluginResponseInfo, error) {
-	return &connector.PluginResponseInfo{IsOk: true}, nil
-}
-
-func (crate) GetCapabilities(context.Context, *connector.GetCapabilitiesRequest) (map[string]bool, error) {
-	return map[string]bool{connector.CapPlaceOrder: true}, nil
-}
-
-func (crate) FindProduct(_ context.Context, req *connector.FindProductRequest) ([]connector.ProductInfo, error) {
-	if req.UserInput == "" {
-		return nil, nil
-	}
-	return []connector.ProductInfo{nut}, nil
-}
-
-func (crate) GetProduct(_ context.Context, req *connector.GetProductRequest) (*connector.ProductInfo, error) {
-	if req.ErpProductKey != nut.ERPProductKey {
-		return nil, connector.Invalid("unknown product key %q", req.ErpProductKey)
-	}
-	p := nut
-	return &p, nil
-}
-
-func (crate) GetQuoteLinesFromProduct(_ context.Context, req *connector.GetQuoteLinesFromProductRequest) ([]connector.QuoteLineInfo, error) {
-	line := connector.QuoteLineInfo{ERPProductKey: req.ErpProductKey, Name: nut.Name, Quantity: 1, UnitListPrice: nut.UnitListPrice, UnitCost: nut.UnitCost}
-	connector.CalculateLine(&line)
-	return []connector.QuoteLineInfo{line}, nil
-}
-
-func (crate) OnBeforeCreateQuote(_ context.Context, req *connector.OnBeforeCreateQuoteRequest) (*connector.QuoteResponseInfo, error) {
-	return &connector.QuoteResponseInfo{IsOk: true}, nil
-}
-
-func (crate) OnAfterSaveQuote(context.Context, *connector.OnAfterSaveQuoteRequest) error { return nil }
-
-func (crate) OnBeforeDeleteQuote(context.Context, *connector.OnBeforeDeleteQuoteRequest) error {
-	return nil
-}
-
-func (crate) PlaceOrder(context.Context, *connector.PlaceOrderRequest) (*connector.PlaceOrderResponseInfo, error) {
-	return &connector.PlaceOrderResponseInfo{IsOk: true, CRMQuote: &connector.QuoteInfo{ERPOrderKey: "SO-1"}}, nil
-}
-
 // recording is a reverse proxy in front of the real server that records the operation
 // of every POST it forwards: the path's last element, or the SOAPAction's.
 type recording struct {
@@ -125,7 +76,7 @@ func writers(ops []string) (writes, outside []string) {
 // (so the recording would see them), a read-only run calls none and nothing outside
 // ReadOnlyOperations, over REST and over SOAP.
 func TestReadOnlyCallsNoWritingOperation(t *testing.T) {
-	srv := servetest.Start(t, crate{})
+	srv := servetest.Start(t, servetest.Crate{})
 	for _, soap := range []bool{false, true} {
 		name := "rest"
 		if soap {

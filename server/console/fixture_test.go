@@ -16,45 +16,6 @@ import (
 	"github.com/quotekit/quotekit/tenancy"
 )
 
-// crate is a small connector behind the console's server: one product, its quote line,
-// quotes and orders.
-type crate struct{ connector.Unsupported }
-
-var nut = connector.ProductInfo{ERPProductKey: "NUT-8", Name: "Hex nut M8", UnitListPrice: 2, UnitCost: 1, InAssortment: true}
-
-func (crate) TestConnection(context.Context, *connector.TestConnectionRequest) (*connector.PluginResponseInfo, error) {
-	return &connector.PluginResponseInfo{IsOk: true}, nil
-}
-
-func (crate) GetCapabilities(context.Context, *connector.GetCapabilitiesRequest) (map[string]bool, error) {
-	return map[string]bool{connector.CapPlaceOrder: true}, nil
-}
-
-func (crate) FindProduct(_ context.Context, req *connector.FindProductRequest) ([]connector.ProductInfo, error) {
-	if req.UserInput == "" {
-		return nil, nil
-	}
-	return []connector.ProductInfo{nut}, nil
-}
-
-func (crate) GetProduct(_ context.Context, req *connector.GetProductRequest) (*connector.ProductInfo, error) {
-	if req.ErpProductKey != nut.ERPProductKey {
-		return nil, connector.Invalid("unknown product key %q", req.ErpProductKey)
-	}
-	p := nut
-	return &p, nil
-}
-
-func (crate) GetQuoteLinesFromProduct(_ context.Context, req *connector.GetQuoteLinesFromProductRequest) ([]connector.QuoteLineInfo, error) {
-	line := connector.QuoteLineInfo{ERPProductKey: req.ErpProductKey, Name: nut.Name, Quantity: 1, UnitListPrice: nut.UnitListPrice, UnitCost: nut.UnitCost}
-	connector.CalculateLine(&line)
-	return []connector.QuoteLineInfo{line}, nil
-}
-
-func (crate) PlaceOrder(context.Context, *connector.PlaceOrderRequest) (*connector.PlaceOrderResponseInfo, error) {
-	return &connector.PlaceOrderResponseInfo{IsOk: true, CRMQuote: &connector.QuoteInfo{ERPOrderKey: "SO-1"}}, nil
-}
-
 // deployment is a running server with its admin listener, the console on it.
 type deployment struct {
 	*servetest.Server
@@ -63,7 +24,7 @@ type deployment struct {
 
 func deploy(t *testing.T) *deployment {
 	t.Helper()
-	srv := servetest.Start(t, crate{}, "--admin-addr", "127.0.0.1:0")
+	srv := servetest.Start(t, servetest.Crate{}, "--admin-addr", "127.0.0.1:0")
 	if srv.Ready.AdminURL == "" {
 		t.Fatal("no admin listener")
 	}
