@@ -168,8 +168,9 @@ func seedSQLite(ctx context.Context, path, tenantID string, now time.Time, want 
 		return 0, 0, err
 	}
 	defer ins.Close()
+	n := max(0, want-have)
 	for row := range tokens {
-		if added == want-have {
+		if added == n {
 			break
 		}
 		if _, err := ins.ExecContext(ctx, row...); err != nil {
