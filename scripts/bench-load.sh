@@ -24,7 +24,7 @@
 #   BENCH_SERVER_CPU / BENCH_CLIENT_CPU   cores for server and wrk  (0 / 1)
 #   BENCH_OUT          markdown results                             (var/bench/results.md)
 #   BENCH_WORK         working directory, wiped at start            (var/bench/run)
-#   BENCH_PG_DIR_PARENT where the PostgreSQL cluster's directory goes (/tmp)
+#   BENCH_PG_DIR_PARENT  parent of the PostgreSQL cluster's directory (default /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -303,11 +303,13 @@ EOF
 # cputicks PID: user + system CPU time of a process, in clock ticks.
 cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 TICKS=$(getconf CLK_TCK)
-# pgticks: the same for the PostgreSQL server, its postmaster and every backend.
+# pgticks: the same for the PostgreSQL server: its postmaster with the backends that
+# ended (their time is the postmaster's children's time), and the running backends.
 pgticks() {
-  local pm t=0 p
+  local pm t p
   pm=$(head -1 "$PG_DIR/data/postmaster.pid")
-  for p in $pm $(pgrep -P "$pm"); do t=$((t + $(cputicks "$p" 2>/dev/null || echo 0))); done
+  t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat")
+  for p in $(pgrep -P "$pm"); do t=$((t + $(cputicks "$p" 2>/dev/null || echo 0))); done
   echo "$t"
 }
 
