@@ -33,7 +33,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"net/http"
 	"os"
 	"os/exec"
@@ -113,23 +112,19 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 		insert = seedPostgres
 	}
 	start, now := time.Now(), time.Now()
-	tokens := func(yield func(row []any) bool) {
-		for {
-			plain, err := tenancy.NewCredential(tenancy.KindAccessToken, t.Environment)
-			if err != nil {
-				panic(err) // crypto/rand does not fail on supported platforms
-			}
-			c, err := tenancy.ParseCredential(plain)
-			if err != nil {
-				panic(err) // NewCredential's own output
-			}
-			h := c.Hash()
-			if !yield([]any{h[:], t.ID, string(tenancy.MethodSecret), now.UnixNano(), now.Add(*ttl).UnixNano()}) {
-				return
-			}
+	token := func() ([]any, error) {
+		plain, err := tenancy.NewCredential(tenancy.KindAccessToken, t.Environment)
+		if err != nil {
+			return nil, err
 		}
+		c, err := tenancy.ParseCredential(plain)
+		if err != nil {
+			return nil, err
+		}
+		h := c.Hash()
+		return []any{h[:], t.ID, string(tenancy.MethodSecret), now.UnixNano(), now.Add(*ttl).UnixNano()}, nil
 	}
-	added, total, err := insert(ctx, *db, t.ID, now, *want, tokens)
+	added, total, err := insert(ctx, *db, t.ID, now, *want, token)
 	if err != nil {
 		return err
 	}
@@ -137,14 +132,14 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// A seeder adds rows from tokens (hash, tenant, method, issued, expires: an unending
-// sequence) until tenantID has want live tokens at now, and returns how many it added and
-// how many access tokens the store then holds.
-type seeder func(ctx context.Context, db, tenantID string, now time.Time, want int, tokens iter.Seq[[]any]) (added, total int, err error)
+// A seeder adds rows made by token (hash, tenant, method, issued, expires; a new token
+// each call) until tenantID has want live tokens at now, and returns how many it added
+// and how many access tokens the store then holds.
+type seeder func(ctx context.Context, db, tenantID string, now time.Time, want int, token func() ([]any, error)) (added, total int, err error)
 
 // seedSQLite inserts the rows in one transaction and checkpoints the WAL, so that the
 // server starts on a database file like one it wrote itself.
-func seedSQLite(ctx context.Context, path, tenantID string, now time.Time, want int, tokens iter.Seq[[]any]) (added, total int, err error) {
+func seedSQLite(ctx context.Context, path, tenantID string, now time.Time, want int, token func() ([]any, error)) (added, total int, err error) {
 	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000&_foreign_keys=on")
 	if err != nil {
 		return 0, 0, err
@@ -168,10 +163,10 @@ func seedSQLite(ctx context.Context, path, tenantID string, now time.Time, want 
 		return 0, 0, err
 	}
 	defer ins.Close()
-	n := max(0, want-have)
-	for row := range tokens {
-		if added == n {
-			break
+	for added < want-have {
+		row, err := token()
+		if err != nil {
+			return 0, 0, err
 		}
 		if _, err := ins.ExecContext(ctx, row...); err != nil {
 			return 0, 0, err
@@ -192,7 +187,7 @@ func seedSQLite(ctx context.Context, path, tenantID string, now time.Time, want 
 
 // seedPostgres copies the rows in with COPY and analyses the table, so that the planner
 // knows its size as it would after the server had filled it.
-func seedPostgres(ctx context.Context, url, tenantID string, now time.Time, want int, tokens iter.Seq[[]any]) (added, total int, err error) {
+func seedPostgres(ctx context.Context, url, tenantID string, now time.Time, want int, token func() ([]any, error)) (added, total int, err error) {
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return 0, 0, fmt.Errorf("connect to %s: %w", storage.Redact(url), err)
@@ -203,14 +198,14 @@ func seedPostgres(ctx context.Context, url, tenantID string, now time.Time, want
 		tenantID, now.UnixNano()).Scan(&have); err != nil {
 		return 0, 0, err
 	}
-	n := max(0, want-have)
-	next, stop := iter.Pull(tokens)
-	defer stop()
 	rows := pgx.CopyFromFunc(func() ([]any, error) {
-		if added == n {
+		if added >= want-have {
 			return nil, nil
 		}
-		row, _ := next()
+		row, err := token()
+		if err != nil {
+			return nil, err
+		}
 		added++
 		return []any{row[0], row[1], int32(0), "", "", "", row[2], nil, "", row[3], row[4]}, nil
 	})
