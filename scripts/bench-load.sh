@@ -5,6 +5,12 @@
 # busy neighbour slows both alike. Prints a table of medians, ranges and ratios with PASS
 # or MISS per target and writes it as markdown (docs/PERFORMANCE.md explains it).
 #
+# GetProduct also runs on the PostgreSQL store: the script starts a throwaway cluster of
+# its own (initdb and pg_ctl from PATH or /usr/lib/postgresql/*/bin; Debian's postgresql
+# is installed when they are missing) in a directory under /tmp, listening on a Unix
+# socket only, trusting local connections, pinned to the server core, and removes it on
+# exit. As root its programs run as the postgres user.
+#
 # Loopback only. Settings (environment):
 #   BENCH_DURATION     seconds per measured run                     (default 5)
 #   BENCH_JWT_DURATION seconds per run of the JWT scenario          (default 2)
@@ -18,6 +24,7 @@
 #   BENCH_SERVER_CPU / BENCH_CLIENT_CPU   cores for server and wrk  (0 / 1)
 #   BENCH_OUT          markdown results                             (var/bench/results.md)
 #   BENCH_WORK         working directory, wiped at start            (var/bench/run)
+#   BENCH_PG_DIR_PARENT  parent of the PostgreSQL cluster's directory (default /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -55,6 +62,27 @@ if ! command -v wrk >/dev/null; then
   ((EUID == 0)) || SUDO=(sudo)
   "${SUDO[@]}" apt-get install -y wrk >/dev/null || { "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y wrk >/dev/null; }
 fi
+# pg_bin: the directory holding initdb and pg_ctl (PATH first, then the newest Debian
+# version), or nothing.
+pg_bin() {
+  local initdb ctl d
+  if initdb=$(command -v initdb) && ctl=$(command -v pg_ctl); then
+    initdb=$(readlink -f "$initdb") ctl=$(readlink -f "$ctl")
+    [[ $(dirname "$initdb") == "$(dirname "$ctl")" ]] && { dirname "$initdb"; return; }
+  fi
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5,5nr); do
+    [[ -x $d/initdb && -x $d/pg_ctl ]] && { echo "$d"; return; }
+  done
+}
+PG_BIN=$(pg_bin)
+if [[ -z $PG_BIN ]]; then
+  log "installing postgresql from Debian"
+  SUDO=()
+  ((EUID == 0)) || SUDO=(sudo)
+  "${SUDO[@]}" apt-get install -y postgresql >/dev/null || { "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y postgresql >/dev/null; }
+  PG_BIN=$(pg_bin)
+  [[ -n $PG_BIN ]] || { echo "bench-load: no initdb/pg_ctl after installing postgresql" >&2; exit 1; }
+fi
 if (($(nproc) < 2)); then
   log "warning: $(nproc) core(s); server and wrk share a core, ratios still compare like with like"
   SERVER_CPU=0 CLIENT_CPU=0
@@ -81,7 +109,23 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
-trap cleanup EXIT
+
+# The PostgreSQL cluster: made in a directory of its own under /tmp (as root, the postgres
+# user could not enter a directory of root's such as var/), owned by the user its
+# programs run as, removed by pg_remove. PG_URL is the database the sample uses.
+PG_DIR=
+PG_AS=()
+((EUID != 0)) || PG_AS=(runuser -u postgres --)
+pg() { "${PG_AS[@]}" env LC_ALL=C "$PG_BIN/$1" "${@:2}"; }
+pg_remove() {
+  [[ -n $PG_DIR ]] || return 0
+  [[ ! -f $PG_DIR/data/postmaster.pid ]] || pg pg_ctl -D "$PG_DIR/data" stop -m fast -t 30 >/dev/null 2>&1 ||
+    pg pg_ctl -D "$PG_DIR/data" stop -m immediate >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=
+}
+trap 'cleanup; pg_remove' EXIT
+trap 'exit 130' INT TERM
 
 # pinned NAME PORT CMD...: starts CMD on the server core with GOMAXPROCS=1, waits (at most
 # 30 s) for /readyz, and sets the variable PID_<NAME>.
@@ -125,16 +169,43 @@ for d in small large auth ready; do cp -a "$WORK/data-init" "$WORK/data-$d"; don
 "$BIN/benchkit" seed -db "$WORK/data-small/quotekit.db" -tenant "$TENANT" -tokens "$TOKENS_SMALL" >&2
 "$BIN/benchkit" seed -db "$WORK/data-large/quotekit.db" -tenant "$TENANT" -tokens "$TOKENS_LARGE" >&2
 
+# The PostgreSQL store: a cluster with the server's data, WAL and socket in PG_DIR, its
+# postmaster (and so every backend it forks) pinned to the server core like quotekit: the
+# SQLite store does its work on that core inside the server, so each store gets the same
+# one core. PostgreSQL's defaults otherwise (fsync on, as the SQLite store syncs too).
+log "starting PostgreSQL ($PG_BIN) on core $SERVER_CPU"
+PG_DIR=$(mktemp -d "${BENCH_PG_DIR_PARENT:-/tmp}/quotekit-bench-pg-XXXXXX")
+((EUID != 0)) || chown postgres: "$PG_DIR"
+pg initdb -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C --no-sync --no-instructions >"$WORK/pg-initdb.log" 2>&1 ||
+  { log "initdb failed:"; tail -20 "$WORK/pg-initdb.log" >&2; exit 1; }
+taskset -c "$SERVER_CPU" "${PG_AS[@]}" env LC_ALL=C "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
+  -o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR'" start >/dev/null ||
+  { log "PostgreSQL did not start:"; tail -20 "$PG_DIR/log" >&2; exit 1; }
+PG_URL="postgres://postgres@/postgres?host=$PG_DIR&sslmode=disable"
+# The sample keeps its other state (master key, the demo ERP's SQLite catalogue) in var/
+# of its working directory when the store is a URL: it runs in data-pg.
+mkdir -p "$WORK/data-pg"
+qkpg() { # qkpg NAME PORT: the shared-secret sample on the PostgreSQL store
+  pinned "$1" "$2" env -C "$WORK/data-pg" "$BIN/sharedsecret" --dev --http --addr "127.0.0.1:$2" --db "$PG_URL"
+}
+qkpg pg-init $((PORT + 6))
+stop "$PID_pg_init"
+SECRET_PG=$(grep -o 'qk_sk_test_[A-Za-z0-9_-]*' "$WORK/pg-init.out" | head -1)
+[[ -n $SECRET_PG ]] || { log "no shared secret in the output of the sample on PostgreSQL"; exit 1; }
+"$BIN/benchkit" seed -db "$PG_URL" -tenant "$TENANT" -tokens "$TOKENS_SMALL" >&2
+
 # --- servers --------------------------------------------------------------------------
 log "starting the servers (core $SERVER_CPU, GOMAXPROCS=1); wrk runs on core $CLIENT_CPU"
 qk small $((PORT + 1)) "$WORK/data-small"
 qk large $((PORT + 2)) "$WORK/data-large"
 qk auth $((PORT + 3)) "$WORK/data-auth"
+qkpg pg $((PORT + 6))
 pinned jwt $((PORT + 4)) "$BIN/jwt" --dev --http --addr "127.0.0.1:$((PORT + 4))" --db "$WORK/data-jwt/quotekit.db"
 
 token_of() { sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'; }
 TOKEN_SMALL=$(curl -fs -X POST "http://127.0.0.1:$((PORT + 1))/Authenticate" -H "Authorization: Bearer $SECRET" | token_of)
 TOKEN_LARGE=$(curl -fs -X POST "http://127.0.0.1:$((PORT + 2))/Authenticate" -H "Authorization: Bearer $SECRET" | token_of)
+TOKEN_PG=$(curl -fs -X POST "http://127.0.0.1:$((PORT + 6))/Authenticate" -H "Authorization: Bearer $SECRET_PG" | token_of)
 
 # The GetProduct request NetServer sends: the quote's context, the product key, the
 # connection's ConfigValues and ConnectionInfo.
@@ -162,9 +233,14 @@ curl -fs -X POST "http://127.0.0.1:$((PORT + 1))/GetProduct" -H "Authorization: 
 curl -fs -X POST "http://127.0.0.1:$((PORT + 3))/Authenticate" -H "Authorization: Bearer $SECRET" >"$WORK/replies/Authenticate.json"
 "$BIN/benchkit" jwts -key "$JWT_KEY" -tenant "$TENANT" -n 1 -out "$WORK/probe.jwt" >/dev/null
 curl -fs -X POST "http://127.0.0.1:$((PORT + 4))/Authenticate" -H "Authorization: Bearer $(cat "$WORK/probe.jwt")" >"$WORK/probe.json"
-for f in replies/GetProduct replies/Authenticate probe; do
+# The same request on the PostgreSQL store must get the same answer (the same demo ERP).
+curl -fs -X POST "http://127.0.0.1:$((PORT + 6))/GetProduct" -H "Authorization: Bearer $TOKEN_PG" \
+  -H 'Content-Type: application/json' --data-binary @"$BODY" >"$WORK/pg-getproduct.json"
+for f in replies/GetProduct replies/Authenticate probe pg-getproduct; do
   [[ -s $WORK/$f.json ]] || { log "no answer in $f.json: a server refused the first request"; exit 1; }
 done
+cmp -s "$WORK/replies/GetProduct.json" "$WORK/pg-getproduct.json" ||
+  { log "GetProduct answered differently on PostgreSQL than on SQLite"; exit 1; }
 pinned baseline "$PORT" "$BIN/baseline" -addr "127.0.0.1:$PORT" -replies "$WORK/replies" -key "$JWT_KEY"
 
 # --- wrk scripts ----------------------------------------------------------------------
@@ -227,6 +303,15 @@ EOF
 # cputicks PID: user + system CPU time of a process, in clock ticks.
 cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 TICKS=$(getconf CLK_TCK)
+# pgticks: the same for the PostgreSQL server: its postmaster with the backends that
+# ended (their time is the postmaster's children's time), and the running backends.
+pgticks() {
+  local pm t p
+  pm=$(head -1 "$PG_DIR/data/postmaster.pid")
+  t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat")
+  for p in $(pgrep -P "$pm"); do t=$((t + $(cputicks "$p" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
 
 # load SERIES REP SECONDS PID URL LUA AUTHORIZATION [SCRIPT ARGS…]: one wrk run on the
 # client core against the server PID (AUTHORIZATION is a header value, or "" for none);
@@ -258,6 +343,7 @@ load() {
 
 BASE=http://127.0.0.1:$PORT
 SMALL=http://127.0.0.1:$((PORT + 1))
+PGSRV=http://127.0.0.1:$((PORT + 6))
 LARGE=http://127.0.0.1:$((PORT + 2))
 AUTH=http://127.0.0.1:$((PORT + 3))
 JWT=http://127.0.0.1:$((PORT + 4))
@@ -304,18 +390,20 @@ done
 
 # --- scenario: GetProduct, 4.6 kB: 1,000 and 1,000,000 stored tokens, SOAP ------------
 # The baseline decodes the same bytes into the same types (/json) and into any (/any).
-# A store scenario goes next to quotekit-1k here: the same sample on another store, as
-# series getproduct/quotekit-<store>. benchkit report already has the PostgreSQL target
-# (getproduct/quotekit-pg against getproduct/quotekit-1k) and reports it as not run
-# until that series exists.
+# getproduct/quotekit-pg is the same sample, request and token count on the PostgreSQL
+# store, measured right after quotekit-1k in each round.
 load getproduct/baseline warmup "$WARMUP" "$PID_baseline" "$BASE/json/GetProduct" "$WORK/getproduct.lua" ""
 load getproduct/baseline-any warmup 1 "$PID_baseline" "$BASE/any/GetProduct" "$WORK/getproduct.lua" ""
 load getproduct/quotekit-1k warmup "$WARMUP" "$PID_small" "$SMALL/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_SMALL"
+load getproduct/quotekit-pg warmup "$WARMUP" "$PID_pg" "$PGSRV/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_PG"
 load getproduct/quotekit-1m warmup "$WARMUP" "$PID_large" "$LARGE/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_LARGE"
 load getproduct/quotekit-soap warmup "$WARMUP" "$PID_small" "$SMALL/Services/QuoteConnector.svc" "$WORK/soap.lua" ""
 for rep in $(seq "$REPS"); do
   load getproduct/baseline "$rep" "$DURATION" "$PID_baseline" "$BASE/json/GetProduct" "$WORK/getproduct.lua" ""
   load getproduct/quotekit-1k "$rep" "$DURATION" "$PID_small" "$SMALL/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_SMALL"
+  PG_T0=$(pgticks)
+  load getproduct/quotekit-pg "$rep" "$DURATION" "$PID_pg" "$PGSRV/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_PG"
+  log "$(awk -v d=$(($(pgticks) - PG_T0)) -v hz="$TICKS" -v s="$DURATION" 'BEGIN { printf "  PostgreSQL server CPU during that run: %.0f %% of a core", 100 * d / hz / s }')"
   load getproduct/baseline-any "$rep" "$DURATION" "$PID_baseline" "$BASE/any/GetProduct" "$WORK/getproduct.lua" ""
   load getproduct/quotekit-soap "$rep" "$DURATION" "$PID_small" "$SMALL/Services/QuoteConnector.svc" "$WORK/soap.lua" ""
   load getproduct/quotekit-1m "$rep" "$DURATION" "$PID_large" "$LARGE/GetProduct" "$WORK/getproduct.lua" "Bearer $TOKEN_LARGE"
@@ -340,13 +428,14 @@ done
 
 # --- memory: the peak resident set of each server over the whole run ------------------
 hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
-for s in baseline small large auth jwt; do
+for s in baseline small large pg auth jwt; do
   pid_var=PID_$s
-  printf 'rss/%s\t1\t%s\t0\t0\t0\n' "$(sed 's/^small$/quotekit-1k/; s/^large$/quotekit-1m/; s/^auth$/quotekit-auth-secret/; s/^jwt$/quotekit-jwt/' <<<"$s")" \
+  printf 'rss/%s\t1\t%s\t0\t0\t0\n' "$(sed 's/^small$/quotekit-1k/; s/^large$/quotekit-1m/; s/^pg$/quotekit-pg/; s/^auth$/quotekit-auth-secret/; s/^jwt$/quotekit-jwt/' <<<"$s")" \
     "$(hwm "${!pid_var}")" >>"$SAMPLES"
 done
 cleanup
 PIDS=()
+pg_remove
 
 # --- start to ready -------------------------------------------------------------------
 log "measuring start-to-ready ($STARTS starts)"

@@ -1,8 +1,9 @@
 // Command benchkit prepares and measures what the load benchmark (scripts/bench-load.sh)
 // cannot do with wrk and the shell alone:
 //
-//	benchkit seed  -db FILE -tenant ID -tokens N
-//	    tops the access tokens of a quotekit database up to N live tokens of the tenant
+//	benchkit seed  -db FILE|URL -tenant ID -tokens N
+//	    tops the access tokens of a quotekit store (a SQLite file or a postgres:// URL) up
+//	    to N live tokens of the tenant
 //	benchkit jwts  -key PEM -tenant ID -app-id APPID -n N -out FILE
 //	    mints N SuperOffice-shaped RS256 JWTs, one a line, each usable once
 //	benchkit ready -url URL -n N -- COMMAND [ARG...]
@@ -10,8 +11,9 @@
 //	benchkit report -samples FILE -out FILE.md
 //	    turns the samples of a run into the table of medians, ranges and ratios
 //
-// It uses the store's own migrations (sqlite.Open) and the credential code of
-// server/auth, so the seeded rows are what the server would have written.
+// It opens the store as the server does (server/storage, which applies the store's own
+// migrations) and makes credentials with package tenancy's code, so the seeded rows are
+// what the server would have written.
 package main
 
 import (
@@ -40,10 +42,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/quotekit/quotekit/connector"
-	"github.com/quotekit/quotekit/server/sqlite"
+	"github.com/quotekit/quotekit/server/storage"
 	"github.com/quotekit/quotekit/soap"
 	"github.com/quotekit/quotekit/tenancy"
 )
@@ -74,26 +77,28 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-// seed tops the live access tokens of a tenant up to -tokens. The rows are inserted in
-// one transaction with the columns IssueToken writes; issuing a million tokens one
-// IssueToken (and one audit event) at a time would take minutes and fill the audit log,
-// which the benchmark does not measure. The tokens themselves are thrown away: nobody
-// presents them, they only make the index the per-request lookup searches as large as a
-// busy deployment's.
+// seed tops the live access tokens of a tenant up to -tokens. The store is opened
+// through server/storage, as the server opens it: -db is a SQLite file or a postgres://
+// URL, and opening applies that store's migrations. The rows are then inserted in one
+// transaction (SQLite) or one COPY (PostgreSQL) with the columns IssueToken writes;
+// issuing a million tokens one IssueToken (and one audit event) at a time would take
+// minutes and fill the audit log, which the benchmark does not measure. The tokens
+// themselves are thrown away: nobody presents them, they only make the index the
+// per-request lookup searches as large as a busy deployment's.
 func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	path := fs.String("db", "", "quotekit database file")
+	db := fs.String("db", "", "the store: a SQLite database file or a postgres:// URL")
 	tenant := fs.String("tenant", "Cust12345", "tenant of the tokens")
 	want := fs.Int("tokens", 1000, "live access tokens the tenant should have")
 	ttl := fs.Duration("ttl", 2*time.Hour, "lifetime of the seeded tokens")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *path == "" {
+	if *db == "" {
 		return errors.New("seed: -db is required")
 	}
 	// Open applies the migrations: the schema is the server's.
-	store, err := sqlite.Open(ctx, *path)
+	store, err := storage.Open(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -102,58 +107,120 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-
-	db, err := sql.Open("sqlite3", "file:"+*path+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000&_foreign_keys=on")
+	var insert seeder = seedSQLite
+	if storage.IsURL(*db) {
+		insert = seedPostgres
+	}
+	start, now := time.Now(), time.Now()
+	token := func() ([]any, error) {
+		plain, err := tenancy.NewCredential(tenancy.KindAccessToken, t.Environment)
+		if err != nil {
+			return nil, err
+		}
+		c, err := tenancy.ParseCredential(plain)
+		if err != nil {
+			return nil, err
+		}
+		h := c.Hash()
+		return []any{h[:], t.ID, string(tenancy.MethodSecret), now.UnixNano(), now.Add(*ttl).UnixNano()}, nil
+	}
+	added, total, err := insert(ctx, *db, t.ID, now, *want, token)
 	if err != nil {
 		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d access tokens (%d added in %s)\n", storage.Redact(*db), total, added, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// A seeder adds rows made by token (hash, tenant, method, issued, expires; a new token
+// each call) until tenantID has want live tokens at now, and returns how many it added
+// and how many access tokens the store then holds.
+type seeder func(ctx context.Context, db, tenantID string, now time.Time, want int, token func() ([]any, error)) (added, total int, err error)
+
+// seedSQLite inserts the rows in one transaction and checkpoints the WAL, so that the
+// server starts on a database file like one it wrote itself.
+func seedSQLite(ctx context.Context, path, tenantID string, now time.Time, want int, token func() ([]any, error)) (added, total int, err error) {
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000&_foreign_keys=on")
+	if err != nil {
+		return 0, 0, err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	now := time.Now()
 	var have int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM access_tokens WHERE tenant_id = ? AND expires_at > ?`,
-		t.ID, now.UnixNano()).Scan(&have); err != nil {
-		return err
+		tenantID, now.UnixNano()).Scan(&have); err != nil {
+		return 0, 0, err
 	}
-	start := time.Now()
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	defer tx.Rollback()
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO access_tokens
 		(hash, tenant_id, associate_id, user_name, user_email, erp_user, method, secret_id, actor, issued_at, expires_at)
 		VALUES (?, ?, 0, '', '', '', ?, NULL, '', ?, ?)`)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	defer ins.Close()
-	for range max(0, *want-have) {
-		plain, err := tenancy.NewCredential(tenancy.KindAccessToken, t.Environment)
+	for added < want-have {
+		row, err := token()
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
-		c, err := tenancy.ParseCredential(plain)
-		if err != nil {
-			return err
+		if _, err := ins.ExecContext(ctx, row...); err != nil {
+			return 0, 0, err
 		}
-		h := c.Hash()
-		if _, err := ins.ExecContext(ctx, h[:], t.ID, string(tenancy.MethodSecret), now.UnixNano(), now.Add(*ttl).UnixNano()); err != nil {
-			return err
-		}
+		added++
 	}
 	if err := tx.Commit(); err != nil {
-		return err
+		return 0, 0, err
 	}
-	var total int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM access_tokens`).Scan(&total); err != nil {
-		return err
+		return 0, 0, err
 	}
 	if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		return err
+		return 0, 0, err
 	}
-	fmt.Fprintf(stdout, "%s: %d access tokens (%d added in %s)\n", *path, total, max(0, *want-have), time.Since(start).Round(time.Millisecond))
-	return nil
+	return added, total, nil
+}
+
+// seedPostgres copies the rows in with COPY and analyses the table, so that the planner
+// knows its size as it would after the server had filled it.
+func seedPostgres(ctx context.Context, url, tenantID string, now time.Time, want int, token func() ([]any, error)) (added, total int, err error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return 0, 0, fmt.Errorf("connect to %s: %w", storage.Redact(url), err)
+	}
+	defer conn.Close(context.Background())
+	var have int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM access_tokens WHERE tenant_id = $1 AND expires_at > $2`,
+		tenantID, now.UnixNano()).Scan(&have); err != nil {
+		return 0, 0, err
+	}
+	rows := pgx.CopyFromFunc(func() ([]any, error) {
+		if added >= want-have {
+			return nil, nil
+		}
+		row, err := token()
+		if err != nil {
+			return nil, err
+		}
+		added++
+		return []any{row[0], row[1], int32(0), "", "", "", row[2], nil, "", row[3], row[4]}, nil
+	})
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"access_tokens"},
+		[]string{"hash", "tenant_id", "associate_id", "user_name", "user_email", "erp_user", "method", "secret_id", "actor", "issued_at", "expires_at"},
+		rows); err != nil {
+		return 0, 0, err
+	}
+	if _, err := conn.Exec(ctx, `ANALYZE access_tokens`); err != nil {
+		return 0, 0, err
+	}
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM access_tokens`).Scan(&total); err != nil {
+		return 0, 0, err
+	}
+	return added, total, nil
 }
 
 // SuperOffice claim names, as `quotekit devjwt` writes them.
