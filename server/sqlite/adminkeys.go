@@ -61,7 +61,8 @@ func (s *Store) AdminKeyByHash(ctx context.Context, hash [32]byte) (tenancy.Admi
 // ListAdminKeys returns every admin key, newest first, revoked ones included.
 func (s *Store) ListAdminKeys(ctx context.Context) ([]tenancy.AdminKey, error) {
 	const op = "list admin keys"
-	rows, err := s.r.QueryContext(ctx, `SELECT `+dbrow.AdminKeyCols+` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`)
+	const q = `SELECT ` + dbrow.AdminKeyCols + ` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`
+	rows, err := s.r.QueryContext(ctx, q)
 	if err != nil {
 		return nil, storeErr(op, err)
 	}

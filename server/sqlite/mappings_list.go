@@ -13,9 +13,10 @@ import (
 // tenancy.ErrNotFound when the tenant is unknown.
 func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]tenancy.UserMapping, error) {
 	op := "list user mappings of " + tenantID
-	rows, err := s.r.QueryContext(ctx, `SELECT `+dbrow.UserMappingCols+` FROM user_mappings
+	const q = `SELECT ` + dbrow.UserMappingCols + ` FROM user_mappings
 		WHERE tenant_id = ?
-		ORDER BY associate_id IS NULL, associate_id, email`, tenantID)
+		ORDER BY associate_id IS NULL, associate_id, email`
+	rows, err := s.r.QueryContext(ctx, q, tenantID)
 	if err != nil {
 		return nil, storeErr(op, err)
 	}

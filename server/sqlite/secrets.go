@@ -47,8 +47,9 @@ func (s *Store) SecretByHash(ctx context.Context, hash [32]byte) (tenancy.Secret
 // tenancy.ErrNotFound when the tenant is unknown.
 func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]tenancy.Secret, error) {
 	op := "secrets of " + tenantID
-	rows, err := s.r.QueryContext(ctx, `SELECT `+dbrow.SecretCols+` FROM secrets s
-		WHERE s.tenant_id = ? ORDER BY s.created_at DESC, s.id DESC`, tenantID)
+	const q = `SELECT ` + dbrow.SecretCols + ` FROM secrets s
+		WHERE s.tenant_id = ? ORDER BY s.created_at DESC, s.id DESC`
+	rows, err := s.r.QueryContext(ctx, q, tenantID)
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
@@ -243,8 +244,9 @@ func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev ten
 }
 
 func insertSecret(ctx context.Context, tx *sql.Tx, sec tenancy.Secret, rolledFrom int64) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO secrets `+dbrow.SecretInsertCols+`
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, dbrow.SecretValues(sec, rolledFrom)...)
+	const q = `INSERT INTO secrets ` + dbrow.SecretInsertCols + `
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	res, err := tx.ExecContext(ctx, q, dbrow.SecretValues(sec, rolledFrom)...)
 	if err != nil {
 		return 0, err
 	}

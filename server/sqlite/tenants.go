@@ -24,7 +24,8 @@ func (s *Store) Tenant(ctx context.Context, id string) (tenancy.Tenant, error) {
 
 // ListTenants returns every tenant ordered by id (byte-wise: Cust10 before Cust9).
 func (s *Store) ListTenants(ctx context.Context) ([]tenancy.Tenant, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+dbrow.TenantCols+` FROM tenants t ORDER BY t.id`)
+	const q = `SELECT ` + dbrow.TenantCols + ` FROM tenants t ORDER BY t.id`
+	rows, err := s.r.QueryContext(ctx, q)
 	if err != nil {
 		return nil, storeErr("list tenants", err)
 	}

@@ -57,8 +57,9 @@ func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tena
 				return fmt.Errorf("secret %d is revoked or expired: %w", sec.ID, tenancy.ErrConflict)
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO access_tokens `+dbrow.TokenInsertCols+`
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, dbrow.TokenValues(tok)...)
+		const q = `INSERT INTO access_tokens ` + dbrow.TokenInsertCols + `
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		res, err := tx.ExecContext(ctx, q, dbrow.TokenValues(tok)...)
 		if err != nil {
 			return err
 		}
@@ -133,10 +134,11 @@ func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) 
 		return nil, storeErr(op, err)
 	}
 	// CAST: see "Parameters in joins".
-	rows, err := s.r.QueryContext(ctx, `SELECT `+dbrow.TokenCols+`
+	const q = `SELECT ` + dbrow.TokenCols + `
 		FROM access_tokens k JOIN tenants t ON t.id = k.tenant_id
-		WHERE k.tenant_id = CAST(?1 AS TEXT) AND `+liveTokens+`
-		ORDER BY k.issued_at DESC, k.id DESC`, tenantID, now.UnixNano())
+		WHERE k.tenant_id = CAST(?1 AS TEXT) AND ` + liveTokens + `
+		ORDER BY k.issued_at DESC, k.id DESC`
+	rows, err := s.r.QueryContext(ctx, q, tenantID, now.UnixNano())
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
