@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,39 +10,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/quotekit/quotekit/server/internal/dbrow"
 	"github.com/quotekit/quotekit/tenancy"
 )
-
-const adminKeyCols = `a.id, a.name, a.hash, a.display, a.last4, a.scopes, a.created_at, a.revoked_at, a.last_used_at`
-
-// adminKeyRow receives the adminKeyCols of a row.
-type adminKeyRow struct {
-	k                 tenancy.AdminKey
-	hash              []byte
-	scopes            string
-	created           int64
-	revoked, lastUsed *int64
-}
-
-func (r *adminKeyRow) dest() []any {
-	return []any{&r.k.ID, &r.k.Name, &r.hash, &r.k.Display, &r.k.Last4, &r.scopes, &r.created, &r.revoked, &r.lastUsed}
-}
-
-func (r *adminKeyRow) key() (tenancy.AdminKey, error) {
-	k := r.k
-	h, err := hash32(r.hash)
-	if err != nil {
-		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: %w", k.ID, err)
-	}
-	k.Hash = h
-	if err := json.Unmarshal([]byte(r.scopes), &k.Scopes); err != nil {
-		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: scopes: %w", k.ID, err)
-	}
-	k.CreatedAt = nanosTime(r.created)
-	k.RevokedAt = timeOf(r.revoked)
-	k.LastUsed = timeOf(r.lastUsed)
-	return k, nil
-}
 
 // CreateAdminKey stores k and returns its id, together with its audit event (kind
 // adminkey.created, credential k.Display, no tenant, unless ev says otherwise). A zero
@@ -54,16 +23,7 @@ func (r *adminKeyRow) key() (tenancy.AdminKey, error) {
 func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenancy.AuditEvent) (int64, error) {
 	const op = "create admin key"
 	k.CreatedAt = s.orNow(k.CreatedAt)
-	switch {
-	case k.Hash == [32]byte{}:
-		return 0, storeErr(op, fmt.Errorf("admin key without a hash"))
-	case len(k.Scopes) == 0:
-		return 0, storeErr(op, fmt.Errorf("admin key without scopes"))
-	}
-	if err := checkTimes(k.CreatedAt); err != nil {
-		return 0, storeErr(op, err)
-	}
-	scopes, err := json.Marshal(k.Scopes)
+	scopes, err := dbrow.AdminKeyScopes(k)
 	if err != nil {
 		return 0, storeErr(op, err)
 	}
@@ -71,7 +31,7 @@ func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenan
 	err = s.change(ctx, op, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO admin_keys (name, hash, display, last4, scopes, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			k.Name, k.Hash[:], k.Display, k.Last4, string(scopes), k.CreatedAt.UnixNano()).Scan(&id)
+			k.Name, k.Hash[:], k.Display, k.Last4, scopes, k.CreatedAt.UnixNano()).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -85,12 +45,12 @@ func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenan
 func (s *Store) AdminKeyByHash(ctx context.Context, hash [32]byte) (tenancy.AdminKey, error) {
 	var k tenancy.AdminKey
 	err := s.read(ctx, "admin key by hash", func(q querier) error {
-		var r adminKeyRow
-		if err := q.QueryRow(ctx, `SELECT `+adminKeyCols+` FROM admin_keys a WHERE a.hash = $1`, hash[:]).Scan(r.dest()...); err != nil {
+		var r dbrow.AdminKey
+		if err := q.QueryRow(ctx, `SELECT `+dbrow.AdminKeyCols+` FROM admin_keys a WHERE a.hash = $1`, hash[:]).Scan(r.Dest()...); err != nil {
 			return err
 		}
 		var err error
-		k, err = r.key()
+		k, err = r.AdminKey()
 		return err
 	})
 	return k, err
@@ -101,17 +61,17 @@ func (s *Store) ListAdminKeys(ctx context.Context) ([]tenancy.AdminKey, error) {
 	var keys []tenancy.AdminKey
 	err := s.read(ctx, "list admin keys", func(q querier) error {
 		keys = nil
-		rows, err := q.Query(ctx, `SELECT `+adminKeyCols+` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`)
+		rows, err := q.Query(ctx, `SELECT `+dbrow.AdminKeyCols+` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var r adminKeyRow
-			if err := rows.Scan(r.dest()...); err != nil {
+			var r dbrow.AdminKey
+			if err := rows.Scan(r.Dest()...); err != nil {
 				return err
 			}
-			k, err := r.key()
+			k, err := r.AdminKey()
 			if err != nil {
 				return err
 			}
@@ -134,7 +94,7 @@ func (s *Store) ListAdminKeys(ctx context.Context) ([]tenancy.AdminKey, error) {
 func (s *Store) RevokeAdminKey(ctx context.Context, id int64, at time.Time, ev tenancy.AuditEvent) error {
 	op := "revoke admin key " + strconv.FormatInt(id, 10)
 	at = s.orNow(at)
-	if err := checkTimes(at); err != nil {
+	if err := dbrow.CheckTimes(at); err != nil {
 		return storeErr(op, err)
 	}
 	actor := tenancy.AdminKeyActor(id)

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"net"
 	"strconv"
@@ -396,51 +395,8 @@ func outcome(err error) error {
 	return errors.New(err.Error())
 }
 
-// Times are stored as BIGINT Unix nanoseconds, NULL for the zero time, exactly as the
-// SQLite store keeps them. int64 nanoseconds span the years 1678 to 2262; checkTimes
-// refuses anything outside, where UnixNano would silently overflow.
-var (
-	minTime = time.Unix(0, math.MinInt64)
-	maxTime = time.Unix(0, math.MaxInt64)
-)
-
-func checkTimes(ts ...time.Time) error {
-	for _, t := range ts {
-		if !t.IsZero() && (t.Before(minTime) || t.After(maxTime)) {
-			return fmt.Errorf("time %s is outside the storable range (years 1678 to 2262)", t.UTC())
-		}
-	}
-	return nil
-}
-
-// nullTime is the column value of t: NULL for the zero time.
-func nullTime(t time.Time) *int64 {
-	if t.IsZero() {
-		return nil
-	}
-	n := t.UnixNano()
-	return &n
-}
-
-// timeOf is the inverse of nullTime; times come back in UTC.
-func timeOf(n *int64) time.Time {
-	if n == nil {
-		return time.Time{}
-	}
-	return time.Unix(0, *n).UTC()
-}
-
-func nanosTime(n int64) time.Time { return time.Unix(0, n).UTC() }
-
-// hash32 copies a stored 32-byte hash.
-func hash32(b []byte) ([32]byte, error) {
-	var h [32]byte
-	if len(b) != len(h) {
-		return h, fmt.Errorf("stored hash has %d bytes, want %d", len(b), len(h))
-	}
-	copy(h[:], b)
-	return h, nil
-}
+// Times are stored as BIGINT Unix nanoseconds, NULL for the zero time, in the
+// representation server/internal/dbrow defines for both SQL stores.
 
 // orNow returns t, or the store's clock when t is zero.
 func (s *Store) orNow(t time.Time) time.Time {

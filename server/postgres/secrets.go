@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/internal/dbrow"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -18,61 +18,24 @@ import (
 // hot path.
 const touchInterval = time.Minute
 
-//nolint:gosec // G101: a column list, not a credential
-const secretCols = `s.id, s.tenant_id, s.hash, s.mode, s.display, s.last4, s.ciphertext, s.key_id,
-	s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.rolled_from`
-
-// secretRow receives the secretCols of a row.
-type secretRow struct {
-	s                          tenancy.Secret
-	hash                       []byte
-	mode                       string
-	created                    int64
-	expires, revoked, lastUsed *int64
-	rolledFrom                 *int64
-}
-
-func (r *secretRow) dest() []any {
-	return []any{&r.s.ID, &r.s.TenantID, &r.hash, &r.mode, &r.s.Display, &r.s.Last4, &r.s.Ciphertext,
-		&r.s.KeyID, &r.created, &r.expires, &r.revoked, &r.lastUsed, &r.rolledFrom}
-}
-
-func (r *secretRow) secret() (tenancy.Secret, error) {
-	s := r.s
-	h, err := hash32(r.hash)
-	if err != nil {
-		return tenancy.Secret{}, fmt.Errorf("secret %d: %w", s.ID, err)
-	}
-	s.Hash = h
-	s.Mode = connector.Environment(r.mode)
-	s.CreatedAt = nanosTime(r.created)
-	s.ExpiresAt = timeOf(r.expires)
-	s.RevokedAt = timeOf(r.revoked)
-	s.LastUsedAt = timeOf(r.lastUsed)
-	if r.rolledFrom != nil {
-		s.RolledFrom = *r.rolledFrom
-	}
-	return s, nil
-}
-
 // SecretByHash returns the secret whose SHA-256 is hash, whatever its state, and its
 // tenant; tenancy.ErrNotFound when there is none. It is one lookup in the unique hash index.
 func (s *Store) SecretByHash(ctx context.Context, hash [32]byte) (tenancy.Secret, tenancy.Tenant, error) {
 	var sec tenancy.Secret
 	var t tenancy.Tenant
 	err := s.read(ctx, "secret by hash", func(q querier) error {
-		var sr secretRow
-		var tr tenantRow
-		err := q.QueryRow(ctx, `SELECT `+secretCols+`, `+tenantCols+`
+		var sr dbrow.Secret
+		var tr dbrow.Tenant
+		err := q.QueryRow(ctx, `SELECT `+dbrow.SecretCols+`, `+dbrow.TenantCols+`
 			FROM secrets s JOIN tenants t ON t.id = s.tenant_id
-			WHERE s.hash = $1`, hash[:]).Scan(append(sr.dest(), tr.dest()...)...)
+			WHERE s.hash = $1`, hash[:]).Scan(append(sr.Dest(), tr.Dest()...)...)
 		if err != nil {
 			return err
 		}
-		if sec, err = sr.secret(); err != nil {
+		if sec, err = sr.Secret(); err != nil {
 			return err
 		}
-		t, err = tr.tenant()
+		t, err = tr.Tenant()
 		return err
 	})
 	if err != nil {
@@ -88,18 +51,18 @@ func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]tenancy.Secre
 	var secs []tenancy.Secret
 	err := s.read(ctx, op, func(q querier) error {
 		secs = nil
-		rows, err := q.Query(ctx, `SELECT `+secretCols+` FROM secrets s
+		rows, err := q.Query(ctx, `SELECT `+dbrow.SecretCols+` FROM secrets s
 			WHERE s.tenant_id = $1 ORDER BY s.created_at DESC, s.id DESC`, tenantID)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var r secretRow
-			if err := rows.Scan(r.dest()...); err != nil {
+			var r dbrow.Secret
+			if err := rows.Scan(r.Dest()...); err != nil {
 				return err
 			}
-			sec, err := r.secret()
+			sec, err := r.Secret()
 			if err != nil {
 				return err
 			}
@@ -129,7 +92,7 @@ func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
 // touch is TouchSecret and TouchAdminKey on table (secrets, admin_keys).
 func (s *Store) touch(ctx context.Context, op, table string, id int64, t time.Time) error {
 	t = s.orNow(t)
-	if err := checkTimes(t); err != nil {
+	if err := dbrow.CheckTimes(t); err != nil {
 		return storeErr(op, err)
 	}
 	var last *int64
@@ -164,7 +127,7 @@ func (s *Store) touch(ctx context.Context, op, table string, id int64, t time.Ti
 func (s *Store) CreateSecret(ctx context.Context, sec tenancy.Secret, maxActive int, ev tenancy.AuditEvent) (int64, error) {
 	op := "create secret for " + sec.TenantID
 	sec.CreatedAt = s.orNow(sec.CreatedAt)
-	if err := checkNewSecret(sec); err != nil {
+	if err := dbrow.CheckNewSecret(sec); err != nil {
 		return 0, storeErr(op, err)
 	}
 	var id int64
@@ -214,7 +177,7 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret,
 	if oldExpiresAt.IsZero() {
 		oldExpiresAt = sec.CreatedAt
 	}
-	if err := checkTimes(oldExpiresAt); err != nil {
+	if err := dbrow.CheckTimes(oldExpiresAt); err != nil {
 		return 0, storeErr(op, err)
 	}
 	var id int64
@@ -237,7 +200,7 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret,
 		if sec.TenantID != old.TenantID {
 			return fmt.Errorf("secret %d of tenant %s: %w", oldID, sec.TenantID, tenancy.ErrNotFound)
 		}
-		if err := checkNewSecret(sec); err != nil {
+		if err := dbrow.CheckNewSecret(sec); err != nil {
 			return err
 		}
 		if !old.Active(sec.CreatedAt) {
@@ -286,7 +249,7 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret,
 func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev tenancy.AuditEvent) error {
 	op := "revoke secret " + strconv.FormatInt(id, 10)
 	at = s.orNow(at)
-	if err := checkTimes(at); err != nil {
+	if err := dbrow.CheckTimes(at); err != nil {
 		return storeErr(op, err)
 	}
 	return s.change(ctx, op, func(tx pgx.Tx) error {
@@ -310,30 +273,11 @@ func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev ten
 	})
 }
 
-// checkNewSecret refuses what the schema would refuse with a less readable error.
-func checkNewSecret(sec tenancy.Secret) error {
-	switch {
-	case sec.Hash == [32]byte{}:
-		return fmt.Errorf("secret without a hash")
-	case !validEnvironment(sec.Mode):
-		return fmt.Errorf("secret mode %q is neither test nor live", sec.Mode)
-	case !sec.ExpiresAt.IsZero() && !sec.ExpiresAt.After(sec.CreatedAt):
-		return fmt.Errorf("secret expires at %s, before it is created", sec.ExpiresAt.UTC())
-	}
-	return checkTimes(sec.CreatedAt, sec.ExpiresAt)
-}
-
 func insertSecret(ctx context.Context, tx pgx.Tx, sec tenancy.Secret, rolledFrom int64) (int64, error) {
-	var from *int64
-	if rolledFrom != 0 {
-		from = &rolledFrom
-	}
 	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO secrets
-		(tenant_id, hash, mode, display, last4, ciphertext, key_id, created_at, expires_at, rolled_from)
+	err := tx.QueryRow(ctx, `INSERT INTO secrets `+dbrow.SecretInsertCols+`
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		sec.TenantID, sec.Hash[:], string(sec.Mode), sec.Display, sec.Last4, sec.Ciphertext, sec.KeyID,
-		sec.CreatedAt.UnixNano(), nullTime(sec.ExpiresAt), from).Scan(&id)
+		dbrow.SecretValues(sec, rolledFrom)...).Scan(&id)
 	return id, err
 }
 
@@ -348,13 +292,13 @@ func countActive(ctx context.Context, tx pgx.Tx, tenantID string, now time.Time)
 
 // secretByID reads a secret in tx, with lock ("", "FOR SHARE", "FOR UPDATE").
 func secretByID(ctx context.Context, tx pgx.Tx, id int64, lock string) (tenancy.Secret, error) {
-	var r secretRow
-	err := tx.QueryRow(ctx, `SELECT `+secretCols+` FROM secrets s WHERE s.id = $1 `+lock, id).Scan(r.dest()...)
+	var r dbrow.Secret
+	err := tx.QueryRow(ctx, `SELECT `+dbrow.SecretCols+` FROM secrets s WHERE s.id = $1 `+lock, id).Scan(r.Dest()...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return tenancy.Secret{}, fmt.Errorf("secret %d: %w", id, tenancy.ErrNotFound)
 	}
 	if err != nil {
 		return tenancy.Secret{}, err
 	}
-	return r.secret()
+	return r.Secret()
 }

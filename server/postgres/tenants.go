@@ -2,114 +2,26 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/internal/dbrow"
 	"github.com/quotekit/quotekit/tenancy"
 )
-
-const tenantCols = `t.id, t.name, t.environment, t.app_ids, t.enabled, t.config,
-	t.tokens_valid_after, t.created_at, t.updated_at, t.superoffice_envs`
-
-// tenantRow receives the tenantCols of a row.
-type tenantRow struct {
-	t                tenancy.Tenant
-	env              string
-	appIDs, config   string
-	soEnvs           string
-	validAfter       *int64
-	created, updated int64
-}
-
-func (r *tenantRow) dest() []any {
-	return []any{&r.t.ID, &r.t.Name, &r.env, &r.appIDs, &r.t.Enabled, &r.config,
-		&r.validAfter, &r.created, &r.updated, &r.soEnvs}
-}
-
-func (r *tenantRow) tenant() (tenancy.Tenant, error) {
-	t := r.t
-	t.Environment = connector.Environment(r.env)
-	t.TokensValidAfter = timeOf(r.validAfter)
-	t.CreatedAt = nanosTime(r.created)
-	t.UpdatedAt = nanosTime(r.updated)
-	// Empty lists and maps come back nil, the zero value they were most likely stored as.
-	if err := json.Unmarshal([]byte(r.appIDs), &t.AppIDs); err != nil {
-		return tenancy.Tenant{}, fmt.Errorf("tenant %s: app_ids: %w", t.ID, err)
-	}
-	if len(t.AppIDs) == 0 {
-		t.AppIDs = nil
-	}
-	if err := json.Unmarshal([]byte(r.soEnvs), &t.SuperOfficeEnvs); err != nil {
-		return tenancy.Tenant{}, fmt.Errorf("tenant %s: superoffice_envs: %w", t.ID, err)
-	}
-	if len(t.SuperOfficeEnvs) == 0 {
-		t.SuperOfficeEnvs = nil
-	}
-	if err := json.Unmarshal([]byte(r.config), &t.Config); err != nil {
-		return tenancy.Tenant{}, fmt.Errorf("tenant %s: config: %w", t.ID, err)
-	}
-	if len(t.Config) == 0 {
-		t.Config = nil
-	}
-	return t, nil
-}
-
-func validEnvironment(e connector.Environment) bool {
-	return e == connector.EnvironmentTest || e == connector.EnvironmentLive
-}
-
-// tenantColumns validates t and encodes the JSON columns CreateTenant and UpdateTenant
-// write.
-func tenantColumns(t tenancy.Tenant) (appIDs, config, soEnvs string, err error) {
-	if !tenancy.TenantPattern.MatchString(t.ID) {
-		return "", "", "", fmt.Errorf("tenant id %q does not match Cust followed by 1 to 10 digits", t.ID)
-	}
-	if !validEnvironment(t.Environment) {
-		return "", "", "", fmt.Errorf("tenant %s: environment %q is neither test nor live", t.ID, t.Environment)
-	}
-	a, err := jsonList(t.AppIDs)
-	if err != nil {
-		return "", "", "", err
-	}
-	e, err := jsonList(t.SuperOfficeEnvs)
-	if err != nil {
-		return "", "", "", err
-	}
-	cfg := t.Config
-	if cfg == nil {
-		cfg = map[string]string{}
-	}
-	c, err := json.Marshal(cfg)
-	if err != nil {
-		return "", "", "", err
-	}
-	return a, string(c), e, nil
-}
-
-// jsonList encodes a list as a JSON array, [] for nil.
-func jsonList(l []string) (string, error) {
-	if l == nil {
-		l = []string{}
-	}
-	b, err := json.Marshal(l)
-	return string(b), err
-}
 
 // Tenant returns the tenant, or tenancy.ErrNotFound.
 func (s *Store) Tenant(ctx context.Context, id string) (tenancy.Tenant, error) {
 	var t tenancy.Tenant
 	err := s.read(ctx, "tenant "+id, func(q querier) error {
-		var r tenantRow
-		if err := q.QueryRow(ctx, `SELECT `+tenantCols+` FROM tenants t WHERE t.id = $1`, id).Scan(r.dest()...); err != nil {
+		var r dbrow.Tenant
+		if err := q.QueryRow(ctx, `SELECT `+dbrow.TenantCols+` FROM tenants t WHERE t.id = $1`, id).Scan(r.Dest()...); err != nil {
 			return err
 		}
 		var err error
-		t, err = r.tenant()
+		t, err = r.Tenant()
 		return err
 	})
 	return t, err
@@ -120,17 +32,17 @@ func (s *Store) ListTenants(ctx context.Context) ([]tenancy.Tenant, error) {
 	var ts []tenancy.Tenant
 	err := s.read(ctx, "list tenants", func(q querier) error {
 		ts = nil
-		rows, err := q.Query(ctx, `SELECT `+tenantCols+` FROM tenants t ORDER BY t.id`)
+		rows, err := q.Query(ctx, `SELECT `+dbrow.TenantCols+` FROM tenants t ORDER BY t.id`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var r tenantRow
-			if err := rows.Scan(r.dest()...); err != nil {
+			var r dbrow.Tenant
+			if err := rows.Scan(r.Dest()...); err != nil {
 				return err
 			}
-			t, err := r.tenant()
+			t, err := r.Tenant()
 			if err != nil {
 				return err
 			}
@@ -147,7 +59,7 @@ func (s *Store) ListTenants(ctx context.Context) ([]tenancy.Tenant, error) {
 // when the id or the environment is malformed.
 func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
 	op := "create tenant " + t.ID
-	appIDs, config, soEnvs, err := tenantColumns(t)
+	appIDs, config, soEnvs, err := dbrow.TenantJSON(t)
 	if err != nil {
 		return storeErr(op, err)
 	}
@@ -155,7 +67,7 @@ func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 	if t.UpdatedAt.IsZero() {
 		t.UpdatedAt = t.CreatedAt
 	}
-	if err := checkTimes(t.CreatedAt, t.UpdatedAt, t.TokensValidAfter); err != nil {
+	if err := dbrow.CheckTimes(t.CreatedAt, t.UpdatedAt, t.TokensValidAfter); err != nil {
 		return storeErr(op, err)
 	}
 	return s.change(ctx, op, func(tx pgx.Tx) error {
@@ -163,7 +75,7 @@ func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 			(id, name, environment, app_ids, enabled, config, tokens_valid_after, created_at, updated_at, superoffice_envs)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			t.ID, t.Name, string(t.Environment), appIDs, t.Enabled, config,
-			nullTime(t.TokensValidAfter), t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano(), soEnvs)
+			dbrow.NullTime(t.TokensValidAfter), t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano(), soEnvs)
 		if err != nil {
 			return err
 		}
@@ -178,16 +90,16 @@ func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 // the tenant is unknown.
 func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
 	op := "update tenant " + t.ID
-	appIDs, config, soEnvs, err := tenantColumns(t)
+	appIDs, config, soEnvs, err := dbrow.TenantJSON(t)
 	if err != nil {
-		if !tenancy.TenantPattern.MatchString(t.ID) {
+		if !dbrow.ValidTenantID(t.ID) {
 			// No tenant can have a malformed id.
 			return storeErr(op, fmt.Errorf("%w: %w", err, tenancy.ErrNotFound))
 		}
 		return storeErr(op, err)
 	}
 	t.UpdatedAt = s.orNow(t.UpdatedAt)
-	if err := checkTimes(t.UpdatedAt); err != nil {
+	if err := dbrow.CheckTimes(t.UpdatedAt); err != nil {
 		return storeErr(op, err)
 	}
 	return s.change(ctx, op, func(tx pgx.Tx) error {
@@ -212,7 +124,7 @@ func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, at time.Time, ev tenancy.AuditEvent) error {
 	op := "set tenant enabled " + id
 	at = s.orNow(at)
-	if err := checkTimes(at); err != nil {
+	if err := dbrow.CheckTimes(at); err != nil {
 		return storeErr(op, err)
 	}
 	kind := tenancy.EventTenantDisabled
@@ -239,7 +151,7 @@ func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, a
 // tenancy.ErrNotFound when neither is mapped.
 func (s *Store) UserMapping(ctx context.Context, tenantID string, associateID int32, email string) (string, error) {
 	var erpUser string
-	keys := mappingKeys(associateID, email)
+	keys := dbrow.MappingKeys(associateID, email)
 	err := s.read(ctx, fmt.Sprintf("user mapping %s/%d/%s", tenantID, associateID, email), func(q querier) error {
 		var rank int
 		return q.QueryRow(ctx, `
@@ -249,19 +161,6 @@ func (s *Store) UserMapping(ctx context.Context, tenantID string, associateID in
 			ORDER BY rank LIMIT 1`, tenantID, keys[0], keys[1]).Scan(&erpUser, &rank)
 	})
 	return erpUser, err
-}
-
-// mappingKeys returns the associate id and the e-mail folded by tenancy.FoldEmail (ASCII
-// letters only) as column values, nil (NULL) for an absent key.
-func mappingKeys(associateID int32, email string) []any {
-	keys := []any{nil, nil}
-	if associateID != 0 {
-		keys[0] = associateID
-	}
-	if e := tenancy.FoldEmail(email); e != "" {
-		keys[1] = e
-	}
-	return keys
 }
 
 // SetUserMapping maps a SuperOffice user to m.ERPUser. A mapping is keyed both by its
@@ -274,14 +173,9 @@ func mappingKeys(associateID int32, email string) []any {
 // unknown.
 func (s *Store) SetUserMapping(ctx context.Context, m tenancy.UserMapping, ev tenancy.AuditEvent) error {
 	op := fmt.Sprintf("set user mapping %s/%d/%s", m.TenantID, m.AssociateID, m.Email)
-	keys := mappingKeys(m.AssociateID, m.Email)
-	switch {
-	case m.AssociateID < 0:
-		return storeErr(op, fmt.Errorf("negative associate id"))
-	case keys[0] == nil && keys[1] == nil:
-		return storeErr(op, fmt.Errorf("a mapping needs an associate id or an e-mail"))
-	case m.ERPUser == "":
-		return storeErr(op, fmt.Errorf("a mapping needs an ERP user"))
+	keys := dbrow.MappingKeys(m.AssociateID, m.Email)
+	if err := dbrow.CheckMapping(m, keys); err != nil {
+		return storeErr(op, err)
 	}
 	return s.change(ctx, op, func(tx pgx.Tx) error {
 		if err := lockTenant(ctx, tx, m.TenantID); err != nil {
@@ -307,9 +201,9 @@ func (s *Store) SetUserMapping(ctx context.Context, m tenancy.UserMapping, ev te
 // tenancy.ErrNotFound when nothing matched, and then writes no event.
 func (s *Store) DeleteUserMapping(ctx context.Context, m tenancy.UserMapping, ev tenancy.AuditEvent) error {
 	op := fmt.Sprintf("delete user mapping %s/%d/%s", m.TenantID, m.AssociateID, m.Email)
-	keys := mappingKeys(m.AssociateID, m.Email)
-	if keys[0] == nil && keys[1] == nil {
-		return storeErr(op, fmt.Errorf("a mapping needs an associate id or an e-mail"))
+	keys := dbrow.MappingKeys(m.AssociateID, m.Email)
+	if err := dbrow.CheckMappingKeys(keys); err != nil {
+		return storeErr(op, err)
 	}
 	return s.change(ctx, op, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM user_mappings
@@ -331,7 +225,7 @@ func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]tenanc
 	var ms []tenancy.UserMapping
 	err := s.read(ctx, op, func(q querier) error {
 		ms = nil
-		rows, err := q.Query(ctx, `SELECT associate_id, email, erp_user FROM user_mappings
+		rows, err := q.Query(ctx, `SELECT `+dbrow.UserMappingCols+` FROM user_mappings
 			WHERE tenant_id = $1
 			ORDER BY associate_id IS NULL, associate_id, email`, tenantID)
 		if err != nil {
@@ -339,21 +233,11 @@ func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]tenanc
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var (
-				associateID *int32
-				email       *string
-				m           = tenancy.UserMapping{TenantID: tenantID}
-			)
-			if err := rows.Scan(&associateID, &email, &m.ERPUser); err != nil {
+			var r dbrow.UserMapping
+			if err := rows.Scan(r.Dest()...); err != nil {
 				return err
 			}
-			if associateID != nil {
-				m.AssociateID = *associateID
-			}
-			if email != nil {
-				m.Email = *email
-			}
-			ms = append(ms, m)
+			ms = append(ms, r.Mapping(tenantID))
 		}
 		return rows.Err()
 	})

@@ -8,44 +8,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/quotekit/quotekit/server/internal/dbrow"
 	"github.com/quotekit/quotekit/tenancy"
 )
-
-//nolint:gosec // G101: a column list, not a credential
-const tokenCols = `k.id, k.hash, k.tenant_id, k.associate_id, k.user_name, k.user_email, k.erp_user,
-	k.method, k.secret_id, k.actor, k.issued_at, k.expires_at, k.revoked_at`
-
-// tokenRow receives the tokenCols of a row.
-type tokenRow struct {
-	k               tenancy.AccessToken
-	hash            []byte
-	method          string
-	secretID        *int64
-	issued, expires int64
-	revoked         *int64
-}
-
-func (r *tokenRow) dest() []any {
-	return []any{&r.k.ID, &r.hash, &r.k.TenantID, &r.k.User.AssociateID, &r.k.User.Name, &r.k.User.Email,
-		&r.k.User.ERPUser, &r.method, &r.secretID, &r.k.Actor, &r.issued, &r.expires, &r.revoked}
-}
-
-func (r *tokenRow) token() (tenancy.AccessToken, error) {
-	k := r.k
-	h, err := hash32(r.hash)
-	if err != nil {
-		return tenancy.AccessToken{}, fmt.Errorf("token %d: %w", k.ID, err)
-	}
-	k.Hash = h
-	k.Method = tenancy.Method(r.method)
-	if r.secretID != nil {
-		k.SecretID = *r.secretID
-	}
-	k.IssuedAt = nanosTime(r.issued)
-	k.ExpiresAt = nanosTime(r.expires)
-	k.RevokedAt = timeOf(r.revoked)
-	return k, nil
-}
 
 // IssueToken stores tok and returns its id, together with its audit event (kind
 // token.issued unless ev says otherwise). A zero IssuedAt is the store's clock; tok must
@@ -67,29 +32,14 @@ func (r *tokenRow) token() (tenancy.AccessToken, error) {
 func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tenancy.AuditEvent) (int64, error) {
 	op := "issue token for " + tok.TenantID
 	tok.IssuedAt = s.orNow(tok.IssuedAt)
-	switch {
-	case tok.Hash == [32]byte{}:
-		return 0, storeErr(op, fmt.Errorf("token without a hash"))
-	case tok.Method == "":
-		return 0, storeErr(op, fmt.Errorf("token without a method"))
-	case !tok.ExpiresAt.After(tok.IssuedAt):
-		return 0, storeErr(op, fmt.Errorf("token must expire after it is issued"))
-	}
-	if err := checkTimes(tok.IssuedAt, tok.ExpiresAt); err != nil {
+	if err := dbrow.CheckNewToken(tok); err != nil {
 		return 0, storeErr(op, err)
-	}
-	fromJWT := tok.JWT != [32]byte{}
-	if fromJWT {
-		if err := checkTimes(tok.JWTExpiresAt); err != nil || tok.JWTExpiresAt.IsZero() {
-			return 0, storeErr(op, fmt.Errorf("a remembered JWT needs a valid expiry"))
-		}
 	}
 	var id int64
 	err := s.write(ctx, op, func(tx pgx.Tx) error {
 		if err := tenantIssuable(ctx, tx, tok.TenantID, tok.IssuedAt); err != nil {
 			return err
 		}
-		var secretID *int64
 		if tok.SecretID != 0 {
 			sec, err := secretByID(ctx, tx, tok.SecretID, "FOR SHARE")
 			if err != nil {
@@ -101,19 +51,16 @@ func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tena
 			if !sec.Active(tok.IssuedAt) {
 				return fmt.Errorf("secret %d is revoked or expired: %w", sec.ID, tenancy.ErrConflict)
 			}
-			secretID = &tok.SecretID
 		}
-		if fromJWT {
+		if tok.JWT != [32]byte{} {
 			if _, err := tx.Exec(ctx, `INSERT INTO jwt_replay (hash, expires_at) VALUES ($1, $2)`,
 				tok.JWT[:], tok.JWTExpiresAt.UnixNano()); err != nil {
 				return err
 			}
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO access_tokens
-			(hash, tenant_id, associate_id, user_name, user_email, erp_user, method, secret_id, actor, issued_at, expires_at)
+		err := tx.QueryRow(ctx, `INSERT INTO access_tokens `+dbrow.TokenInsertCols+`
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			tok.Hash[:], tok.TenantID, tok.User.AssociateID, tok.User.Name, tok.User.Email, tok.User.ERPUser,
-			string(tok.Method), secretID, tok.Actor, tok.IssuedAt.UnixNano(), tok.ExpiresAt.UnixNano()).Scan(&id)
+			dbrow.TokenValues(tok)...).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -134,12 +81,8 @@ func tenantIssuable(ctx context.Context, tx pgx.Tx, id string, issued time.Time)
 		return fmt.Errorf("tenant %s: %w", id, tenancy.ErrNotFound)
 	case err != nil:
 		return err
-	case !enabled:
-		return fmt.Errorf("tenant %s is disabled: %w", id, tenancy.ErrTenantDisabled)
-	case validAfter != nil && issued.UnixNano() <= *validAfter:
-		return fmt.Errorf("tenant %s invalidated its tokens up to %s: %w", id, timeOf(validAfter), tenancy.ErrTenantDisabled)
 	}
-	return nil
+	return dbrow.TenantIssuable(id, enabled, validAfter, issued)
 }
 
 // TokenByHash returns the token whose SHA-256 is hash, whatever its state, and its
@@ -150,18 +93,18 @@ func (s *Store) TokenByHash(ctx context.Context, hash [32]byte) (tenancy.AccessT
 	var k tenancy.AccessToken
 	var t tenancy.Tenant
 	err := s.read(ctx, "token by hash", func(q querier) error {
-		var kr tokenRow
-		var tr tenantRow
-		err := q.QueryRow(ctx, `SELECT `+tokenCols+`, `+tenantCols+`
+		var kr dbrow.Token
+		var tr dbrow.Tenant
+		err := q.QueryRow(ctx, `SELECT `+dbrow.TokenCols+`, `+dbrow.TenantCols+`
 			FROM access_tokens k JOIN tenants t ON t.id = k.tenant_id
-			WHERE k.hash = $1`, hash[:]).Scan(append(kr.dest(), tr.dest()...)...)
+			WHERE k.hash = $1`, hash[:]).Scan(append(kr.Dest(), tr.Dest()...)...)
 		if err != nil {
 			return err
 		}
-		if k, err = kr.token(); err != nil {
+		if k, err = kr.Token(); err != nil {
 			return err
 		}
-		t, err = tr.tenant()
+		t, err = tr.Tenant()
 		return err
 	})
 	if err != nil {
@@ -184,13 +127,13 @@ const liveTokens = `k.revoked_at IS NULL AND k.expires_at > $2
 func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) ([]tenancy.AccessToken, error) {
 	op := "list tokens of " + tenantID
 	now = s.orNow(now)
-	if err := checkTimes(now); err != nil {
+	if err := dbrow.CheckTimes(now); err != nil {
 		return nil, storeErr(op, err)
 	}
 	var toks []tenancy.AccessToken
 	err := s.read(ctx, op, func(q querier) error {
 		toks = nil
-		rows, err := q.Query(ctx, `SELECT `+tokenCols+`
+		rows, err := q.Query(ctx, `SELECT `+dbrow.TokenCols+`
 			FROM access_tokens k JOIN tenants t ON t.id = k.tenant_id
 			WHERE k.tenant_id = $1 AND `+liveTokens+`
 			ORDER BY k.issued_at DESC, k.id DESC`, tenantID, now.UnixNano())
@@ -199,11 +142,11 @@ func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) 
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var r tokenRow
-			if err := rows.Scan(r.dest()...); err != nil {
+			var r dbrow.Token
+			if err := rows.Scan(r.Dest()...); err != nil {
 				return err
 			}
-			k, err := r.token()
+			k, err := r.Token()
 			if err != nil {
 				return err
 			}
@@ -230,7 +173,7 @@ func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) 
 func (s *Store) RevokeTokens(ctx context.Context, tenantID string, associateID int32, at time.Time, ev tenancy.AuditEvent) (int, error) {
 	op := "revoke tokens of " + tenantID
 	at = s.orNow(at)
-	if err := checkTimes(at); err != nil {
+	if err := dbrow.CheckTimes(at); err != nil {
 		return 0, storeErr(op, err)
 	}
 	var n int64
@@ -260,7 +203,7 @@ func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Tim
 	if expires.IsZero() {
 		return storeErr(op, fmt.Errorf("a remembered JWT needs an expiry"))
 	}
-	if err := checkTimes(expires); err != nil {
+	if err := dbrow.CheckTimes(expires); err != nil {
 		return storeErr(op, err)
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
@@ -275,7 +218,7 @@ func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Tim
 // is not touched: PruneAudit alone deletes old events, and records doing so.
 func (s *Store) Purge(ctx context.Context, now time.Time) (int, error) {
 	const op = "purge"
-	if err := checkTimes(now); err != nil {
+	if err := dbrow.CheckTimes(now); err != nil {
 		return 0, storeErr(op, err)
 	}
 	now = s.orNow(now)

@@ -3,50 +3,19 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/quotekit/quotekit/server/internal/dbrow"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
-const adminKeyCols = `a.id, a.name, a.hash, a.display, a.last4, a.scopes, a.created_at, a.revoked_at, a.last_used_at`
-
-// adminKeyRow receives the adminKeyCols of a row.
-type adminKeyRow struct {
-	k                 tenancy.AdminKey
-	hash              []byte
-	scopes            string
-	created           int64
-	revoked, lastUsed sql.NullInt64
-}
-
-func (r *adminKeyRow) dest() []any {
-	return []any{&r.k.ID, &r.k.Name, &r.hash, &r.k.Display, &r.k.Last4, &r.scopes, &r.created, &r.revoked, &r.lastUsed}
-}
-
-func (r *adminKeyRow) key() (tenancy.AdminKey, error) {
-	k := r.k
-	h, err := hash32(r.hash)
-	if err != nil {
-		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: %v", k.ID, err)
-	}
-	k.Hash = h
-	if err := json.Unmarshal([]byte(r.scopes), &k.Scopes); err != nil {
-		return tenancy.AdminKey{}, fmt.Errorf("admin key %d: scopes: %v", k.ID, err)
-	}
-	k.CreatedAt = nanosTime(r.created)
-	k.RevokedAt = timeOf(r.revoked)
-	k.LastUsed = timeOf(r.lastUsed)
-	return k, nil
-}
-
 // adminKeyByHashQuery finds a presented admin key: one lookup in the unique hash index.
 // The CAST matches the other hash lookups (see "Parameters in joins").
-const adminKeyByHashQuery = `SELECT ` + adminKeyCols + ` FROM admin_keys a WHERE a.hash = CAST(? AS BLOB)`
+const adminKeyByHashQuery = `SELECT ` + dbrow.AdminKeyCols + ` FROM admin_keys a WHERE a.hash = CAST(? AS BLOB)`
 
 // CreateAdminKey stores k and returns its id, together with its audit event (kind
 // adminkey.created, credential k.Display, no tenant, unless ev says otherwise). A zero
@@ -57,16 +26,7 @@ const adminKeyByHashQuery = `SELECT ` + adminKeyCols + ` FROM admin_keys a WHERE
 func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenancy.AuditEvent) (int64, error) {
 	const op = "create admin key"
 	k.CreatedAt = s.orNow(k.CreatedAt)
-	switch {
-	case k.Hash == [32]byte{}:
-		return 0, storeErr(op, fmt.Errorf("admin key without a hash"))
-	case len(k.Scopes) == 0:
-		return 0, storeErr(op, fmt.Errorf("admin key without scopes"))
-	}
-	if err := checkTimes(k.CreatedAt); err != nil {
-		return 0, storeErr(op, err)
-	}
-	scopes, err := json.Marshal(k.Scopes)
+	scopes, err := dbrow.AdminKeyScopes(k)
 	if err != nil {
 		return 0, storeErr(op, err)
 	}
@@ -74,7 +34,7 @@ func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenan
 	err = s.write(ctx, op, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO admin_keys (name, hash, display, last4, scopes, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`,
-			k.Name, k.Hash[:], k.Display, k.Last4, string(scopes), k.CreatedAt.UnixNano())
+			k.Name, k.Hash[:], k.Display, k.Last4, scopes, k.CreatedAt.UnixNano())
 		if err != nil {
 			return err
 		}
@@ -90,29 +50,30 @@ func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenan
 // tenancy.ErrNotFound when there is none.
 func (s *Store) AdminKeyByHash(ctx context.Context, hash [32]byte) (tenancy.AdminKey, error) {
 	const op = "admin key by hash"
-	var r adminKeyRow
-	if err := s.r.QueryRowContext(ctx, adminKeyByHashQuery, hash[:]).Scan(r.dest()...); err != nil {
+	var r dbrow.AdminKey
+	if err := s.r.QueryRowContext(ctx, adminKeyByHashQuery, hash[:]).Scan(r.Dest()...); err != nil {
 		return tenancy.AdminKey{}, storeErr(op, err)
 	}
-	k, err := r.key()
+	k, err := r.AdminKey()
 	return k, storeErr(op, err)
 }
 
 // ListAdminKeys returns every admin key, newest first, revoked ones included.
 func (s *Store) ListAdminKeys(ctx context.Context) ([]tenancy.AdminKey, error) {
 	const op = "list admin keys"
-	rows, err := s.r.QueryContext(ctx, `SELECT `+adminKeyCols+` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`)
+	const q = `SELECT ` + dbrow.AdminKeyCols + ` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`
+	rows, err := s.r.QueryContext(ctx, q)
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
 	var keys []tenancy.AdminKey
 	for rows.Next() {
-		var r adminKeyRow
-		if err := rows.Scan(r.dest()...); err != nil {
+		var r dbrow.AdminKey
+		if err := rows.Scan(r.Dest()...); err != nil {
 			return nil, storeErr(op, err)
 		}
-		k, err := r.key()
+		k, err := r.AdminKey()
 		if err != nil {
 			return nil, storeErr(op, err)
 		}
@@ -133,7 +94,7 @@ func (s *Store) ListAdminKeys(ctx context.Context) ([]tenancy.AdminKey, error) {
 func (s *Store) RevokeAdminKey(ctx context.Context, id int64, at time.Time, ev tenancy.AuditEvent) error {
 	op := "revoke admin key " + strconv.FormatInt(id, 10)
 	at = s.orNow(at)
-	if err := checkTimes(at); err != nil {
+	if err := dbrow.CheckTimes(at); err != nil {
 		return storeErr(op, err)
 	}
 	actor := tenancy.AdminKeyActor(id)
@@ -204,15 +165,15 @@ func revokeByActor(ctx context.Context, tx *sql.Tx, actor string, at time.Time) 
 func (s *Store) TouchAdminKey(ctx context.Context, id int64, t time.Time) error {
 	op := "touch admin key " + strconv.FormatInt(id, 10)
 	t = s.orNow(t)
-	if err := checkTimes(t); err != nil {
+	if err := dbrow.CheckTimes(t); err != nil {
 		return storeErr(op, err)
 	}
-	var last sql.NullInt64
+	var last *int64
 	if err := s.r.QueryRowContext(ctx, `SELECT last_used_at FROM admin_keys WHERE id = ?`, id).Scan(&last); err != nil {
 		return storeErr(op, err)
 	}
 	cutoff := t.Add(-touchInterval).UnixNano()
-	if last.Valid && last.Int64 > cutoff {
+	if last != nil && *last > cutoff {
 		return nil
 	}
 	return s.exec(ctx, op, `UPDATE admin_keys SET last_used_at = ?1

@@ -4,48 +4,32 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/quotekit/quotekit/server/internal/dbrow"
 	"github.com/quotekit/quotekit/tenancy"
 )
-
-// defaultAuditLimit is AuditFilter.Limit's documented default.
-const defaultAuditLimit = 100
 
 // appendAudit writes ev inside tx. The fields ev leaves empty are taken from def, which
 // the calling method fills with what it knows (its kind, tenant, time and credential),
 // so a method that changes credentials always leaves a complete row; a still-zero At is
 // the store's clock.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev, def tenancy.AuditEvent) error {
-	if ev.Kind == "" {
-		ev.Kind = def.Kind
-	}
-	if ev.TenantID == "" {
-		ev.TenantID = def.TenantID
-	}
-	if ev.Credential == "" {
-		ev.Credential = def.Credential
-	}
-	if ev.At.IsZero() {
-		ev.At = s.orNow(def.At)
-	}
+	ev = dbrow.AuditDefaults(ev, def)
+	ev.At = s.orNow(ev.At)
 	return insertAudit(ctx, tx, ev)
 }
 
+// insertAudit writes ev inside tx as it is; it fails as dbrow.AuditValues does.
 func insertAudit(ctx context.Context, tx *sql.Tx, ev tenancy.AuditEvent) error {
-	if ev.Kind == "" {
-		return fmt.Errorf("audit event without a kind")
-	}
-	if err := checkTimes(ev.At); err != nil {
+	values, err := dbrow.AuditValues(ev)
+	if err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events
-		(tenant_id, kind, reason, actor, credential, remote_addr, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		ev.TenantID, ev.Kind, ev.Reason, ev.Actor, ev.Credential, ev.RemoteAddr, ev.At.UnixNano())
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_events `+dbrow.AuditInsertCols+`
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, values...)
 	return err
 }
 
@@ -61,7 +45,7 @@ func (s *Store) Audit(ctx context.Context, ev tenancy.AuditEvent) error {
 // f.TenantID "" selects the events of every tenant and of none; Since is inclusive and
 // Until exclusive; a Limit of 0 or less means 100.
 func (s *Store) AuditEvents(ctx context.Context, f tenancy.AuditFilter) ([]tenancy.AuditEvent, error) {
-	if err := checkTimes(f.Since, f.Until); err != nil {
+	if err := dbrow.CheckTimes(f.Since, f.Until); err != nil {
 		return nil, storeErr("audit events", err)
 	}
 	var (
@@ -86,16 +70,12 @@ func (s *Store) AuditEvents(ctx context.Context, f tenancy.AuditFilter) ([]tenan
 		where = append(where, "at < ?")
 		args = append(args, f.Until.UnixNano())
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultAuditLimit
-	}
-	q := `SELECT id, tenant_id, kind, reason, actor, credential, remote_addr, at FROM audit_events`
+	q := `SELECT ` + dbrow.AuditCols + ` FROM audit_events`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY at DESC, id DESC LIMIT ?"
-	args = append(args, limit)
+	args = append(args, dbrow.AuditLimit(f))
 
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -104,14 +84,11 @@ func (s *Store) AuditEvents(ctx context.Context, f tenancy.AuditFilter) ([]tenan
 	defer rows.Close()
 	var evs []tenancy.AuditEvent
 	for rows.Next() {
-		var ev tenancy.AuditEvent
-		var at int64
-		if err := rows.Scan(&ev.ID, &ev.TenantID, &ev.Kind, &ev.Reason, &ev.Actor,
-			&ev.Credential, &ev.RemoteAddr, &at); err != nil {
+		var r dbrow.AuditEvent
+		if err := rows.Scan(r.Dest()...); err != nil {
 			return nil, storeErr("audit events", err)
 		}
-		ev.At = nanosTime(at)
-		evs = append(evs, ev)
+		evs = append(evs, r.Event())
 	}
 	return evs, storeErr("audit events", rows.Err())
 }
@@ -138,7 +115,7 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time, ev tenancy.Aud
 	if before.IsZero() {
 		return 0, storeErr(op, errors.New("a cut-off time is required"))
 	}
-	if err := checkTimes(before); err != nil {
+	if err := dbrow.CheckTimes(before); err != nil {
 		return 0, storeErr(op, err)
 	}
 	var n int64

@@ -2,8 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 
+	"github.com/quotekit/quotekit/server/internal/dbrow"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -13,25 +13,21 @@ import (
 // tenancy.ErrNotFound when the tenant is unknown.
 func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]tenancy.UserMapping, error) {
 	op := "list user mappings of " + tenantID
-	rows, err := s.r.QueryContext(ctx, `SELECT associate_id, email, erp_user FROM user_mappings
+	const q = `SELECT ` + dbrow.UserMappingCols + ` FROM user_mappings
 		WHERE tenant_id = ?
-		ORDER BY associate_id IS NULL, associate_id, email`, tenantID)
+		ORDER BY associate_id IS NULL, associate_id, email`
+	rows, err := s.r.QueryContext(ctx, q, tenantID)
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
 	var ms []tenancy.UserMapping
 	for rows.Next() {
-		var (
-			associateID sql.NullInt32
-			email       sql.NullString
-			m           = tenancy.UserMapping{TenantID: tenantID}
-		)
-		if err := rows.Scan(&associateID, &email, &m.ERPUser); err != nil {
+		var r dbrow.UserMapping
+		if err := rows.Scan(r.Dest()...); err != nil {
 			return nil, storeErr(op, err)
 		}
-		m.AssociateID, m.Email = associateID.Int32, email.String
-		ms = append(ms, m)
+		ms = append(ms, r.Mapping(tenantID))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, storeErr(op, err)

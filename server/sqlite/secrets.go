@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/quotekit/quotekit/connector"
+	"github.com/quotekit/quotekit/server/internal/dbrow"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -16,43 +16,9 @@ import (
 // and writing it on every authentication would put the single writer on the hot path.
 const touchInterval = time.Minute
 
-const secretCols = `s.id, s.tenant_id, s.hash, s.mode, s.display, s.last4, s.ciphertext, s.key_id,
-	s.created_at, s.expires_at, s.revoked_at, s.last_used_at, s.rolled_from`
-
-// secretRow receives the secretCols of a row.
-type secretRow struct {
-	s                          tenancy.Secret
-	hash                       []byte
-	mode                       string
-	created                    int64
-	expires, revoked, lastUsed sql.NullInt64
-	rolledFrom                 sql.NullInt64
-}
-
-func (r *secretRow) dest() []any {
-	return []any{&r.s.ID, &r.s.TenantID, &r.hash, &r.mode, &r.s.Display, &r.s.Last4, &r.s.Ciphertext,
-		&r.s.KeyID, &r.created, &r.expires, &r.revoked, &r.lastUsed, &r.rolledFrom}
-}
-
-func (r *secretRow) secret() (tenancy.Secret, error) {
-	s := r.s
-	h, err := hash32(r.hash)
-	if err != nil {
-		return tenancy.Secret{}, fmt.Errorf("secret %d: %v", s.ID, err)
-	}
-	s.Hash = h
-	s.Mode = connector.Environment(r.mode)
-	s.CreatedAt = nanosTime(r.created)
-	s.ExpiresAt = timeOf(r.expires)
-	s.RevokedAt = timeOf(r.revoked)
-	s.LastUsedAt = timeOf(r.lastUsed)
-	s.RolledFrom = r.rolledFrom.Int64
-	return s, nil
-}
-
 // secretByHashQuery finds a presented secret. The CAST keeps it from being compiled
 // again on every run: see "Parameters in joins".
-const secretByHashQuery = `SELECT ` + secretCols + `, ` + tenantCols + `
+const secretByHashQuery = `SELECT ` + dbrow.SecretCols + `, ` + dbrow.TenantCols + `
 	FROM secrets s JOIN tenants t ON t.id = s.tenant_id
 	WHERE s.hash = CAST(? AS BLOB)`
 
@@ -60,17 +26,17 @@ const secretByHashQuery = `SELECT ` + secretCols + `, ` + tenantCols + `
 // tenant; tenancy.ErrNotFound when there is none. It is one lookup in the unique hash index.
 func (s *Store) SecretByHash(ctx context.Context, hash [32]byte) (tenancy.Secret, tenancy.Tenant, error) {
 	const op = "secret by hash"
-	var sr secretRow
-	var tr tenantRow
-	err := s.r.QueryRowContext(ctx, secretByHashQuery, hash[:]).Scan(append(sr.dest(), tr.dest()...)...)
+	var sr dbrow.Secret
+	var tr dbrow.Tenant
+	err := s.r.QueryRowContext(ctx, secretByHashQuery, hash[:]).Scan(append(sr.Dest(), tr.Dest()...)...)
 	if err != nil {
 		return tenancy.Secret{}, tenancy.Tenant{}, storeErr(op, err)
 	}
-	sec, err := sr.secret()
+	sec, err := sr.Secret()
 	if err != nil {
 		return tenancy.Secret{}, tenancy.Tenant{}, storeErr(op, err)
 	}
-	t, err := tr.tenant()
+	t, err := tr.Tenant()
 	if err != nil {
 		return tenancy.Secret{}, tenancy.Tenant{}, storeErr(op, err)
 	}
@@ -81,19 +47,20 @@ func (s *Store) SecretByHash(ctx context.Context, hash [32]byte) (tenancy.Secret
 // tenancy.ErrNotFound when the tenant is unknown.
 func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]tenancy.Secret, error) {
 	op := "secrets of " + tenantID
-	rows, err := s.r.QueryContext(ctx, `SELECT `+secretCols+` FROM secrets s
-		WHERE s.tenant_id = ? ORDER BY s.created_at DESC, s.id DESC`, tenantID)
+	const q = `SELECT ` + dbrow.SecretCols + ` FROM secrets s
+		WHERE s.tenant_id = ? ORDER BY s.created_at DESC, s.id DESC`
+	rows, err := s.r.QueryContext(ctx, q, tenantID)
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
 	var secs []tenancy.Secret
 	for rows.Next() {
-		var r secretRow
-		if err := rows.Scan(r.dest()...); err != nil {
+		var r dbrow.Secret
+		if err := rows.Scan(r.Dest()...); err != nil {
 			return nil, storeErr(op, err)
 		}
-		sec, err := r.secret()
+		sec, err := r.Secret()
 		if err != nil {
 			return nil, storeErr(op, err)
 		}
@@ -117,15 +84,15 @@ func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]tenancy.Secre
 func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
 	op := "touch secret " + strconv.FormatInt(id, 10)
 	t = s.orNow(t)
-	if err := checkTimes(t); err != nil {
+	if err := dbrow.CheckTimes(t); err != nil {
 		return storeErr(op, err)
 	}
-	var last sql.NullInt64
+	var last *int64
 	if err := s.r.QueryRowContext(ctx, `SELECT last_used_at FROM secrets WHERE id = ?`, id).Scan(&last); err != nil {
 		return storeErr(op, err)
 	}
 	cutoff := t.Add(-touchInterval).UnixNano()
-	if last.Valid && last.Int64 > cutoff {
+	if last != nil && *last > cutoff {
 		return nil
 	}
 	// The condition is repeated in the UPDATE: concurrent touches then write once.
@@ -145,7 +112,7 @@ func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
 func (s *Store) CreateSecret(ctx context.Context, sec tenancy.Secret, maxActive int, ev tenancy.AuditEvent) (int64, error) {
 	op := "create secret for " + sec.TenantID
 	sec.CreatedAt = s.orNow(sec.CreatedAt)
-	if err := checkNewSecret(sec); err != nil {
+	if err := dbrow.CheckNewSecret(sec); err != nil {
 		return 0, storeErr(op, err)
 	}
 	var id int64
@@ -191,7 +158,7 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret,
 	if oldExpiresAt.IsZero() {
 		oldExpiresAt = sec.CreatedAt
 	}
-	if err := checkTimes(oldExpiresAt); err != nil {
+	if err := dbrow.CheckTimes(oldExpiresAt); err != nil {
 		return 0, storeErr(op, err)
 	}
 	var id int64
@@ -206,7 +173,7 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret,
 		if sec.TenantID != old.TenantID {
 			return fmt.Errorf("secret %d of tenant %s: %w", oldID, sec.TenantID, tenancy.ErrNotFound)
 		}
-		if err := checkNewSecret(sec); err != nil {
+		if err := dbrow.CheckNewSecret(sec); err != nil {
 			return err
 		}
 		if !old.Active(sec.CreatedAt) {
@@ -252,7 +219,7 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret,
 func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev tenancy.AuditEvent) error {
 	op := "revoke secret " + strconv.FormatInt(id, 10)
 	at = s.orNow(at)
-	if err := checkTimes(at); err != nil {
+	if err := dbrow.CheckTimes(at); err != nil {
 		return storeErr(op, err)
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
@@ -276,29 +243,10 @@ func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev ten
 	})
 }
 
-// checkNewSecret refuses what the schema would refuse with a less readable error.
-func checkNewSecret(sec tenancy.Secret) error {
-	switch {
-	case sec.Hash == [32]byte{}:
-		return fmt.Errorf("secret without a hash")
-	case !validEnvironment(sec.Mode):
-		return fmt.Errorf("secret mode %q is neither test nor live", sec.Mode)
-	case !sec.ExpiresAt.IsZero() && !sec.ExpiresAt.After(sec.CreatedAt):
-		return fmt.Errorf("secret expires at %s, before it is created", sec.ExpiresAt.UTC())
-	}
-	return checkTimes(sec.CreatedAt, sec.ExpiresAt)
-}
-
 func insertSecret(ctx context.Context, tx *sql.Tx, sec tenancy.Secret, rolledFrom int64) (int64, error) {
-	var from any
-	if rolledFrom != 0 {
-		from = rolledFrom
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO secrets
-		(tenant_id, hash, mode, display, last4, ciphertext, key_id, created_at, expires_at, rolled_from)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		sec.TenantID, sec.Hash[:], string(sec.Mode), sec.Display, sec.Last4, sec.Ciphertext, sec.KeyID,
-		sec.CreatedAt.UnixNano(), nullTime(sec.ExpiresAt), from)
+	const q = `INSERT INTO secrets ` + dbrow.SecretInsertCols + `
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	res, err := tx.ExecContext(ctx, q, dbrow.SecretValues(sec, rolledFrom)...)
 	if err != nil {
 		return 0, err
 	}
@@ -315,13 +263,13 @@ func countActive(ctx context.Context, tx *sql.Tx, tenantID string, now time.Time
 }
 
 func secretByID(ctx context.Context, tx *sql.Tx, id int64) (tenancy.Secret, error) {
-	var r secretRow
-	err := tx.QueryRowContext(ctx, `SELECT `+secretCols+` FROM secrets s WHERE s.id = ?`, id).Scan(r.dest()...)
+	var r dbrow.Secret
+	err := tx.QueryRowContext(ctx, `SELECT `+dbrow.SecretCols+` FROM secrets s WHERE s.id = ?`, id).Scan(r.Dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tenancy.Secret{}, fmt.Errorf("secret %d: %w", id, tenancy.ErrNotFound)
 	}
 	if err != nil {
 		return tenancy.Secret{}, err
 	}
-	return r.secret()
+	return r.Secret()
 }

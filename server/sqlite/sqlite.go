@@ -13,7 +13,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -390,50 +389,8 @@ func classify(se sqlite3.Error) error {
 // the read paths. For a related reason (parameters compared with a partial index's WHERE
 // clause) the schema has no partial indexes.
 
-// Times are stored as INTEGER Unix nanoseconds, NULL for the zero time. int64
-// nanoseconds span the years 1678 to 2262; checkTimes refuses anything outside, where
-// UnixNano would silently overflow.
-var (
-	minTime = time.Unix(0, math.MinInt64)
-	maxTime = time.Unix(0, math.MaxInt64)
-)
-
-func checkTimes(ts ...time.Time) error {
-	for _, t := range ts {
-		if !t.IsZero() && (t.Before(minTime) || t.After(maxTime)) {
-			return fmt.Errorf("time %s is outside the storable range (years 1678 to 2262)", t.UTC())
-		}
-	}
-	return nil
-}
-
-// nullTime is the column value of t: NULL for the zero time.
-func nullTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixNano()
-}
-
-// timeOf is the inverse of nullTime; times come back in UTC.
-func timeOf(n sql.NullInt64) time.Time {
-	if !n.Valid {
-		return time.Time{}
-	}
-	return time.Unix(0, n.Int64).UTC()
-}
-
-func nanosTime(n int64) time.Time { return time.Unix(0, n).UTC() }
-
-// hash32 copies a stored 32-byte hash.
-func hash32(b []byte) ([32]byte, error) {
-	var h [32]byte
-	if len(b) != len(h) {
-		return h, fmt.Errorf("stored hash has %d bytes, want %d", len(b), len(h))
-	}
-	copy(h[:], b)
-	return h, nil
-}
+// Times are stored as INTEGER Unix nanoseconds, NULL for the zero time, in the
+// representation server/internal/dbrow defines for both SQL stores.
 
 // orNow returns t, or the store's clock when t is zero.
 func (s *Store) orNow(t time.Time) time.Time {

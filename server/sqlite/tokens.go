@@ -7,41 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/quotekit/quotekit/server/internal/dbrow"
 	"github.com/quotekit/quotekit/tenancy"
 )
-
-const tokenCols = `k.id, k.hash, k.tenant_id, k.associate_id, k.user_name, k.user_email, k.erp_user,
-	k.method, k.secret_id, k.actor, k.issued_at, k.expires_at, k.revoked_at`
-
-// tokenRow receives the tokenCols of a row.
-type tokenRow struct {
-	k               tenancy.AccessToken
-	hash            []byte
-	method          string
-	secretID        sql.NullInt64
-	issued, expires int64
-	revoked         sql.NullInt64
-}
-
-func (r *tokenRow) dest() []any {
-	return []any{&r.k.ID, &r.hash, &r.k.TenantID, &r.k.User.AssociateID, &r.k.User.Name, &r.k.User.Email,
-		&r.k.User.ERPUser, &r.method, &r.secretID, &r.k.Actor, &r.issued, &r.expires, &r.revoked}
-}
-
-func (r *tokenRow) token() (tenancy.AccessToken, error) {
-	k := r.k
-	h, err := hash32(r.hash)
-	if err != nil {
-		return tenancy.AccessToken{}, fmt.Errorf("token %d: %v", k.ID, err)
-	}
-	k.Hash = h
-	k.Method = tenancy.Method(r.method)
-	k.SecretID = r.secretID.Int64
-	k.IssuedAt = nanosTime(r.issued)
-	k.ExpiresAt = nanosTime(r.expires)
-	k.RevokedAt = timeOf(r.revoked)
-	return k, nil
-}
 
 // IssueToken stores tok and returns its id, together with its audit event (kind
 // token.issued unless ev says otherwise). A zero IssuedAt is the store's clock; tok must
@@ -62,36 +30,21 @@ func (r *tokenRow) token() (tenancy.AccessToken, error) {
 func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tenancy.AuditEvent) (int64, error) {
 	op := "issue token for " + tok.TenantID
 	tok.IssuedAt = s.orNow(tok.IssuedAt)
-	switch {
-	case tok.Hash == [32]byte{}:
-		return 0, storeErr(op, fmt.Errorf("token without a hash"))
-	case tok.Method == "":
-		return 0, storeErr(op, fmt.Errorf("token without a method"))
-	case !tok.ExpiresAt.After(tok.IssuedAt):
-		return 0, storeErr(op, fmt.Errorf("token must expire after it is issued"))
-	}
-	if err := checkTimes(tok.IssuedAt, tok.ExpiresAt); err != nil {
+	if err := dbrow.CheckNewToken(tok); err != nil {
 		return 0, storeErr(op, err)
-	}
-	fromJWT := tok.JWT != [32]byte{}
-	if fromJWT {
-		if err := checkTimes(tok.JWTExpiresAt); err != nil || tok.JWTExpiresAt.IsZero() {
-			return 0, storeErr(op, fmt.Errorf("a remembered JWT needs a valid expiry"))
-		}
 	}
 	var id int64
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
 		if err := tenantIssuable(ctx, tx, tok.TenantID, tok.IssuedAt); err != nil {
 			return err
 		}
-		if fromJWT {
+		if tok.JWT != [32]byte{} {
 			// A JWT seen before violates the primary key: ErrConflict, nothing written.
 			if _, err := tx.ExecContext(ctx, `INSERT INTO jwt_replay (hash, expires_at) VALUES (?, ?)`,
 				tok.JWT[:], tok.JWTExpiresAt.UnixNano()); err != nil {
 				return err
 			}
 		}
-		var secretID any
 		if tok.SecretID != 0 {
 			sec, err := secretByID(ctx, tx, tok.SecretID)
 			if err != nil {
@@ -103,13 +56,10 @@ func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tena
 			if !sec.Active(tok.IssuedAt) {
 				return fmt.Errorf("secret %d is revoked or expired: %w", sec.ID, tenancy.ErrConflict)
 			}
-			secretID = tok.SecretID
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO access_tokens
-			(hash, tenant_id, associate_id, user_name, user_email, erp_user, method, secret_id, actor, issued_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			tok.Hash[:], tok.TenantID, tok.User.AssociateID, tok.User.Name, tok.User.Email, tok.User.ERPUser,
-			string(tok.Method), secretID, tok.Actor, tok.IssuedAt.UnixNano(), tok.ExpiresAt.UnixNano())
+		const q = `INSERT INTO access_tokens ` + dbrow.TokenInsertCols + `
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		res, err := tx.ExecContext(ctx, q, dbrow.TokenValues(tok)...)
 		if err != nil {
 			return err
 		}
@@ -128,24 +78,20 @@ func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tena
 // (and invalidates the token with the others).
 func tenantIssuable(ctx context.Context, tx *sql.Tx, id string, issued time.Time) error {
 	var enabled bool
-	var validAfter sql.NullInt64
+	var validAfter *int64
 	err := tx.QueryRowContext(ctx, `SELECT enabled, tokens_valid_after FROM tenants WHERE id = ?`, id).Scan(&enabled, &validAfter)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("tenant %s: %w", id, tenancy.ErrNotFound)
 	case err != nil:
 		return err
-	case !enabled:
-		return fmt.Errorf("tenant %s is disabled: %w", id, tenancy.ErrTenantDisabled)
-	case validAfter.Valid && issued.UnixNano() <= validAfter.Int64:
-		return fmt.Errorf("tenant %s invalidated its tokens up to %s: %w", id, timeOf(validAfter), tenancy.ErrTenantDisabled)
 	}
-	return nil
+	return dbrow.TenantIssuable(id, enabled, validAfter, issued)
 }
 
 // tokenByHashQuery is the per-request token check. The CAST keeps it from being
 // compiled again on every run: see "Parameters in joins".
-const tokenByHashQuery = `SELECT ` + tokenCols + `, ` + tenantCols + `
+const tokenByHashQuery = `SELECT ` + dbrow.TokenCols + `, ` + dbrow.TenantCols + `
 	FROM access_tokens k JOIN tenants t ON t.id = k.tenant_id
 	WHERE k.hash = CAST(? AS BLOB)`
 
@@ -155,17 +101,17 @@ const tokenByHashQuery = `SELECT ` + tokenCols + `, ` + tenantCols + `
 // pool, with a cached prepared statement.
 func (s *Store) TokenByHash(ctx context.Context, hash [32]byte) (tenancy.AccessToken, tenancy.Tenant, error) {
 	const op = "token by hash"
-	var kr tokenRow
-	var tr tenantRow
-	err := s.r.QueryRowContext(ctx, tokenByHashQuery, hash[:]).Scan(append(kr.dest(), tr.dest()...)...)
+	var kr dbrow.Token
+	var tr dbrow.Tenant
+	err := s.r.QueryRowContext(ctx, tokenByHashQuery, hash[:]).Scan(append(kr.Dest(), tr.Dest()...)...)
 	if err != nil {
 		return tenancy.AccessToken{}, tenancy.Tenant{}, storeErr(op, err)
 	}
-	k, err := kr.token()
+	k, err := kr.Token()
 	if err != nil {
 		return tenancy.AccessToken{}, tenancy.Tenant{}, storeErr(op, err)
 	}
-	t, err := tr.tenant()
+	t, err := tr.Tenant()
 	if err != nil {
 		return tenancy.AccessToken{}, tenancy.Tenant{}, storeErr(op, err)
 	}
@@ -184,25 +130,26 @@ const liveTokens = `k.revoked_at IS NULL AND k.expires_at > ?2
 func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) ([]tenancy.AccessToken, error) {
 	op := "list tokens of " + tenantID
 	now = s.orNow(now)
-	if err := checkTimes(now); err != nil {
+	if err := dbrow.CheckTimes(now); err != nil {
 		return nil, storeErr(op, err)
 	}
 	// CAST: see "Parameters in joins".
-	rows, err := s.r.QueryContext(ctx, `SELECT `+tokenCols+`
+	const q = `SELECT ` + dbrow.TokenCols + `
 		FROM access_tokens k JOIN tenants t ON t.id = k.tenant_id
-		WHERE k.tenant_id = CAST(?1 AS TEXT) AND `+liveTokens+`
-		ORDER BY k.issued_at DESC, k.id DESC`, tenantID, now.UnixNano())
+		WHERE k.tenant_id = CAST(?1 AS TEXT) AND ` + liveTokens + `
+		ORDER BY k.issued_at DESC, k.id DESC`
+	rows, err := s.r.QueryContext(ctx, q, tenantID, now.UnixNano())
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
 	var toks []tenancy.AccessToken
 	for rows.Next() {
-		var r tokenRow
-		if err := rows.Scan(r.dest()...); err != nil {
+		var r dbrow.Token
+		if err := rows.Scan(r.Dest()...); err != nil {
 			return nil, storeErr(op, err)
 		}
-		k, err := r.token()
+		k, err := r.Token()
 		if err != nil {
 			return nil, storeErr(op, err)
 		}
@@ -227,7 +174,7 @@ func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) 
 func (s *Store) RevokeTokens(ctx context.Context, tenantID string, associateID int32, at time.Time, ev tenancy.AuditEvent) (int, error) {
 	op := "revoke tokens of " + tenantID
 	at = s.orNow(at)
-	if err := checkTimes(at); err != nil {
+	if err := dbrow.CheckTimes(at); err != nil {
 		return 0, storeErr(op, err)
 	}
 	var n int64
@@ -259,7 +206,7 @@ func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Tim
 	if expires.IsZero() {
 		return storeErr(op, fmt.Errorf("a remembered JWT needs an expiry"))
 	}
-	if err := checkTimes(expires); err != nil {
+	if err := dbrow.CheckTimes(expires); err != nil {
 		return storeErr(op, err)
 	}
 	return s.exec(ctx, op, `INSERT INTO jwt_replay (hash, expires_at) VALUES (?, ?)`,
@@ -272,7 +219,7 @@ func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Tim
 // is not touched: PruneAudit alone deletes old events, and records doing so.
 func (s *Store) Purge(ctx context.Context, now time.Time) (int, error) {
 	const op = "purge"
-	if err := checkTimes(now); err != nil {
+	if err := dbrow.CheckTimes(now); err != nil {
 		return 0, storeErr(op, err)
 	}
 	now = s.orNow(now)

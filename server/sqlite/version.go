@@ -73,7 +73,7 @@ func (s *Store) DataVersion(ctx context.Context) (uint64, error) {
 		v.drop()
 		return 0, storeErr("data version", err)
 	}
-	return v.epoch<<40 | uint64(n)&(1<<40-1), nil
+	return v.epoch<<40 | uint64(n&(1<<40-1)), nil
 }
 
 // drop forgets the pinned connection and its statement; the next call pins a new one.
