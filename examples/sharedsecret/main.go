@@ -6,8 +6,9 @@
 // connector.Unsupported); keep the rest.
 //
 // In development (--dev) it also serves the admin listener on loopback, unless
-// --admin-addr says where: port 8090 beside make run's 8080, or a free port when --addr
-// asks for one (port 0). The operator console is there, under /console/; on the first
+// --admin-addr says where: port 8090 beside make run's port 8080, and a free loopback
+// port beside any other (so that several samples, or another program on 8090, do not
+// collide); the URL is printed. The operator console is there, under /console/; on the first
 // start the sample creates an admin key for it and prints the key once, with the URL.
 package main
 
@@ -76,13 +77,13 @@ func openERP(ctx context.Context, dir string) (connector.Connector, func() error
 	return erp, erp.Close, nil
 }
 
-// devAdminAddr is the admin listener's address in development: loopback, port 8090, or
-// a free port when addr asks for one.
+// devAdminAddr is the admin listener's address in development: loopback, port 8090
+// beside make run's port 8080, a free port beside any other.
 func devAdminAddr(addr string) string {
-	if _, port, err := net.SplitHostPort(addr); err == nil && port == "0" {
-		return "127.0.0.1:0"
+	if _, port, err := net.SplitHostPort(addr); err == nil && port == "8080" {
+		return "127.0.0.1:8090"
 	}
-	return "127.0.0.1:8090"
+	return "127.0.0.1:0"
 }
 
 // demoTenantID is the SuperOffice customer the sample creates on its first start.
