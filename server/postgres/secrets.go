@@ -139,9 +139,8 @@ func (s *Store) CreateSecret(ctx context.Context, sec tenancy.Secret, maxActive 
 		if err != nil {
 			return err
 		}
-		if maxActive > 0 && n+1 > maxActive {
-			return fmt.Errorf("tenant %s has %d active secrets, at most %d allowed: %w",
-				sec.TenantID, n, maxActive, tenancy.ErrLimit)
+		if err := dbrow.CheckSecretCap(sec.TenantID, n, maxActive); err != nil {
+			return err
 		}
 		if id, err = insertSecret(ctx, tx, sec, 0); err != nil {
 			return err
@@ -215,12 +214,8 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret,
 		if err != nil {
 			return err
 		}
-		if !expires.After(sec.CreatedAt) {
-			n-- // the old one stops now
-		}
-		if maxActive > 0 && n+1 > maxActive {
-			return fmt.Errorf("tenant %s would have %d active secrets, at most %d allowed: %w",
-				old.TenantID, n+1, maxActive, tenancy.ErrLimit)
+		if err := dbrow.CheckRollCap(old.TenantID, n, expires, sec.CreatedAt, maxActive); err != nil {
+			return err
 		}
 
 		if _, err := tx.Exec(ctx, `UPDATE secrets SET expires_at = $1 WHERE id = $2`,
