@@ -154,33 +154,19 @@ func (s *Store) CreateSecret(ctx context.Context, sec tenancy.Secret, maxActive 
 func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret, oldExpiresAt time.Time, maxActive int, ev tenancy.AuditEvent) (int64, error) {
 	op := "roll secret " + strconv.FormatInt(oldID, 10)
 	sec.CreatedAt = s.orNow(sec.CreatedAt)
-	if oldExpiresAt.IsZero() {
-		oldExpiresAt = sec.CreatedAt
-	}
-	if err := dbrow.CheckTimes(oldExpiresAt); err != nil {
+	oldExpiresAt, err := dbrow.RollExpiry(oldExpiresAt, sec.CreatedAt)
+	if err != nil {
 		return 0, storeErr(op, err)
 	}
 	var id int64
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
+	err = s.write(ctx, op, func(tx *sql.Tx) error {
 		old, err := secretByID(ctx, tx, oldID)
 		if err != nil {
 			return err
 		}
-		if sec.TenantID == "" {
-			sec.TenantID = old.TenantID
-		}
-		if sec.TenantID != old.TenantID {
-			return fmt.Errorf("secret %d of tenant %s: %w", oldID, sec.TenantID, tenancy.ErrNotFound)
-		}
-		if err := dbrow.CheckNewSecret(sec); err != nil {
+		sec, expires, err := dbrow.PlanRoll(old, sec, oldExpiresAt)
+		if err != nil {
 			return err
-		}
-		if !old.Active(sec.CreatedAt) {
-			return fmt.Errorf("secret %d is revoked or expired: %w", oldID, tenancy.ErrConflict)
-		}
-		expires := oldExpiresAt
-		if !old.ExpiresAt.IsZero() && old.ExpiresAt.Before(expires) {
-			expires = old.ExpiresAt
 		}
 
 		n, err := countActive(ctx, tx, old.TenantID, sec.CreatedAt) // counts the old one
@@ -222,8 +208,8 @@ func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev ten
 		if err != nil {
 			return err
 		}
-		if ev.TenantID != "" && ev.TenantID != sec.TenantID {
-			return fmt.Errorf("secret %d of tenant %s: %w", id, ev.TenantID, tenancy.ErrNotFound)
+		if err := dbrow.CheckSecretTenant(id, sec.TenantID, ev.TenantID); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE secrets SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
 			at.UnixNano(), id); err != nil {

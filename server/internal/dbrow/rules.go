@@ -34,3 +34,53 @@ func CheckRollCap(tenantID string, active int, oldExpires, at time.Time, maxActi
 	}
 	return nil
 }
+
+// CheckSecretTenant decides whether secret id, of tenant owner, may be changed by a
+// caller acting for tenantID ("" for any tenant). It fails with an error wrapping
+// tenancy.ErrNotFound when tenantID is set and is not owner: a caller acting for one
+// tenant cannot reach another's secret by its id.
+func CheckSecretTenant(id int64, owner, tenantID string) error {
+	if tenantID != "" && tenantID != owner {
+		return fmt.Errorf("secret %d of tenant %s: %w", id, tenantID, tenancy.ErrNotFound)
+	}
+	return nil
+}
+
+// RollExpiry returns the expiry RollSecret asks for the old secret: oldExpiresAt, or at
+// (an immediate switch) when it is zero. It fails with a plain error when that time is
+// outside the storable range (see CheckTimes).
+func RollExpiry(oldExpiresAt, at time.Time) (time.Time, error) {
+	if oldExpiresAt.IsZero() {
+		oldExpiresAt = at
+	}
+	return oldExpiresAt, CheckTimes(oldExpiresAt)
+}
+
+// PlanRoll decides a roll of secret old to its successor sec at sec.CreatedAt, the old
+// one to expire at oldExpiresAt (from RollExpiry). It returns sec with an empty TenantID
+// set to the old secret's tenant, and the old secret's new expiry: oldExpiresAt, or the
+// expiry it already had when that is earlier (a roll never extends a secret's life).
+//
+// It fails with an error wrapping tenancy.ErrNotFound when sec names another tenant than
+// the old secret's, with CheckNewSecret's plain error when sec cannot be stored, and with
+// an error wrapping tenancy.ErrConflict when the old secret is revoked or expired at
+// sec.CreatedAt.
+func PlanRoll(old, sec tenancy.Secret, oldExpiresAt time.Time) (tenancy.Secret, time.Time, error) {
+	if sec.TenantID == "" {
+		sec.TenantID = old.TenantID
+	}
+	if err := CheckSecretTenant(old.ID, old.TenantID, sec.TenantID); err != nil {
+		return tenancy.Secret{}, time.Time{}, err
+	}
+	if err := CheckNewSecret(sec); err != nil {
+		return tenancy.Secret{}, time.Time{}, err
+	}
+	if !old.Active(sec.CreatedAt) {
+		return tenancy.Secret{}, time.Time{}, fmt.Errorf("secret %d is revoked or expired: %w", old.ID, tenancy.ErrConflict)
+	}
+	expires := oldExpiresAt
+	if !old.ExpiresAt.IsZero() && old.ExpiresAt.Before(expires) {
+		expires = old.ExpiresAt
+	}
+	return sec, expires, nil
+}

@@ -2,9 +2,11 @@ package dbrow
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
+	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/tenancy"
 )
 
@@ -52,5 +54,84 @@ func TestCheckRollCap(t *testing.T) {
 	const want = "tenant Cust1 would have 3 active secrets, at most 2 allowed: limit reached"
 	if err := CheckRollCap("Cust1", 2, later, at, 2); err == nil || err.Error() != want {
 		t.Errorf("error text %q, want %q", err, want)
+	}
+}
+
+func TestCheckSecretTenant(t *testing.T) {
+	if err := CheckSecretTenant(3, "Cust1", ""); err != nil {
+		t.Errorf("any tenant: %v", err)
+	}
+	if err := CheckSecretTenant(3, "Cust1", "Cust1"); err != nil {
+		t.Errorf("own tenant: %v", err)
+	}
+	err := CheckSecretTenant(3, "Cust1", "Cust2")
+	if !errors.Is(err, tenancy.ErrNotFound) || err.Error() != "secret 3 of tenant Cust2: not found" {
+		t.Errorf("other tenant: %v", err)
+	}
+}
+
+func TestRollExpiry(t *testing.T) {
+	at := time.Unix(100, 0)
+	if got, err := RollExpiry(time.Time{}, at); err != nil || !got.Equal(at) {
+		t.Errorf("RollExpiry(zero) = %v, %v, want %v", got, err, at)
+	}
+	later := at.Add(time.Hour)
+	if got, err := RollExpiry(later, at); err != nil || !got.Equal(later) {
+		t.Errorf("RollExpiry(later) = %v, %v, want %v", got, err, later)
+	}
+	if _, err := RollExpiry(time.Unix(0, math.MaxInt64).Add(time.Nanosecond), at); err == nil {
+		t.Error("RollExpiry of an unstorable time succeeded")
+	}
+}
+
+func TestPlanRoll(t *testing.T) {
+	var h [32]byte
+	h[0] = 1
+	at := time.Unix(100, 0)
+	old := tenancy.Secret{ID: 4, TenantID: "Cust1"}
+	sec := tenancy.Secret{Hash: h, Mode: connector.EnvironmentTest, CreatedAt: at}
+
+	got, expires, err := PlanRoll(old, sec, at.Add(time.Hour))
+	if err != nil || got.TenantID != "Cust1" || !expires.Equal(at.Add(time.Hour)) {
+		t.Errorf("roll of a secret without expiry = %+v, %v, %v", got, expires, err)
+	}
+	// A roll never extends the old secret's life; an equal expiry is kept too.
+	for _, had := range []time.Time{at.Add(time.Minute), at.Add(time.Hour)} {
+		o := old
+		o.ExpiresAt = had
+		if _, expires, err := PlanRoll(o, sec, at.Add(time.Hour)); err != nil || !expires.Equal(had) {
+			t.Errorf("old expiring at %v: new expiry %v, %v", had, expires, err)
+		}
+	}
+	o := old
+	o.ExpiresAt = at.Add(2 * time.Hour)
+	if _, expires, err := PlanRoll(o, sec, at.Add(time.Hour)); err != nil || !expires.Equal(at.Add(time.Hour)) {
+		t.Errorf("old expiring later: new expiry %v, %v, want %v", expires, err, at.Add(time.Hour))
+	}
+
+	other := sec
+	other.TenantID = "Cust2"
+	if _, _, err := PlanRoll(old, other, at); !errors.Is(err, tenancy.ErrNotFound) || err.Error() != "secret 4 of tenant Cust2: not found" {
+		t.Errorf("roll into another tenant: %v", err)
+	}
+	noHash := sec
+	noHash.Hash = [32]byte{}
+	if _, _, err := PlanRoll(old, noHash, at); err == nil || err.Error() != "secret without a hash" {
+		t.Errorf("successor without a hash: %v", err)
+	}
+	for _, o := range []tenancy.Secret{
+		{ID: 4, TenantID: "Cust1", RevokedAt: at.Add(time.Hour)},
+		{ID: 4, TenantID: "Cust1", ExpiresAt: at},                       // expires at the roll
+		{ID: 4, TenantID: "Cust1", ExpiresAt: at.Add(-time.Nanosecond)}, // expired before
+	} {
+		_, _, err := PlanRoll(o, sec, at)
+		if !errors.Is(err, tenancy.ErrConflict) || err.Error() != "secret 4 is revoked or expired: conflict" {
+			t.Errorf("old %+v: %v, want the conflict", o, err)
+		}
+	}
+	o = old
+	o.ExpiresAt = at.Add(time.Nanosecond)
+	if _, _, err := PlanRoll(o, sec, at); err != nil {
+		t.Errorf("old expiring just after the roll: %v", err)
 	}
 }
