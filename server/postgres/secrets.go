@@ -13,11 +13,6 @@ import (
 	"github.com/quotekit/quotekit/tenancy"
 )
 
-// touchInterval throttles TouchSecret and TouchAdminKey: last_used_at is for people
-// ("used 3 days ago"), and writing it on every authentication would put a write on the
-// hot path.
-const touchInterval = time.Minute
-
 // SecretByHash returns the secret whose SHA-256 is hash, whatever its state, and its
 // tenant; tenancy.ErrNotFound when there is none. It is one lookup in the unique hash index.
 func (s *Store) SecretByHash(ctx context.Context, hash [32]byte) (tenancy.Secret, tenancy.Tenant, error) {
@@ -101,8 +96,8 @@ func (s *Store) touch(ctx context.Context, op, table string, id int64, t time.Ti
 	}); err != nil {
 		return err
 	}
-	cutoff := t.Add(-touchInterval).UnixNano()
-	if last != nil && *last > cutoff {
+	cutoff, due := dbrow.TouchCutoff(last, t)
+	if !due {
 		return nil
 	}
 	// The condition is repeated in the UPDATE: concurrent touches then write once.

@@ -172,8 +172,8 @@ func (s *Store) TouchAdminKey(ctx context.Context, id int64, t time.Time) error 
 	if err := s.r.QueryRowContext(ctx, `SELECT last_used_at FROM admin_keys WHERE id = ?`, id).Scan(&last); err != nil {
 		return storeErr(op, err)
 	}
-	cutoff := t.Add(-touchInterval).UnixNano()
-	if last != nil && *last > cutoff {
+	cutoff, due := dbrow.TouchCutoff(last, t)
+	if !due {
 		return nil
 	}
 	return s.exec(ctx, op, `UPDATE admin_keys SET last_used_at = ?1

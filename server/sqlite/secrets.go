@@ -12,10 +12,6 @@ import (
 	"github.com/quotekit/quotekit/tenancy"
 )
 
-// touchInterval throttles TouchSecret: last_used_at is for people ("used 3 days ago"),
-// and writing it on every authentication would put the single writer on the hot path.
-const touchInterval = time.Minute
-
 // secretByHashQuery finds a presented secret. The CAST keeps it from being compiled
 // again on every run: see "Parameters in joins".
 const secretByHashQuery = `SELECT ` + dbrow.SecretCols + `, ` + dbrow.TenantCols + `
@@ -91,8 +87,8 @@ func (s *Store) TouchSecret(ctx context.Context, id int64, t time.Time) error {
 	if err := s.r.QueryRowContext(ctx, `SELECT last_used_at FROM secrets WHERE id = ?`, id).Scan(&last); err != nil {
 		return storeErr(op, err)
 	}
-	cutoff := t.Add(-touchInterval).UnixNano()
-	if last != nil && *last > cutoff {
+	cutoff, due := dbrow.TouchCutoff(last, t)
+	if !due {
 		return nil
 	}
 	// The condition is repeated in the UPDATE: concurrent touches then write once.

@@ -50,11 +50,8 @@ func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tena
 			if err != nil {
 				return err
 			}
-			if sec.TenantID != tok.TenantID {
-				return fmt.Errorf("secret %d belongs to tenant %s: %w", sec.ID, sec.TenantID, tenancy.ErrConflict)
-			}
-			if !sec.Active(tok.IssuedAt) {
-				return fmt.Errorf("secret %d is revoked or expired: %w", sec.ID, tenancy.ErrConflict)
+			if err := dbrow.CheckTokenSecret(tok, sec); err != nil {
+				return err
 			}
 		}
 		const q = `INSERT INTO access_tokens ` + dbrow.TokenInsertCols + `

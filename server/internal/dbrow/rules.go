@@ -84,3 +84,31 @@ func PlanRoll(old, sec tenancy.Secret, oldExpiresAt time.Time) (tenancy.Secret, 
 	}
 	return sec, expires, nil
 }
+
+// CheckTokenSecret decides whether tok may be issued on secret sec, read in IssueToken's
+// transaction. It fails with an error wrapping tenancy.ErrConflict when sec belongs to
+// another tenant than tok, or is not active at tok.IssuedAt (revoked, or expired then).
+func CheckTokenSecret(tok tenancy.AccessToken, sec tenancy.Secret) error {
+	if sec.TenantID != tok.TenantID {
+		return fmt.Errorf("secret %d belongs to tenant %s: %w", sec.ID, sec.TenantID, tenancy.ErrConflict)
+	}
+	if !sec.Active(tok.IssuedAt) {
+		return fmt.Errorf("secret %d is revoked or expired: %w", sec.ID, tenancy.ErrConflict)
+	}
+	return nil
+}
+
+// TouchInterval throttles TouchSecret and TouchAdminKey: last_used_at is for people
+// ("used 3 days ago"), and writing it on every authentication would put a write on the
+// hot path.
+const TouchInterval = time.Minute
+
+// TouchCutoff decides a touch at t of a row whose last_used_at is last (nil: NULL). It
+// returns the cutoff, in Unix nanoseconds, that the UPDATE repeats so that concurrent
+// touches write once (last_used_at IS NULL OR last_used_at <= cutoff), and whether the
+// write is due: last is NULL or at least TouchInterval before t. A last_used_at after t
+// never moves back.
+func TouchCutoff(last *int64, t time.Time) (cutoff int64, due bool) {
+	cutoff = t.Add(-TouchInterval).UnixNano()
+	return cutoff, last == nil || *last <= cutoff
+}

@@ -135,3 +135,51 @@ func TestPlanRoll(t *testing.T) {
 		t.Errorf("old expiring just after the roll: %v", err)
 	}
 }
+
+func TestCheckTokenSecret(t *testing.T) {
+	at := time.Unix(100, 0)
+	tok := tenancy.AccessToken{TenantID: "Cust1", IssuedAt: at}
+	for _, sec := range []tenancy.Secret{
+		{ID: 2, TenantID: "Cust1"},
+		{ID: 2, TenantID: "Cust1", ExpiresAt: at.Add(time.Nanosecond)},
+	} {
+		if err := CheckTokenSecret(tok, sec); err != nil {
+			t.Errorf("secret %+v: %v", sec, err)
+		}
+	}
+	for _, c := range []struct {
+		sec  tenancy.Secret
+		want string
+	}{
+		{tenancy.Secret{ID: 2, TenantID: "Cust2"}, "secret 2 belongs to tenant Cust2: conflict"},
+		{tenancy.Secret{ID: 2, TenantID: "Cust1", ExpiresAt: at}, "secret 2 is revoked or expired: conflict"},
+		{tenancy.Secret{ID: 2, TenantID: "Cust1", RevokedAt: at.Add(time.Hour)}, "secret 2 is revoked or expired: conflict"},
+	} {
+		err := CheckTokenSecret(tok, c.sec)
+		if !errors.Is(err, tenancy.ErrConflict) || err.Error() != c.want {
+			t.Errorf("secret %+v: %v, want %q", c.sec, err, c.want)
+		}
+	}
+}
+
+func TestTouchCutoff(t *testing.T) {
+	at := time.Unix(1000, 0)
+	want := at.Add(-TouchInterval).UnixNano()
+	nanos := func(d time.Duration) *int64 { n := at.Add(d).UnixNano(); return &n }
+	for _, c := range []struct {
+		last *int64
+		due  bool
+	}{
+		{nil, true},
+		{nanos(-TouchInterval - time.Nanosecond), true},
+		{nanos(-TouchInterval), true},
+		{nanos(-TouchInterval + time.Nanosecond), false},
+		{nanos(0), false},
+		{nanos(time.Hour), false}, // never moves back
+	} {
+		cutoff, due := TouchCutoff(c.last, at)
+		if cutoff != want || due != c.due {
+			t.Errorf("last %v: cutoff %d, due %v; want %d, %v", c.last, cutoff, due, want, c.due)
+		}
+	}
+}
