@@ -133,8 +133,8 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time, ev tenancy.Aud
 		if _, err := tx.Exec(ctx, `ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_delete`); err != nil {
 			return err
 		}
-		ev.Reason = strings.TrimSpace(ev.Reason + " deleted=" + strconv.FormatInt(n, 10))
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventAuditPruned})
+		ev, def := dbrow.PrunedAuditEvent(ev, n)
+		return s.appendAudit(ctx, tx, ev, def)
 	})
 	if err != nil {
 		return 0, err

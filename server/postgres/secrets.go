@@ -140,8 +140,7 @@ func (s *Store) CreateSecret(ctx context.Context, sec tenancy.Secret, maxActive 
 		if id, err = insertSecret(ctx, tx, sec, 0); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventSecretCreated, TenantID: sec.TenantID,
-			At: sec.CreatedAt, Credential: sec.Display})
+		return s.appendAudit(ctx, tx, ev, dbrow.SecretCreatedEvent(sec))
 	})
 	return id, err
 }
@@ -206,8 +205,7 @@ func (s *Store) RollSecret(ctx context.Context, oldID int64, sec tenancy.Secret,
 		if id, err = insertSecret(ctx, tx, sec, oldID); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventSecretRolled, TenantID: old.TenantID,
-			At: sec.CreatedAt, Credential: sec.Display})
+		return s.appendAudit(ctx, tx, ev, dbrow.SecretRolledEvent(sec))
 	})
 	return id, err
 }
@@ -244,8 +242,7 @@ func (s *Store) RevokeSecret(ctx context.Context, id int64, at time.Time, ev ten
 			WHERE secret_id = $2 AND revoked_at IS NULL`, at.UnixNano(), id); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventSecretRevoked, TenantID: sec.TenantID,
-			At: at, Credential: sec.Display})
+		return s.appendAudit(ctx, tx, ev, dbrow.SecretRevokedEvent(sec, at))
 	})
 }
 

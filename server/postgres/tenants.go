@@ -127,10 +127,6 @@ func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, a
 	if err := dbrow.CheckTimes(at); err != nil {
 		return storeErr(op, err)
 	}
-	kind := tenancy.EventTenantDisabled
-	if enabled {
-		kind = tenancy.EventTenantEnabled
-	}
 	return s.change(ctx, op, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE tenants
 			SET enabled = $1, updated_at = $2,
@@ -141,7 +137,7 @@ func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, a
 		if err := mustAffect(tag, err); err != nil {
 			return fmt.Errorf("tenant %s: %w", id, err)
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: kind, TenantID: id, At: at})
+		return s.appendAudit(ctx, tx, ev, dbrow.TenantEnabledEvent(id, enabled, at))
 	})
 }
 

@@ -41,7 +41,7 @@ func (s *Store) CreateAdminKey(ctx context.Context, k tenancy.AdminKey, ev tenan
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventAdminKeyCreated, At: k.CreatedAt, Credential: k.Display})
+		return s.appendAudit(ctx, tx, ev, dbrow.AdminKeyCreatedEvent(k))
 	})
 	return id, err
 }
@@ -115,12 +115,11 @@ func (s *Store) RevokeAdminKey(ctx context.Context, id int64, at time.Time, ev t
 		if err != nil {
 			return err
 		}
-		if err := s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventAdminKeyRevoked, At: at, Credential: display}); err != nil {
+		if err := s.appendAudit(ctx, tx, ev, dbrow.AdminKeyRevokedEvent(display, at)); err != nil {
 			return err
 		}
-		for _, tenantID := range tenants {
-			if err := insertAudit(ctx, tx, tenancy.AuditEvent{TenantID: tenantID, Kind: tenancy.EventTokensRevoked,
-				Reason: "adminkey_revoked", Actor: ev.Actor, Credential: display, RemoteAddr: ev.RemoteAddr, At: at}); err != nil {
+		for _, tev := range dbrow.AdminKeyTokensEvents(tenants, ev, display, at) {
+			if err := insertAudit(ctx, tx, tev); err != nil {
 				return err
 			}
 		}

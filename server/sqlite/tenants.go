@@ -118,10 +118,6 @@ func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, a
 	if err := dbrow.CheckTimes(at); err != nil {
 		return storeErr(op, err)
 	}
-	kind := tenancy.EventTenantDisabled
-	if enabled {
-		kind = tenancy.EventTenantEnabled
-	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE tenants
 			SET enabled = ?1, updated_at = ?2,
@@ -132,7 +128,7 @@ func (s *Store) SetTenantEnabled(ctx context.Context, id string, enabled bool, a
 		if err := mustAffect(res, err); err != nil {
 			return fmt.Errorf("tenant %s: %w", id, err)
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: kind, TenantID: id, At: at})
+		return s.appendAudit(ctx, tx, ev, dbrow.TenantEnabledEvent(id, enabled, at))
 	})
 }
 

@@ -63,7 +63,7 @@ func (s *Store) IssueToken(ctx context.Context, tok tenancy.AccessToken, ev tena
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTokenIssued, TenantID: tok.TenantID, At: tok.IssuedAt})
+		return s.appendAudit(ctx, tx, ev, dbrow.TokenIssuedEvent(tok))
 	})
 	return id, err
 }
@@ -189,7 +189,7 @@ func (s *Store) RevokeTokens(ctx context.Context, tenantID string, associateID i
 		if n, err = res.RowsAffected(); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTokensRevoked, TenantID: tenantID, At: at})
+		return s.appendAudit(ctx, tx, ev, dbrow.TokensRevokedEvent(tenantID, at))
 	})
 	return int(n), err
 }
