@@ -59,23 +59,14 @@ func (s *Store) ListTenants(ctx context.Context) ([]tenancy.Tenant, error) {
 // when the id or the environment is malformed.
 func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
 	op := "create tenant " + t.ID
-	appIDs, config, soEnvs, err := dbrow.TenantJSON(t)
+	t.CreatedAt = s.orNow(t.CreatedAt)
+	values, err := dbrow.NewTenantValues(t)
 	if err != nil {
 		return storeErr(op, err)
 	}
-	t.CreatedAt = s.orNow(t.CreatedAt)
-	if t.UpdatedAt.IsZero() {
-		t.UpdatedAt = t.CreatedAt
-	}
-	if err := dbrow.CheckTimes(t.CreatedAt, t.UpdatedAt, t.TokensValidAfter); err != nil {
-		return storeErr(op, err)
-	}
 	return s.change(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO tenants
-			(id, name, environment, app_ids, enabled, config, tokens_valid_after, created_at, updated_at, superoffice_envs)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			t.ID, t.Name, string(t.Environment), appIDs, t.Enabled, config,
-			dbrow.NullTime(t.TokensValidAfter), t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano(), soEnvs)
+		_, err := tx.Exec(ctx, `INSERT INTO tenants `+dbrow.TenantInsertCols+`
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, values...)
 		if err != nil {
 			return err
 		}
@@ -90,23 +81,15 @@ func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 // the tenant is unknown.
 func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.AuditEvent) error {
 	op := "update tenant " + t.ID
-	appIDs, config, soEnvs, err := dbrow.TenantJSON(t)
-	if err != nil {
-		if !dbrow.ValidTenantID(t.ID) {
-			// No tenant can have a malformed id.
-			return storeErr(op, fmt.Errorf("%w: %w", err, tenancy.ErrNotFound))
-		}
-		return storeErr(op, err)
-	}
 	t.UpdatedAt = s.orNow(t.UpdatedAt)
-	if err := dbrow.CheckTimes(t.UpdatedAt); err != nil {
+	values, err := dbrow.TenantUpdateValues(t)
+	if err != nil {
 		return storeErr(op, err)
 	}
 	return s.change(ctx, op, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE tenants
 			SET name = $1, environment = $2, app_ids = $3, config = $4, updated_at = $5, superoffice_envs = $6
-			WHERE id = $7`,
-			t.Name, string(t.Environment), appIDs, config, t.UpdatedAt.UnixNano(), soEnvs, t.ID)
+			WHERE id = $7`, values...)
 		if err := mustAffect(tag, err); err != nil {
 			return err
 		}

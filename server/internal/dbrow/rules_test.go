@@ -3,6 +3,7 @@ package dbrow
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -181,5 +182,58 @@ func TestTouchCutoff(t *testing.T) {
 		if cutoff != want || due != c.due {
 			t.Errorf("last %v: cutoff %d, due %v; want %d, %v", c.last, cutoff, due, want, c.due)
 		}
+	}
+}
+
+func TestNewTenantValues(t *testing.T) {
+	created := time.Unix(100, 0)
+	tn := tenancy.Tenant{ID: "Cust1", Environment: connector.EnvironmentTest, Enabled: true, CreatedAt: created}
+	v, err := NewTenantValues(tn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(v), columns(TenantInsertCols); got != want {
+		t.Fatalf("%d values for %d insert columns", got, want)
+	}
+	if v[7] != created.UnixNano() || v[8] != created.UnixNano() || v[6].(*int64) != nil {
+		t.Errorf("a zero UpdatedAt: created_at %v, updated_at %v, tokens_valid_after %v", v[7], v[8], v[6])
+	}
+	tn.UpdatedAt = created.Add(time.Second)
+	if v, err := NewTenantValues(tn); err != nil || v[8] != tn.UpdatedAt.UnixNano() {
+		t.Errorf("updated_at = %v, %v, want %d", v, err, tn.UpdatedAt.UnixNano())
+	}
+	bad := tn
+	bad.TokensValidAfter = time.Unix(0, math.MaxInt64).Add(time.Nanosecond)
+	if _, err := NewTenantValues(bad); err == nil || !strings.Contains(err.Error(), "outside the storable range") {
+		t.Errorf("unstorable TokensValidAfter: %v", err)
+	}
+	bad = tn
+	bad.ID = "cust1"
+	if _, err := NewTenantValues(bad); err == nil || errors.Is(err, tenancy.ErrNotFound) {
+		t.Errorf("malformed id: %v, want a plain error", err)
+	}
+}
+
+func TestTenantUpdateValues(t *testing.T) {
+	tn := tenancy.Tenant{ID: "Cust1", Name: "n", Environment: connector.EnvironmentLive, UpdatedAt: time.Unix(100, 0)}
+	v, err := TenantUpdateValues(tn)
+	if err != nil || len(v) != 7 || v[0] != "n" || v[1] != "live" || v[4] != tn.UpdatedAt.UnixNano() || v[6] != "Cust1" {
+		t.Errorf("TenantUpdateValues = %v, %v", v, err)
+	}
+	bad := tn
+	bad.ID = "Cust"
+	if _, err := TenantUpdateValues(bad); !errors.Is(err, tenancy.ErrNotFound) ||
+		!strings.HasPrefix(err.Error(), `tenant id "Cust" does not match`) {
+		t.Errorf("malformed id: %v, want ErrNotFound", err)
+	}
+	bad = tn
+	bad.Environment = "prod"
+	if _, err := TenantUpdateValues(bad); err == nil || errors.Is(err, tenancy.ErrNotFound) {
+		t.Errorf("bad environment: %v, want a plain error", err)
+	}
+	bad = tn
+	bad.UpdatedAt = time.Unix(0, math.MinInt64).Add(-time.Nanosecond)
+	if _, err := TenantUpdateValues(bad); err == nil || !strings.Contains(err.Error(), "outside the storable range") {
+		t.Errorf("unstorable UpdatedAt: %v", err)
 	}
 }

@@ -189,3 +189,45 @@ func (r *UserMapping) Mapping(tenantID string) tenancy.UserMapping {
 	}
 	return m
 }
+
+// TenantInsertCols are the columns of tenants that NewTenantValues gives values for, in
+// order, as an INSERT lists them.
+const TenantInsertCols = `(id, name, environment, app_ids, enabled, config, tokens_valid_after, created_at, updated_at, superoffice_envs)`
+
+// NewTenantValues decides CreateTenant's row for t, whose CreatedAt the store has set:
+// a zero UpdatedAt is CreatedAt. It returns the values of the TenantInsertCols, and fails
+// as TenantJSON does, or with a plain error when a time is outside the storable range
+// (see CheckTimes).
+func NewTenantValues(t tenancy.Tenant) ([]any, error) {
+	appIDs, config, soEnvs, err := TenantJSON(t)
+	if err != nil {
+		return nil, err
+	}
+	if t.UpdatedAt.IsZero() {
+		t.UpdatedAt = t.CreatedAt
+	}
+	if err := CheckTimes(t.CreatedAt, t.UpdatedAt, t.TokensValidAfter); err != nil {
+		return nil, err
+	}
+	return []any{t.ID, t.Name, string(t.Environment), appIDs, t.Enabled, config,
+		NullTime(t.TokensValidAfter), t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano(), soEnvs}, nil
+}
+
+// TenantUpdateValues decides UpdateTenant's change of t, whose UpdatedAt the store has
+// set. It returns, in order, the name, environment, app_ids, config, updated_at and
+// superoffice_envs values and last the id. It fails as TenantJSON does, the error also
+// wrapping tenancy.ErrNotFound when the id is malformed (no tenant can have it), or with
+// a plain error when UpdatedAt is outside the storable range (see CheckTimes).
+func TenantUpdateValues(t tenancy.Tenant) ([]any, error) {
+	appIDs, config, soEnvs, err := TenantJSON(t)
+	if err != nil {
+		if !ValidTenantID(t.ID) {
+			return nil, fmt.Errorf("%w: %w", err, tenancy.ErrNotFound)
+		}
+		return nil, err
+	}
+	if err := CheckTimes(t.UpdatedAt); err != nil {
+		return nil, err
+	}
+	return []any{t.Name, string(t.Environment), appIDs, config, t.UpdatedAt.UnixNano(), soEnvs, t.ID}, nil
+}
