@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -136,23 +135,18 @@ func revokeByActor(ctx context.Context, tx pgx.Tx, actor string, at time.Time) (
 		return nil, err
 	}
 	defer rows.Close()
-	seen := map[string]bool{}
 	var tenants []string
 	for rows.Next() {
 		var tenantID string
 		if err := rows.Scan(&tenantID); err != nil {
 			return nil, err
 		}
-		if !seen[tenantID] {
-			seen[tenantID] = true
-			tenants = append(tenants, tenantID)
-		}
+		tenants = append(tenants, tenantID)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	slices.Sort(tenants)
-	return tenants, nil
+	return dbrow.DistinctTenants(tenants), nil
 }
 
 // TouchAdminKey records that admin key id was used at t, throttled as TouchSecret is: the

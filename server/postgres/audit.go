@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -113,10 +112,7 @@ func (s *Store) AuditEvents(ctx context.Context, f tenancy.AuditFilter) ([]tenan
 // the caller (tenancy.Service.PruneAudit) decides how recent it may be.
 func (s *Store) PruneAudit(ctx context.Context, before time.Time, ev tenancy.AuditEvent) (int, error) {
 	const op = "prune audit events"
-	if before.IsZero() {
-		return 0, storeErr(op, errors.New("a cut-off time is required"))
-	}
-	if err := dbrow.CheckTimes(before); err != nil {
+	if err := dbrow.CheckPruneCutoff(before); err != nil {
 		return 0, storeErr(op, err)
 	}
 	var n int64

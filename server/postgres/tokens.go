@@ -197,10 +197,7 @@ func (s *Store) RevokeTokens(ctx context.Context, tenantID string, associateID i
 // mints from it (AccessToken.JWT in IssueToken); this is the same entry on its own.
 func (s *Store) RememberJWT(ctx context.Context, hash [32]byte, expires time.Time) error {
 	const op = "remember jwt"
-	if expires.IsZero() {
-		return storeErr(op, fmt.Errorf("a remembered JWT needs an expiry"))
-	}
-	if err := dbrow.CheckTimes(expires); err != nil {
+	if err := dbrow.CheckJWTExpiry(expires); err != nil {
 		return storeErr(op, err)
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -139,23 +138,18 @@ func revokeByActor(ctx context.Context, tx *sql.Tx, actor string, at time.Time) 
 		return nil, err
 	}
 	defer rows.Close()
-	seen := map[string]bool{}
 	var tenants []string
 	for rows.Next() {
 		var tenantID string
 		if err := rows.Scan(&tenantID); err != nil {
 			return nil, err
 		}
-		if !seen[tenantID] {
-			seen[tenantID] = true
-			tenants = append(tenants, tenantID)
-		}
+		tenants = append(tenants, tenantID)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	slices.Sort(tenants)
-	return tenants, nil
+	return dbrow.DistinctTenants(tenants), nil
 }
 
 // TouchAdminKey records that admin key id was used at t, throttled as TouchSecret is: the

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -111,10 +110,7 @@ END`
 // must not be zero; the caller (tenancy.Service.PruneAudit) decides how recent it may be.
 func (s *Store) PruneAudit(ctx context.Context, before time.Time, ev tenancy.AuditEvent) (int, error) {
 	const op = "prune audit events"
-	if before.IsZero() {
-		return 0, storeErr(op, errors.New("a cut-off time is required"))
-	}
-	if err := dbrow.CheckTimes(before); err != nil {
+	if err := dbrow.CheckPruneCutoff(before); err != nil {
 		return 0, storeErr(op, err)
 	}
 	var n int64

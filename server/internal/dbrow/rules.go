@@ -1,7 +1,9 @@
 package dbrow
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/quotekit/quotekit/tenancy"
@@ -111,4 +113,30 @@ const TouchInterval = time.Minute
 func TouchCutoff(last *int64, t time.Time) (cutoff int64, due bool) {
 	cutoff = t.Add(-TouchInterval).UnixNano()
 	return cutoff, last == nil || *last <= cutoff
+}
+
+// CheckPruneCutoff refuses, with a plain error, a cut-off time PruneAudit cannot use: the
+// zero time, or one outside the storable range (see CheckTimes).
+func CheckPruneCutoff(before time.Time) error {
+	if before.IsZero() {
+		return errors.New("a cut-off time is required")
+	}
+	return CheckTimes(before)
+}
+
+// CheckJWTExpiry refuses, with a plain error, an expiry RememberJWT cannot store: the zero
+// time, or one outside the storable range (see CheckTimes).
+func CheckJWTExpiry(expires time.Time) error {
+	if expires.IsZero() {
+		return errors.New("a remembered JWT needs an expiry")
+	}
+	return CheckTimes(expires)
+}
+
+// DistinctTenants returns the tenant ids in ids once each, in id order (byte-wise), as
+// RevokeAdminKey writes one event for each tenant whose tokens it revoked. ids may be
+// reordered.
+func DistinctTenants(ids []string) []string {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }

@@ -3,6 +3,7 @@ package dbrow
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +236,38 @@ func TestTenantUpdateValues(t *testing.T) {
 	bad.UpdatedAt = time.Unix(0, math.MinInt64).Add(-time.Nanosecond)
 	if _, err := TenantUpdateValues(bad); err == nil || !strings.Contains(err.Error(), "outside the storable range") {
 		t.Errorf("unstorable UpdatedAt: %v", err)
+	}
+}
+
+func TestCheckPruneCutoffAndJWTExpiry(t *testing.T) {
+	at := time.Unix(100, 0)
+	unstorable := time.Unix(0, math.MaxInt64).Add(time.Nanosecond)
+	if err := CheckPruneCutoff(at); err != nil {
+		t.Errorf("CheckPruneCutoff(%v): %v", at, err)
+	}
+	if err := CheckPruneCutoff(time.Time{}); err == nil || err.Error() != "a cut-off time is required" {
+		t.Errorf("CheckPruneCutoff(zero): %v", err)
+	}
+	if err := CheckPruneCutoff(unstorable); err == nil || !strings.Contains(err.Error(), "outside the storable range") {
+		t.Errorf("CheckPruneCutoff(unstorable): %v", err)
+	}
+	if err := CheckJWTExpiry(at); err != nil {
+		t.Errorf("CheckJWTExpiry(%v): %v", at, err)
+	}
+	if err := CheckJWTExpiry(time.Time{}); err == nil || err.Error() != "a remembered JWT needs an expiry" {
+		t.Errorf("CheckJWTExpiry(zero): %v", err)
+	}
+	if err := CheckJWTExpiry(unstorable); err == nil || !strings.Contains(err.Error(), "outside the storable range") {
+		t.Errorf("CheckJWTExpiry(unstorable): %v", err)
+	}
+}
+
+func TestDistinctTenants(t *testing.T) {
+	if got := DistinctTenants(nil); len(got) != 0 {
+		t.Errorf("DistinctTenants(nil) = %v", got)
+	}
+	got := DistinctTenants([]string{"Cust9", "Cust10", "Cust9", "Cust1", "Cust10"})
+	if want := []string{"Cust1", "Cust10", "Cust9"}; !slices.Equal(got, want) {
+		t.Errorf("DistinctTenants = %v, want %v", got, want)
 	}
 }
