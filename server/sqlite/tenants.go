@@ -57,8 +57,9 @@ func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 		return storeErr(op, err)
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO tenants `+dbrow.TenantInsertCols+`
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values...)
+		const q = `INSERT INTO tenants ` + dbrow.TenantInsertCols + `
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		_, err := tx.ExecContext(ctx, q, values...)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,10 @@
 // Package dbrow is the one definition of how the SQL stores (server/sqlite and
 // server/postgres) keep the tenancy types in rows: the columns they select, the scan
 // destinations that receive a row, the conversions from a row to a tenancy value and
-// back, and the checks a value passes before it is written.
+// back, the checks a value passes before it is written, and the decisions a store
+// method takes between its statements on what its transaction read: the cap on active
+// secrets, a roll's checks and the old secret's new expiry, the checks on the secret a
+// token is issued on, the touch throttle, and the default audit event of each change.
 //
 // Both stores keep the same data in the same representation: times as 64-bit Unix
 // nanoseconds, NULL for the zero time; hashes as 32-byte blobs; lists and maps as JSON
