@@ -70,7 +70,7 @@ func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTenantCreated, TenantID: t.ID, At: t.CreatedAt})
+		return s.appendAudit(ctx, tx, ev, dbrow.TenantCreatedEvent(t))
 	})
 }
 
@@ -93,7 +93,7 @@ func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 		if err := mustAffect(tag, err); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTenantUpdated, TenantID: t.ID, At: t.UpdatedAt})
+		return s.appendAudit(ctx, tx, ev, dbrow.TenantUpdatedEvent(t))
 	})
 }
 
@@ -169,7 +169,7 @@ func (s *Store) SetUserMapping(ctx context.Context, m tenancy.UserMapping, ev te
 			VALUES ($1, $2, $3, $4)`, m.TenantID, keys[0], keys[1], m.ERPUser); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventUserMapped, TenantID: m.TenantID})
+		return s.appendAudit(ctx, tx, ev, dbrow.UserMappingEvent(m.TenantID, true))
 	})
 }
 
@@ -191,7 +191,7 @@ func (s *Store) DeleteUserMapping(ctx context.Context, m tenancy.UserMapping, ev
 		if err := mustAffect(tag, err); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventUserUnmapped, TenantID: m.TenantID})
+		return s.appendAudit(ctx, tx, ev, dbrow.UserMappingEvent(m.TenantID, false))
 	})
 }
 

@@ -63,7 +63,7 @@ func (s *Store) CreateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTenantCreated, TenantID: t.ID, At: t.CreatedAt})
+		return s.appendAudit(ctx, tx, ev, dbrow.TenantCreatedEvent(t))
 	})
 }
 
@@ -86,7 +86,7 @@ func (s *Store) UpdateTenant(ctx context.Context, t tenancy.Tenant, ev tenancy.A
 		if err := mustAffect(res, err); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventTenantUpdated, TenantID: t.ID, At: t.UpdatedAt})
+		return s.appendAudit(ctx, tx, ev, dbrow.TenantUpdatedEvent(t))
 	})
 }
 
@@ -163,7 +163,7 @@ func (s *Store) SetUserMapping(ctx context.Context, m tenancy.UserMapping, ev te
 			VALUES (?, ?, ?, ?)`, m.TenantID, keys[0], keys[1], m.ERPUser); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventUserMapped, TenantID: m.TenantID})
+		return s.appendAudit(ctx, tx, ev, dbrow.UserMappingEvent(m.TenantID, true))
 	})
 }
 
@@ -185,7 +185,7 @@ func (s *Store) DeleteUserMapping(ctx context.Context, m tenancy.UserMapping, ev
 		if err := mustAffect(res, err); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ev, tenancy.AuditEvent{Kind: tenancy.EventUserUnmapped, TenantID: m.TenantID})
+		return s.appendAudit(ctx, tx, ev, dbrow.UserMappingEvent(m.TenantID, false))
 	})
 }
 

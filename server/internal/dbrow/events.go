@@ -82,3 +82,24 @@ func PrunedAuditEvent(ev tenancy.AuditEvent, n int64) (tenancy.AuditEvent, tenan
 	ev.Reason = strings.TrimSpace(ev.Reason + " deleted=" + strconv.FormatInt(n, 10))
 	return ev, tenancy.AuditEvent{Kind: tenancy.EventAuditPruned}
 }
+
+// TenantCreatedEvent is CreateTenant's default: kind tenant.created, of t, at t.CreatedAt.
+func TenantCreatedEvent(t tenancy.Tenant) tenancy.AuditEvent {
+	return tenancy.AuditEvent{Kind: tenancy.EventTenantCreated, TenantID: t.ID, At: t.CreatedAt}
+}
+
+// TenantUpdatedEvent is UpdateTenant's default: kind tenant.updated, of t, at t.UpdatedAt.
+func TenantUpdatedEvent(t tenancy.Tenant) tenancy.AuditEvent {
+	return tenancy.AuditEvent{Kind: tenancy.EventTenantUpdated, TenantID: t.ID, At: t.UpdatedAt}
+}
+
+// UserMappingEvent is the default of SetUserMapping (set true: kind user.mapped) and
+// DeleteUserMapping (kind user.unmapped) for a mapping of tenantID; its time is the
+// store's clock.
+func UserMappingEvent(tenantID string, set bool) tenancy.AuditEvent {
+	kind := tenancy.EventUserUnmapped
+	if set {
+		kind = tenancy.EventUserMapped
+	}
+	return tenancy.AuditEvent{Kind: kind, TenantID: tenantID}
+}
