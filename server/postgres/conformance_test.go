@@ -108,20 +108,13 @@ func failAudit(t testing.TB, s storetest.Store) (heal func()) {
 	return heal
 }
 
-// tamperStatements are the statements of the storetest.Tamper operations.
-var tamperStatements = map[storetest.Tamper]string{
-	storetest.TamperUpdateAll:    `UPDATE audit_events SET kind = 'nothing.happened', reason = 'x'`,
-	storetest.TamperDeleteAll:    `DELETE FROM audit_events`,
-	storetest.TamperDeleteNewest: `DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)`,
-}
-
 // tamperAudit runs op's statement on a connection of its own. It fails t unless the
 // statement went through or was stopped by the schema's append-only trigger
 // (restrict_violation, "append-only").
 func tamperAudit(t testing.TB, s storetest.Store, op storetest.Tamper) error {
 	t.Helper()
-	stmt, ok := tamperStatements[op]
-	if !ok {
+	stmt := op.SQL()
+	if stmt == "" {
 		t.Fatalf("no statement for %v", op)
 	}
 	ctx := context.Background()

@@ -5,15 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotekit/quotekit/connector"
 	"github.com/quotekit/quotekit/internal/pgtest"
-	"github.com/quotekit/quotekit/tenancy"
+	"github.com/quotekit/quotekit/tenancy/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// t0 is the fixed "now" of the tests.
-var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+// t0 is the fixed "now" of the tests, the conformance suite's.
+var t0 = storetest.T0
 
 func fixedClock() time.Time { return t0 }
 
@@ -39,25 +38,9 @@ func openAt(t testing.TB, url string, opts ...Option) *Store {
 	return s
 }
 
-func testTenant(id string) tenancy.Tenant {
-	return tenancy.Tenant{
-		ID:              id,
-		Name:            "Tenant " + id,
-		Environment:     connector.EnvironmentTest,
-		SuperOfficeEnvs: []string{"sod"},
-		AppIDs:          []string{"app-" + id},
-		Enabled:         true,
-		Config:          map[string]string{"warehouse": "main"},
-		CreatedAt:       t0.Add(-24 * time.Hour),
-		UpdatedAt:       t0.Add(-24 * time.Hour),
-	}
-}
-
-func mustCreateTenant(t testing.TB, s *Store, id string) tenancy.Tenant {
-	t.Helper()
-	tn := testTenant(id)
-	if err := s.CreateTenant(context.Background(), tn, tenancy.AuditEvent{Actor: "test"}); err != nil {
-		t.Fatalf("CreateTenant(%s): %v", id, err)
-	}
-	return tn
-}
+// testTenant and mustCreateTenant are the conformance suite's, so these tests and the
+// suite make the same tenants.
+var (
+	testTenant       = storetest.NewTenant
+	mustCreateTenant = storetest.MustCreateTenant
+)

@@ -93,19 +93,12 @@ func failAudit(t testing.TB, s storetest.Store) (heal func()) {
 	return heal
 }
 
-// tamperStatements are the statements of the storetest.Tamper operations.
-var tamperStatements = map[storetest.Tamper]string{
-	storetest.TamperUpdateAll:    `UPDATE audit_events SET kind = 'nothing.happened', reason = 'x'`,
-	storetest.TamperDeleteAll:    `DELETE FROM audit_events`,
-	storetest.TamperDeleteNewest: `DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)`,
-}
-
 // tamperAudit runs op's statement on the write pool of s. It fails t unless the statement
 // went through or was stopped by one of the schema's append-only triggers.
 func tamperAudit(t testing.TB, s storetest.Store, op storetest.Tamper) error {
 	t.Helper()
-	stmt, ok := tamperStatements[op]
-	if !ok {
+	stmt := op.SQL()
+	if stmt == "" {
 		t.Fatalf("no statement for %v", op)
 	}
 	_, err := s.(*Store).w.ExecContext(context.Background(), stmt)

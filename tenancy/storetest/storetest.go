@@ -95,6 +95,19 @@ const (
 	TamperDeleteNewest
 )
 
+// SQL is the statement itself, the same in every SQL dialect the stores speak.
+func (op Tamper) SQL() string {
+	switch op {
+	case TamperUpdateAll:
+		return `UPDATE audit_events SET kind = 'nothing.happened', reason = 'x'`
+	case TamperDeleteAll:
+		return `DELETE FROM audit_events`
+	case TamperDeleteNewest:
+		return `DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)`
+	}
+	return ""
+}
+
 // String names the statement, for test messages.
 func (op Tamper) String() string {
 	switch op {
