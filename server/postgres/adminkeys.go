@@ -65,18 +65,8 @@ func (s *Store) ListAdminKeys(ctx context.Context) ([]tenancy.AdminKey, error) {
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var r dbrow.AdminKey
-			if err := rows.Scan(r.Dest()...); err != nil {
-				return err
-			}
-			k, err := r.AdminKey()
-			if err != nil {
-				return err
-			}
-			keys = append(keys, k)
-		}
-		return rows.Err()
+		keys, err = dbrow.AdminKeys(rows)
+		return err
 	})
 	return keys, err
 }

@@ -87,14 +87,8 @@ func (s *Store) AuditEvents(ctx context.Context, f tenancy.AuditFilter) ([]tenan
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var r dbrow.AuditEvent
-			if err := rows.Scan(r.Dest()...); err != nil {
-				return err
-			}
-			evs = append(evs, r.Event())
-		}
-		return rows.Err()
+		evs, err = dbrow.AuditEvents(rows)
+		return err
 	})
 	return evs, err
 }

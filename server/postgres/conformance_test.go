@@ -76,12 +76,7 @@ func countRows(t testing.TB, s storetest.Store) storetest.Counts {
 	}
 	defer conn.Close(ctx)
 	var c storetest.Counts
-	err = conn.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM tenants), (SELECT count(*) FROM user_mappings),
-		(SELECT count(*) FROM secrets), (SELECT count(*) FROM access_tokens),
-		(SELECT count(*) FROM jwt_replay), (SELECT count(*) FROM audit_events),
-		(SELECT count(*) FROM admin_keys)`).Scan(
-		&c.Tenants, &c.UserMappings, &c.Secrets, &c.Tokens, &c.Replays, &c.AuditEvents, &c.AdminKeys)
+	err = conn.QueryRow(ctx, storetest.CountQuery).Scan(c.Dest()...)
 	if err != nil {
 		t.Fatalf("count rows: %v", err)
 	}

@@ -52,18 +52,8 @@ func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]tenancy.Secre
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var r dbrow.Secret
-			if err := rows.Scan(r.Dest()...); err != nil {
-				return err
-			}
-			sec, err := r.Secret()
-			if err != nil {
-				return err
-			}
-			secs = append(secs, sec)
-		}
-		return rows.Err()
+		secs, err = dbrow.Secrets(rows)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -37,18 +37,8 @@ func (s *Store) ListTenants(ctx context.Context) ([]tenancy.Tenant, error) {
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var r dbrow.Tenant
-			if err := rows.Scan(r.Dest()...); err != nil {
-				return err
-			}
-			t, err := r.Tenant()
-			if err != nil {
-				return err
-			}
-			ts = append(ts, t)
-		}
-		return rows.Err()
+		ts, err = dbrow.Tenants(rows)
+		return err
 	})
 	return ts, err
 }
@@ -211,14 +201,8 @@ func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]tenanc
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var r dbrow.UserMapping
-			if err := rows.Scan(r.Dest()...); err != nil {
-				return err
-			}
-			ms = append(ms, r.Mapping(tenantID))
-		}
-		return rows.Err()
+		ms, err = dbrow.UserMappings(rows, tenantID)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -138,18 +138,8 @@ func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) 
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var r dbrow.Token
-			if err := rows.Scan(r.Dest()...); err != nil {
-				return err
-			}
-			k, err := r.Token()
-			if err != nil {
-				return err
-			}
-			toks = append(toks, k)
-		}
-		return rows.Err()
+		toks, err = dbrow.Tokens(rows)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -61,24 +61,13 @@ func (s *Store) AdminKeyByHash(ctx context.Context, hash [32]byte) (tenancy.Admi
 func (s *Store) ListAdminKeys(ctx context.Context) ([]tenancy.AdminKey, error) {
 	const op = "list admin keys"
 	const q = `SELECT ` + dbrow.AdminKeyCols + ` FROM admin_keys a ORDER BY a.created_at DESC, a.id DESC`
-	rows, err := s.r.QueryContext(ctx, q)
+	rows, err := s.r.QueryContext(ctx, q) //nolint:rowserrcheck // dbrow's readers check rows.Err
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
-	var keys []tenancy.AdminKey
-	for rows.Next() {
-		var r dbrow.AdminKey
-		if err := rows.Scan(r.Dest()...); err != nil {
-			return nil, storeErr(op, err)
-		}
-		k, err := r.AdminKey()
-		if err != nil {
-			return nil, storeErr(op, err)
-		}
-		keys = append(keys, k)
-	}
-	return keys, storeErr(op, rows.Err())
+	keys, err := dbrow.AdminKeys(rows)
+	return keys, storeErr(op, err)
 }
 
 // RevokeAdminKey revokes admin key id at time at (the store's clock when zero) and, in the

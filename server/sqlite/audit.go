@@ -75,20 +75,13 @@ func (s *Store) AuditEvents(ctx context.Context, f tenancy.AuditFilter) ([]tenan
 	q += " ORDER BY at DESC, id DESC LIMIT ?"
 	args = append(args, dbrow.AuditLimit(f))
 
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.r.QueryContext(ctx, q, args...) //nolint:rowserrcheck // dbrow's readers check rows.Err
 	if err != nil {
 		return nil, storeErr("audit events", err)
 	}
 	defer rows.Close()
-	var evs []tenancy.AuditEvent
-	for rows.Next() {
-		var r dbrow.AuditEvent
-		if err := rows.Scan(r.Dest()...); err != nil {
-			return nil, storeErr("audit events", err)
-		}
-		evs = append(evs, r.Event())
-	}
-	return evs, storeErr("audit events", rows.Err())
+	evs, err := dbrow.AuditEvents(rows)
+	return evs, storeErr("audit events", err)
 }
 
 // auditNoDelete is the trigger that keeps rows in audit_events, exactly as migration 0001

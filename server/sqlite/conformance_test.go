@@ -56,12 +56,7 @@ func pathOf(t testing.TB, s storetest.Store) string {
 func countRows(t testing.TB, s storetest.Store) storetest.Counts {
 	t.Helper()
 	var c storetest.Counts
-	err := s.(*Store).r.QueryRow(`SELECT
-		(SELECT count(*) FROM tenants), (SELECT count(*) FROM user_mappings),
-		(SELECT count(*) FROM secrets), (SELECT count(*) FROM access_tokens),
-		(SELECT count(*) FROM jwt_replay), (SELECT count(*) FROM audit_events),
-		(SELECT count(*) FROM admin_keys)`).Scan(
-		&c.Tenants, &c.UserMappings, &c.Secrets, &c.Tokens, &c.Replays, &c.AuditEvents, &c.AdminKeys)
+	err := s.(*Store).r.QueryRow(storetest.CountQuery).Scan(c.Dest()...)
 	if err != nil {
 		t.Fatalf("count rows: %v", err)
 	}

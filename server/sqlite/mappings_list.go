@@ -16,20 +16,13 @@ func (s *Store) ListUserMappings(ctx context.Context, tenantID string) ([]tenanc
 	const q = `SELECT ` + dbrow.UserMappingCols + ` FROM user_mappings
 		WHERE tenant_id = ?
 		ORDER BY associate_id IS NULL, associate_id, email`
-	rows, err := s.r.QueryContext(ctx, q, tenantID)
+	rows, err := s.r.QueryContext(ctx, q, tenantID) //nolint:rowserrcheck // dbrow's readers check rows.Err
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
-	var ms []tenancy.UserMapping
-	for rows.Next() {
-		var r dbrow.UserMapping
-		if err := rows.Scan(r.Dest()...); err != nil {
-			return nil, storeErr(op, err)
-		}
-		ms = append(ms, r.Mapping(tenantID))
-	}
-	if err := rows.Err(); err != nil {
+	ms, err := dbrow.UserMappings(rows, tenantID)
+	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	if len(ms) == 0 {

@@ -45,24 +45,13 @@ func (s *Store) SecretsOf(ctx context.Context, tenantID string) ([]tenancy.Secre
 	op := "secrets of " + tenantID
 	const q = `SELECT ` + dbrow.SecretCols + ` FROM secrets s
 		WHERE s.tenant_id = ? ORDER BY s.created_at DESC, s.id DESC`
-	rows, err := s.r.QueryContext(ctx, q, tenantID)
+	rows, err := s.r.QueryContext(ctx, q, tenantID) //nolint:rowserrcheck // dbrow's readers check rows.Err
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
-	var secs []tenancy.Secret
-	for rows.Next() {
-		var r dbrow.Secret
-		if err := rows.Scan(r.Dest()...); err != nil {
-			return nil, storeErr(op, err)
-		}
-		sec, err := r.Secret()
-		if err != nil {
-			return nil, storeErr(op, err)
-		}
-		secs = append(secs, sec)
-	}
-	if err := rows.Err(); err != nil {
+	secs, err := dbrow.Secrets(rows)
+	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	if len(secs) == 0 {

@@ -25,24 +25,13 @@ func (s *Store) Tenant(ctx context.Context, id string) (tenancy.Tenant, error) {
 // ListTenants returns every tenant ordered by id (byte-wise: Cust10 before Cust9).
 func (s *Store) ListTenants(ctx context.Context) ([]tenancy.Tenant, error) {
 	const q = `SELECT ` + dbrow.TenantCols + ` FROM tenants t ORDER BY t.id`
-	rows, err := s.r.QueryContext(ctx, q)
+	rows, err := s.r.QueryContext(ctx, q) //nolint:rowserrcheck // dbrow's readers check rows.Err
 	if err != nil {
 		return nil, storeErr("list tenants", err)
 	}
 	defer rows.Close()
-	var ts []tenancy.Tenant
-	for rows.Next() {
-		var r dbrow.Tenant
-		if err := rows.Scan(r.Dest()...); err != nil {
-			return nil, storeErr("list tenants", err)
-		}
-		t, err := r.Tenant()
-		if err != nil {
-			return nil, storeErr("list tenants", err)
-		}
-		ts = append(ts, t)
-	}
-	return ts, storeErr("list tenants", rows.Err())
+	ts, err := dbrow.Tenants(rows)
+	return ts, storeErr("list tenants", err)
 }
 
 // CreateTenant adds t together with its audit event (kind tenant.created unless ev says

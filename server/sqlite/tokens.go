@@ -135,24 +135,13 @@ func (s *Store) ListTokens(ctx context.Context, tenantID string, now time.Time) 
 		FROM access_tokens k JOIN tenants t ON t.id = k.tenant_id
 		WHERE k.tenant_id = CAST(?1 AS TEXT) AND ` + liveTokens + `
 		ORDER BY k.issued_at DESC, k.id DESC`
-	rows, err := s.r.QueryContext(ctx, q, tenantID, now.UnixNano())
+	rows, err := s.r.QueryContext(ctx, q, tenantID, now.UnixNano()) //nolint:rowserrcheck // dbrow's readers check rows.Err
 	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	defer rows.Close()
-	var toks []tenancy.AccessToken
-	for rows.Next() {
-		var r dbrow.Token
-		if err := rows.Scan(r.Dest()...); err != nil {
-			return nil, storeErr(op, err)
-		}
-		k, err := r.Token()
-		if err != nil {
-			return nil, storeErr(op, err)
-		}
-		toks = append(toks, k)
-	}
-	if err := rows.Err(); err != nil {
+	toks, err := dbrow.Tokens(rows)
+	if err != nil {
 		return nil, storeErr(op, err)
 	}
 	if len(toks) == 0 {

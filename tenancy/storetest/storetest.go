@@ -82,6 +82,19 @@ type Counts struct {
 	AdminKeys    int
 }
 
+// CountQuery counts the rows of each table of the stores' common schema, in the order of
+// Counts.Dest: a Harness.Count of a SQL store runs it and scans the one row it answers.
+const CountQuery = `SELECT
+	(SELECT count(*) FROM tenants), (SELECT count(*) FROM user_mappings),
+	(SELECT count(*) FROM secrets), (SELECT count(*) FROM access_tokens),
+	(SELECT count(*) FROM jwt_replay), (SELECT count(*) FROM audit_events),
+	(SELECT count(*) FROM admin_keys)`
+
+// Dest returns the scan destinations of CountQuery's row.
+func (c *Counts) Dest() []any {
+	return []any{&c.Tenants, &c.UserMappings, &c.Secrets, &c.Tokens, &c.Replays, &c.AuditEvents, &c.AdminKeys}
+}
+
 // Tamper is a statement that would rewrite the audit log, for Harness.TamperAudit.
 type Tamper int
 
