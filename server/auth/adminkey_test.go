@@ -170,8 +170,7 @@ func TestAuthenticateAdminRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	unknown, _ := tenancy.NewCredential(tenancy.KindAdminKey, connector.EnvironmentTest)
-	last := key[len(key)-1:]
-	forged := key[:len(key)-1] + map[bool]string{true: "A", false: "B"}[last != "A"]
+	forged := flipAt(key, len(key)-1)
 
 	tests := []struct {
 		name    string

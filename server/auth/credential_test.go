@@ -39,15 +39,6 @@ func TestCredentialFormat(t *testing.T) {
 
 func TestParseCredentialRefuses(t *testing.T) {
 	good, _ := tenancy.NewCredential(tenancy.KindSecret, connector.EnvironmentLive)
-	flip := func(s string, i int) string {
-		b := []byte(s)
-		if b[i] == 'A' {
-			b[i] = 'B'
-		} else {
-			b[i] = 'A'
-		}
-		return string(b)
-	}
 	tests := []struct {
 		name, in, reason string
 	}{
@@ -58,8 +49,8 @@ func TestParseCredentialRefuses(t *testing.T) {
 		{"truncated", good[:len(good)-1], "malformed"},
 		{"extended", good + "x", "malformed"},
 		{"bad character", strings.Replace(good, good[20:21], "=", 1), "malformed"},
-		{"random part changed", flip(good, 20), "bad_checksum"},
-		{"checksum changed", flip(good, len(good)-2), "bad_checksum"},
+		{"random part changed", flipAt(good, 20), "bad_checksum"},
+		{"checksum changed", flipAt(good, len(good)-2), "bad_checksum"},
 		{"mode changed, checksum kept", strings.Replace(good, "_live_", "_test_", 1), "bad_checksum"},
 	}
 	for _, tt := range tests {

@@ -357,7 +357,7 @@ func TestRefusalsLookAlike(t *testing.T) {
 		"wrong secret":             basic("Cust100", wrong),
 		"revoked secret":           basic("Cust100", revoked),
 		"test secret, live tenant": liveTenantWithTestSecret,
-		"bad checksum":             basic("Cust100", good[:len(good)-1]+"x"),
+		"bad checksum":             basic("Cust100", flipAt(good, len(good)-1)),
 	}
 	var first []byte
 	for name, authz := range cases {
@@ -670,7 +670,7 @@ func TestBadChecksumNeedsNoStore(t *testing.T) {
 	e.tenant("Cust100", connector.EnvironmentTest)
 	secret, _ := e.secret("Cust100")
 	e.store.Close() // any lookup would now fail with a store error (5xx)
-	forged := secret[:len(secret)-1] + map[bool]string{true: "A", false: "B"}[secret[len(secret)-1] != 'A']
+	forged := flipAt(secret, len(secret)-1)
 	if a := e.post("/Authenticate", "Bearer "+forged, "", ""); a.status != 401 {
 		t.Errorf("bad checksum: %d %s", a.status, a.body)
 	}

@@ -56,7 +56,7 @@ func TestAuthenticateSecret(t *testing.T) {
 		"its secret for another tenant": {"Cust200", secret},
 		"no ContextIdentifier":          {"", secret},
 		"garbage":                       {"Cust100", "not-a-secret"},
-		"one character off":             {"Cust100", secret[:len(secret)-1] + flip(secret[len(secret)-1])},
+		"one character off":             {"Cust100", flipAt(secret, len(secret)-1)},
 	} {
 		_, err := e.svc.AuthenticateSecret(soapRequest(), c.tenant, c.secret)
 		if !errors.Is(err, auth.ErrInvalidCredential) && !errors.Is(err, auth.ErrMalformed) {
@@ -75,6 +75,9 @@ func flip(c byte) string {
 	}
 	return "A"
 }
+
+// flipAt changes the character at i of s to another one.
+func flipAt(s string, i int) string { return s[:i] + flip(s[i]) + s[i+1:] }
 
 // TestAuthenticateSecretCache: once verified, a secret is answered without a store lookup;
 // a revocation through another handle on the same file (the CLI), a roll's expiry and a
