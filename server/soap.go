@@ -91,11 +91,14 @@ func (s soapEndpoint) serve(c echo.Context) error {
 	if err := soapContentType(r.Header.Get(echo.HeaderContentType)); err != nil {
 		return err
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
+	// The envelope is read into a pooled buffer, kept until the answer is written; what
+	// soap.Read returns never aliases it.
+	body := getBuffer()
+	defer putBuffer(body)
+	if _, err := body.ReadFrom(r.Body); err != nil {
 		return err // the body limit's 413, or a broken connection
 	}
-	msg, err := soap.Read(body, r.Header.Get("SOAPAction"))
+	msg, err := soap.Read(body.Bytes(), r.Header.Get("SOAPAction"))
 	if err != nil {
 		return err
 	}

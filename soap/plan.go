@@ -73,6 +73,18 @@ type plan struct {
 	state   *field
 }
 
+// member returns the field named local, or nil. WCF writes members in data-contract
+// order, so the fields after the one at index last are tried first, by position, and the
+// map only for a member out of order or unknown.
+func (pl *plan) member(last int, local []byte) *field {
+	for _, f := range pl.fields[last+1:] {
+		if f.name == string(local) {
+			return f
+		}
+	}
+	return pl.byName[string(local)]
+}
+
 // opPlan is a quote operation: its wrappers and parts.
 type opPlan struct {
 	op               connector.Operation

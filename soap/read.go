@@ -184,9 +184,9 @@ func (d *decoder) value(f *field, v reflect.Value) error {
 			if !ok {
 				break
 			}
-			if string(d.r.local) != f.item || d.r.space != f.itemNS {
+			if string(d.r.localName()) != f.item || d.r.space != f.itemNS {
 				if d.strict {
-					d.problem("unknown member " + string(d.r.local))
+					d.problem("unknown member " + string(d.r.localName()))
 				}
 				if err := d.r.skip(); err != nil {
 					return err
@@ -253,7 +253,7 @@ func (d *decoder) structure(pl *plan, base reflect.Value) error {
 		if !ok {
 			break
 		}
-		f := pl.byName[string(d.r.local)]
+		f := pl.member(last, d.r.localName())
 		if f == nil || d.r.space != f.ns {
 			if err := d.skipUnknown(); err != nil {
 				return err
@@ -287,7 +287,7 @@ func (d *decoder) structure(pl *plan, base reflect.Value) error {
 // reports it, because WCF drops such a member silently.
 func (d *decoder) skipUnknown() error {
 	if d.strict {
-		d.push(string(d.r.local), 0)
+		d.push(string(d.r.localName()), 0)
 		d.problem("unknown member")
 		d.popPath()
 	}
@@ -302,7 +302,7 @@ func (d *decoder) nextItem(local, ns string) (bool, error) {
 		if err != nil || !ok {
 			return false, err
 		}
-		if string(d.r.local) == local && d.r.space == ns {
+		if string(d.r.localName()) == local && d.r.space == ns {
 			return true, nil
 		}
 		if err := d.skipUnknown(); err != nil {
@@ -372,14 +372,14 @@ func (d *decoder) items(dd *dictDef, add func(k, v reflect.Value)) error {
 			var dst reflect.Value
 			idx := -1
 			switch {
-			case string(d.r.local) == dd.key.name && d.r.space == dd.key.ns:
+			case string(d.r.localName()) == dd.key.name && d.r.space == dd.key.ns:
 				f, dst, idx = dd.key, k, 0
-			case string(d.r.local) == dd.val.name && d.r.space == dd.val.ns:
+			case string(d.r.localName()) == dd.val.name && d.r.space == dd.val.ns:
 				f, dst, idx = dd.val, v, 1
 			}
 			if f == nil || d.strict && idx <= last {
 				if d.strict {
-					d.push(string(d.r.local), 0)
+					d.push(string(d.r.localName()), 0)
 					d.problem(map[bool]string{true: "unknown member", false: "out of data-contract order"}[f == nil])
 					d.popPath()
 				}
@@ -419,7 +419,7 @@ func (d *decoder) udf(f *field, v reflect.Value) error {
 		}
 		i := -1
 		for j, dd := range f.udf {
-			if string(d.r.local) == dd.member && d.r.space == f.ns {
+			if string(d.r.localName()) == dd.member && d.r.space == f.ns {
 				i = j
 			}
 		}
@@ -543,6 +543,8 @@ func parseDouble(b []byte) (float64, bool) {
 // element, an unknown action, a body element that is not the action's wrapper, a value
 // that is not of its member's type, and an enumeration name the schema does not list (an
 // unknown name is refused rather than mapped to a default, as WCF itself does).
+//
+// Nothing Read returns aliases body: the caller may reuse it at once.
 func Read(body []byte, soapAction string) (*Message, error) {
 	c := theCodec()
 	d := getDecoder(body, false)
@@ -572,7 +574,7 @@ func (d *decoder) envelope() error {
 	if !ok {
 		return malformedXML("no root element")
 	}
-	if string(d.r.local) != "Envelope" || d.r.space != EnvelopeNS {
+	if string(d.r.localName()) != "Envelope" || d.r.space != EnvelopeNS {
 		if d.r.space == soap12NS {
 			return clientFault("SOAP 1.2 is not supported; use SOAP 1.1 (text/xml)")
 		}
@@ -617,11 +619,11 @@ func (d *decoder) read(c *codec, action string) (*Message, error) {
 			break
 		}
 		switch {
-		case d.r.space == EnvelopeNS && string(d.r.local) == "Header":
+		case d.r.space == EnvelopeNS && string(d.r.localName()) == "Header":
 			if err := d.header(c, &call.Header, &token, &tokenNS); err != nil {
 				return nil, err
 			}
-		case d.r.space == EnvelopeNS && string(d.r.local) == "Body" && !sawBody:
+		case d.r.space == EnvelopeNS && string(d.r.localName()) == "Body" && !sawBody:
 			sawBody = true
 			ok, err := d.r.child()
 			if err != nil {
@@ -630,7 +632,7 @@ func (d *decoder) read(c *codec, action string) (*Message, error) {
 			if !ok {
 				return nil, clientFault("the Body holds no operation element")
 			}
-			name := qn{d.r.space, string(d.r.local)}
+			name := qn{d.r.space, string(d.r.localName())}
 			authName := name.local == "AuthenticationRequest" || name.local == "Authenticate" || name.local == "AuthenticateRequest"
 			switch {
 			case op != nil:
@@ -731,9 +733,9 @@ func (d *decoder) header(c *codec, h *Header, token **string, tokenNS *string) e
 		if !ok {
 			return nil
 		}
-		f := c.header.byName[string(d.r.local)]
+		f := c.header.byName[string(d.r.localName())]
 		if f == nil || f.ns != d.r.space {
-			if string(d.r.local) == "SignedToken" && *token == nil {
+			if string(d.r.localName()) == "SignedToken" && *token == nil {
 				ns := d.r.space
 				if err := d.tokenText(token); err != nil {
 					return err
@@ -762,7 +764,7 @@ func (d *decoder) findToken(token **string, tokenNS *string) error {
 		if err != nil || !ok {
 			return err
 		}
-		if string(d.r.local) == "SignedToken" && *token == nil {
+		if string(d.r.localName()) == "SignedToken" && *token == nil {
 			*tokenNS = d.r.space
 			if err := d.tokenText(token); err != nil {
 				return err
@@ -845,7 +847,7 @@ func (d *decoder) readResult(o *opPlan, base reflect.Value) error {
 		if !ok {
 			break
 		}
-		if d.r.space != EnvelopeNS || string(d.r.local) != "Body" || sawBody {
+		if d.r.space != EnvelopeNS || string(d.r.localName()) != "Body" || sawBody {
 			if err := d.r.skip(); err != nil {
 				return err
 			}
@@ -859,14 +861,14 @@ func (d *decoder) readResult(o *opPlan, base reflect.Value) error {
 		if !ok {
 			return errors.New(o.op.Name + ": empty Body")
 		}
-		if d.r.space == EnvelopeNS && string(d.r.local) == "Fault" {
+		if d.r.space == EnvelopeNS && string(d.r.localName()) == "Fault" {
 			f, err := d.fault()
 			if err != nil {
 				return err
 			}
 			return &serverFault{f}
 		}
-		if d.r.space != o.resp.ns || string(d.r.local) != o.resp.local {
+		if d.r.space != o.resp.ns || string(d.r.localName()) != o.resp.local {
 			return errors.New(o.op.Name + ": the body element is not " + o.resp.local + " in namespace " + o.resp.ns)
 		}
 		seen := false
@@ -878,7 +880,7 @@ func (d *decoder) readResult(o *opPlan, base reflect.Value) error {
 			if !ok {
 				break
 			}
-			if o.result == nil || seen || string(d.r.local) != o.result.name || d.r.space != o.result.ns {
+			if o.result == nil || seen || string(d.r.localName()) != o.result.name || d.r.space != o.result.ns {
 				if err := d.skipUnknown(); err != nil { // a ReadResult decoder is strict
 					return err
 				}
@@ -916,9 +918,9 @@ func (d *decoder) fault() (*Fault, error) {
 		if !ok {
 			return f, nil
 		}
-		switch string(d.r.local) {
+		switch string(d.r.localName()) {
 		case "faultcode", "faultstring":
-			name := string(d.r.local)
+			name := string(d.r.localName())
 			b, err := d.r.text()
 			if err != nil {
 				return nil, err

@@ -113,6 +113,36 @@ func findProductVariants(t *testing.T, doc string) map[string]string {
 	}
 }
 
+// TestReadKeepsNothingOfTheBody: the server reads envelopes into pooled buffers, so a
+// message must hold copies; overwriting the body after Read changes nothing.
+func TestReadKeepsNothingOfTheBody(t *testing.T) {
+	doc := golden(t, "findproduct.xml")
+	body := []byte(doc)
+	m, err := Read(body, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range body {
+		body[i] = 'x'
+	}
+	want := readCall(t, doc, "", "FindProduct")
+	if !reflect.DeepEqual(m.Call.Request, want.Request) || !reflect.DeepEqual(m.Call.Header, want.Header) {
+		t.Errorf("the message changed with the body: %s", diff(want.Request, m.Call.Request))
+	}
+	auth := []byte(`<s:Envelope xmlns:s="` + EnvelopeNS + `"><s:Body><AuthenticationRequest xmlns="` + NS + `"><SignedToken>tok</SignedToken></AuthenticationRequest></s:Body></s:Envelope>`)
+	a, err := Read(auth, "")
+	if err != nil || a.Auth == nil {
+		t.Fatalf("handshake: %v", err)
+	}
+	ns := a.Auth.Namespace
+	for i := range auth {
+		auth[i] = 'x'
+	}
+	if a.Auth.SignedToken != "tok" || a.Auth.Namespace != ns || ns != NS {
+		t.Errorf("the handshake changed with the body: %+v", a.Auth)
+	}
+}
+
 func TestReadSmallGoldens(t *testing.T) {
 	c := readCall(t, golden(t, "getcapabilities.xml"), action("GetCapabilities"), "GetCapabilities")
 	h := c.Header

@@ -19,11 +19,24 @@ func malformedXML(msg string) error { return &xmlError{msg} }
 // nsBinding is one namespace declaration in scope.
 type nsBinding struct{ prefix, uri string }
 
+// span is a range of the input, b[start:end]. The reader keeps positions instead of
+// slices, so that its state holds no pointers to update (no write barriers while the
+// garbage collector runs).
+type span struct{ start, end int }
+
 // frame is an open element.
 type frame struct {
-	raw       []byte // the qualified name as written, to match the end tag
-	nsLen     int    // namespace bindings in scope before this element's own
+	raw       span // the qualified name as written, to match the end tag
+	nsLen     int
 	selfClose bool
+}
+
+// attrRef is a prefixed attribute of the start tag being read: its prefix, resolved once
+// the whole tag (and so every namespace it declares) has been read.
+type attrRef struct {
+	prefix  span
+	isNil   bool // the attribute is nil, with the value true or 1
+	nilAttr bool // the attribute is named nil (its namespace decides whether it counts)
 }
 
 // xmlReader is a pull parser for the XML SOAP uses: elements, attributes, text, CDATA,
@@ -35,19 +48,24 @@ type xmlReader struct {
 	p       int
 	ns      []nsBinding
 	stack   []frame
-	local   []byte // the current start element
-	space   string
+	local   span   // the local name of the current start element
+	space   string // and its namespace
 	isNil   bool
 	scratch []byte
-	attrs   [][]byte // raw attribute names of the current start tag
-	nils    [][2][]byte
+	attrs   []span // raw attribute names of the current start tag
+	prefixd []attrRef
 }
 
 func (r *xmlReader) reset(b []byte) {
 	r.b, r.p = b, 0
 	r.ns, r.stack = r.ns[:0], r.stack[:0]
-	r.local, r.space, r.isNil = nil, "", false
+	r.local, r.space, r.isNil = span{}, "", false
 }
+
+// localName is the local name of the current start element; it aliases the input.
+func (r *xmlReader) localName() []byte { return r.b[r.local.start:r.local.end] }
+
+func (r *xmlReader) at(s span) []byte { return r.b[s.start:s.end] }
 
 // checkChars reports whether b is UTF-8 made of characters XML 1.0 allows.
 func checkChars(b []byte) error {
@@ -84,9 +102,11 @@ func checkChars(b []byte) error {
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func (r *xmlReader) skipSpace() {
-	for r.p < len(r.b) && isSpace(r.b[r.p]) {
-		r.p++
+	b, p := r.b, r.p
+	for p < len(b) && isSpace(b[p]) {
+		p++
 	}
+	r.p = p
 }
 
 func (r *xmlReader) has(s string) bool {
@@ -168,10 +188,11 @@ func (r *xmlReader) comment() error {
 
 func (r *xmlReader) pi() error {
 	r.p += 2
-	name, err := r.name()
-	if err != nil {
+	start := r.p
+	if _, _, _, err := r.name(); err != nil {
 		return err
 	}
+	name := r.b[start:r.p]
 	if len(name) == 3 && (name[0]|0x20) == 'x' && (name[1]|0x20) == 'm' && (name[2]|0x20) == 'l' {
 		return malformedXML("misplaced XML declaration")
 	}
@@ -200,30 +221,31 @@ func isNameStart(c byte) bool { return nameClass[c]&1 != 0 }
 
 func isNameChar(c byte) bool { return nameClass[c] != 0 }
 
-// name reads an XML name.
-func (r *xmlReader) name() ([]byte, error) {
-	start := r.p
-	if r.p >= len(r.b) || !isNameStart(r.b[r.p]) {
-		return nil, malformedXML("bad name")
+// name reads an XML name, and splits it as a qualified name: the prefix (empty when
+// there is none) and the local name. ok is false for a name that is not a QName.
+func (r *xmlReader) name() (prefix, local span, ok bool, err error) {
+	b, start := r.b, r.p
+	if start >= len(b) || !isNameStart(b[start]) {
+		return span{}, span{}, false, malformedXML("bad name")
 	}
-	r.p++
-	for r.p < len(r.b) && isNameChar(r.b[r.p]) {
-		r.p++
+	colon, colons := -1, 0
+	p := start
+	for ; p < len(b) && isNameChar(b[p]); p++ {
+		if b[p] == ':' {
+			if colons == 0 {
+				colon = p
+			}
+			colons++
+		}
 	}
-	return r.b[start:r.p], nil
-}
-
-// splitQName splits a qualified name; ok is false for a name that is not a QName.
-func splitQName(n []byte) (prefix, local []byte, ok bool) {
-	i := bytes.IndexByte(n, ':')
-	if i < 0 {
-		return nil, n, true
+	r.p = p
+	switch {
+	case colons == 0:
+		return span{start, start}, span{start, p}, true, nil
+	case colons == 1 && colon > start && colon+1 < p && isNameStart(b[colon+1]):
+		return span{start, colon}, span{colon + 1, p}, true, nil
 	}
-	prefix, local = n[:i], n[i+1:]
-	if len(prefix) == 0 || len(local) == 0 || bytes.IndexByte(local, ':') >= 0 || !isNameStart(local[0]) || local[0] == ':' {
-		return nil, nil, false
-	}
-	return prefix, local, true
+	return span{}, span{}, false, nil
 }
 
 // intern returns the namespace URI b as a string, without allocating for the usual ones.
@@ -372,20 +394,20 @@ func appendEntity(out, b []byte) ([]byte, int, error) {
 // startTag parses the start tag at r.p (at '<') and pushes it.
 func (r *xmlReader) startTag() error {
 	r.p++
-	raw, err := r.name()
+	rawStart := r.p
+	prefix, local, ok, err := r.name()
 	if err != nil {
 		return err
 	}
-	prefix, local, ok := splitQName(raw)
 	if !ok {
 		return malformedXML("bad qualified name")
 	}
 	if len(r.stack) >= maxDepth {
 		return malformedXML("elements nested too deeply")
 	}
-	fr := frame{raw: raw, nsLen: len(r.ns)}
+	fr := frame{raw: span{rawStart, r.p}, nsLen: len(r.ns)}
 	r.attrs = r.attrs[:0]
-	r.nils = r.nils[:0]
+	r.prefixd = r.prefixd[:0]
 	for {
 		sp := r.p
 		r.skipSpace()
@@ -408,12 +430,14 @@ func (r *xmlReader) startTag() error {
 		if sp == r.p {
 			return malformedXML("no space before an attribute")
 		}
-		an, err := r.name()
+		anStart := r.p
+		ap, al, ok, err := r.name()
 		if err != nil {
 			return err
 		}
+		an := span{anStart, r.p}
 		for _, a := range r.attrs {
-			if bytes.Equal(a, an) {
+			if bytes.Equal(r.at(a), r.at(an)) {
 				return malformedXML("duplicate attribute")
 			}
 		}
@@ -428,42 +452,46 @@ func (r *xmlReader) startTag() error {
 		if err != nil {
 			return err
 		}
-		ap, al, ok := splitQName(an)
 		if !ok {
 			return malformedXML("bad qualified name")
 		}
 		switch {
-		case len(ap) == 0 && string(al) == "xmlns":
+		case ap.start == ap.end && string(r.at(al)) == "xmlns":
 			r.ns = append(r.ns, nsBinding{"", intern(val)})
-		case string(ap) == "xmlns":
+		case string(r.at(ap)) == "xmlns":
 			if len(val) == 0 {
 				return malformedXML("empty namespace for a prefix")
 			}
-			r.ns = append(r.ns, nsBinding{internPrefix(al), intern(val)})
-		case len(ap) > 0:
-			if string(al) == "nil" {
-				r.nils = append(r.nils, [2][]byte{ap, val})
-			} else {
-				r.nils = append(r.nils, [2][]byte{ap, nil}) // resolved below, only to check the prefix
+			r.ns = append(r.ns, nsBinding{internPrefix(r.at(al)), intern(val)})
+		case ap.start < ap.end:
+			// Resolved below, once every declaration of the tag is read: to check the
+			// prefix, and for xsi:nil.
+			a := attrRef{prefix: ap, nilAttr: string(r.at(al)) == "nil"}
+			if a.nilAttr {
+				v := bytes.TrimSpace(val)
+				a.isNil = string(v) == "true" || string(v) == "1"
 			}
+			r.prefixd = append(r.prefixd, a)
 		}
 	}
-	space, ok := r.lookup(prefix)
-	if !ok || string(prefix) == "xmlns" {
+	space, ok := r.lookup(r.at(prefix))
+	if !ok || string(r.at(prefix)) == "xmlns" {
 		return malformedXML("undeclared namespace prefix")
 	}
 	r.isNil = false
-	for _, a := range r.nils {
-		ns, ok := r.lookup(a[0])
+	for _, a := range r.prefixd {
+		ns, ok := r.lookup(r.at(a.prefix))
 		if !ok {
 			return malformedXML("undeclared namespace prefix")
 		}
-		if a[1] != nil && ns == xsiNS {
-			v := bytes.TrimSpace(a[1])
-			r.isNil = string(v) == "true" || string(v) == "1"
+		if a.nilAttr && ns == xsiNS {
+			r.isNil = a.isNil
 		}
 	}
-	r.local, r.space = local, space
+	r.local = local
+	if r.space != space {
+		r.space = space
+	}
 	r.stack = append(r.stack, fr)
 	return nil
 }
@@ -471,17 +499,27 @@ func (r *xmlReader) startTag() error {
 // endTag parses the end tag at r.p (at "</") and pops the element it closes.
 func (r *xmlReader) endTag() error {
 	r.p += 2
-	n, err := r.name()
-	if err != nil {
-		return err
+	// The usual case, the open element's name as written and then anything but a name
+	// character, needs no scan of the name.
+	top := len(r.stack) - 1
+	matches := false
+	if top >= 0 {
+		raw := r.at(r.stack[top].raw)
+		if end := r.p + len(raw); bytes.HasPrefix(r.b[r.p:], raw) && (end == len(r.b) || !isNameChar(r.b[end])) {
+			r.p, matches = end, true
+		}
+	}
+	if !matches {
+		if _, _, _, err := r.name(); err != nil {
+			return err
+		}
 	}
 	r.skipSpace()
 	if r.p >= len(r.b) || r.b[r.p] != '>' {
 		return malformedXML("bad end tag")
 	}
 	r.p++
-	top := len(r.stack) - 1
-	if top < 0 || !bytes.Equal(r.stack[top].raw, n) {
+	if !matches {
 		return malformedXML("end tag does not match")
 	}
 	r.pop()
@@ -507,8 +545,10 @@ func (r *xmlReader) child() (bool, error) {
 		if i < 0 {
 			return false, malformedXML("unexpected end of input")
 		}
-		if err := checkText(r.b[r.p : r.p+i]); err != nil {
-			return false, err
+		if i > 0 {
+			if err := checkText(r.b[r.p : r.p+i]); err != nil {
+				return false, err
+			}
 		}
 		r.p += i
 		if r.p+1 < len(r.b) && nameClass[r.b[r.p+1]]&1 != 0 {
@@ -580,13 +620,14 @@ func (r *xmlReader) text() ([]byte, error) {
 		return nil, nil
 	}
 	start := r.p
-	// Fast path: plain text up to the end tag.
-	if i := bytes.IndexByte(r.b[r.p:], '<'); i >= 0 && r.p+i+1 < len(r.b) && r.b[r.p+i+1] == '/' {
-		seg := r.b[r.p : r.p+i]
-		if bytes.IndexByte(seg, '&') < 0 && bytes.IndexByte(seg, '\r') < 0 && bytes.IndexByte(seg, ']') < 0 {
-			r.p += i
-			return seg, r.endTag()
-		}
+	// Fast path: plain text up to the end tag, in one pass (values are short).
+	b, p := r.b, r.p
+	for p < len(b) && !textStop[b[p]] {
+		p++
+	}
+	if p+1 < len(b) && b[p] == '<' && b[p+1] == '/' {
+		r.p = p
+		return b[start:p], r.endTag()
 	}
 	simple := true
 	r.scratch = r.scratch[:0]
@@ -665,6 +706,10 @@ func (r *xmlReader) text() ([]byte, error) {
 	}
 	return nil, malformedXML("unexpected end of input")
 }
+
+// textStop holds the bytes that end the fast path of text: markup, a reference, a carriage
+// return to normalise, and the "]" that may start a forbidden "]]>".
+var textStop = [256]bool{'<': true, '&': true, '\r': true, ']': true}
 
 // errElementInValue is returned by text when a value holds an element.
 var errElementInValue = &xmlError{"element inside a value"}
