@@ -20,12 +20,14 @@ import (
 type invoker struct {
 	conn    connector.Connector
 	timeout time.Duration
+	workers *workers
 }
 
-// invoke runs op on req. A connector that ignores its ctx still cannot hold the request:
-// the answer is a timeout error at the deadline, and the late result is dropped. A panic
-// becomes an error, so one bad request cannot take the server down. It returns the
-// result, whether the result is nil (to be answered as null), and the error.
+// invoke runs op on req, on one of the invoker's workers. A connector that ignores its
+// ctx still cannot hold the request: the answer is a timeout error at the deadline, and
+// the late result is dropped. A panic becomes an error, so one bad request cannot take
+// the server down. It returns the result, whether the result is nil (to be answered as
+// null), and the error.
 func (in invoker) invoke(ctx context.Context, op connector.Operation, req any) (res any, null bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, in.timeout)
 	defer cancel()
@@ -35,7 +37,7 @@ func (in invoker) invoke(ctx context.Context, op connector.Operation, req any) (
 		err error
 	}
 	done := make(chan result, 1) // buffered: a late connector must not block forever
-	go func() {
+	in.workers.run(func() {
 		var r result
 		defer func() {
 			if v := recover(); v != nil {
@@ -44,7 +46,7 @@ func (in invoker) invoke(ctx context.Context, op connector.Operation, req any) (
 			done <- r
 		}()
 		r.res, r.err = op.Call(ctx, in.conn, req)
-	}()
+	})
 
 	var r result
 	select {

@@ -120,7 +120,7 @@ func New(conn connector.Connector, authn Authenticator, opts ...Option) (http.Ha
 	// The operations, one route each from the operation table, with authentication in
 	// front. (An echo Group would also catch unknown paths and wrong methods and answer
 	// them 401.)
-	ops := invoker{conn: conn, timeout: cfg.callTimeout}
+	ops := invoker{conn: conn, timeout: cfg.callTimeout, workers: newWorkers()}
 	for _, op := range connector.Operations() {
 		if op.SOAPOnly {
 			continue // REST has no route for it
