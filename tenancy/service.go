@@ -251,26 +251,38 @@ func (s *Service) RollSecret(ctx context.Context, tenantID string, oldID int64, 
 // RevokeSecret revokes a secret of the tenant at once, and every token minted from it.
 // Errors: ErrNotFound, ErrUnavailable.
 func (s *Service) RevokeSecret(ctx context.Context, tenantID string, id int64, actor string) error {
-	if err := s.owns(ctx, tenantID, id); err != nil {
+	sec, err := s.secretOf(ctx, tenantID, id)
+	if err != nil {
 		return err
 	}
+	// The event names the secret as every other secret event does, by its display form.
+	credential := sec.Display
+	if credential == "" {
+		credential = fmt.Sprintf("secret:%d", id)
+	}
 	now := s.now()
-	return s.store.RevokeSecret(ctx, id, now, AuditEvent{TenantID: tenantID, Kind: EventSecretRevoked, Actor: actor, Credential: fmt.Sprintf("secret:%d", id), At: now})
+	return s.store.RevokeSecret(ctx, id, now, AuditEvent{TenantID: tenantID, Kind: EventSecretRevoked, Actor: actor, Credential: credential, At: now})
 }
 
 // owns checks that secret id belongs to the tenant, so one tenant's id cannot touch
 // another's secret.
 func (s *Service) owns(ctx context.Context, tenantID string, id int64) error {
+	_, err := s.secretOf(ctx, tenantID, id)
+	return err
+}
+
+// secretOf returns the tenant's secret id; ErrNotFound when the tenant has no such secret.
+func (s *Service) secretOf(ctx context.Context, tenantID string, id int64) (Secret, error) {
 	secrets, err := s.store.SecretsOf(ctx, tenantID)
 	if err != nil {
-		return err
+		return Secret{}, err
 	}
 	for _, sec := range secrets {
 		if sec.ID == id {
-			return nil
+			return sec, nil
 		}
 	}
-	return ErrNotFound
+	return Secret{}, ErrNotFound
 }
 
 func (s *Service) newSecret(ctx context.Context, tenantID string) (string, Secret, error) {

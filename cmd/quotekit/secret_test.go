@@ -249,7 +249,7 @@ func TestSecretRevoke(t *testing.T) {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
 	evs, _ := h.store().AuditEvents(t.Context(), tenancy.AuditFilter{TenantID: "Cust1", Kinds: []tenancy.EventKind{tenancy.EventSecretRevoked}})
-	if len(evs) != 1 || evs[0].Actor != "cli:tester" {
-		t.Errorf("audit events %+v", evs)
+	if len(evs) != 1 || evs[0].Actor != "cli:tester" || evs[0].Credential != got.Display || got.Display == "" {
+		t.Errorf("audit events %+v, want one by cli:tester naming %q", evs, got.Display)
 	}
 }

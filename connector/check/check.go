@@ -302,7 +302,7 @@ func (r *runner) transport() bool {
 func (r *runner) judgeTransport(resp *http.Response, secret string) (res Result, why, fix string) {
 	switch {
 	case r.scheme == "http" && r.opts.AllowHTTP:
-		return Warn, "plain HTTP: allowed for this check (--allow-http), but NetServer refuses it", ""
+		return Warn, "plain HTTP: allowed for this check only; NetServer calls connectors over HTTPS", ""
 	case r.scheme == "http":
 		return Fail, "plain HTTP: NetServer only calls connectors over HTTPS, and " + secret + " would cross the network in clear text",
 			"serve HTTPS (quotekit: --tls-cert/--tls-key or --acme-host); for a local development server pass --allow-http"
