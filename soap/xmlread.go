@@ -27,7 +27,7 @@ type span struct{ start, end int }
 // frame is an open element.
 type frame struct {
 	raw       span // the qualified name as written, to match the end tag
-	nsLen     int
+	nsLen     int  // namespace bindings in scope before this element's own
 	selfClose bool
 }
 
@@ -44,16 +44,16 @@ type attrRef struct {
 // references. It rejects DTDs, malformed markup and characters XML 1.0 does not allow. It
 // resolves namespaces; the names it returns alias the input.
 type xmlReader struct {
-	b       []byte
-	p       int
-	ns      []nsBinding
-	stack   []frame
-	local   span   // the local name of the current start element
-	space   string // and its namespace
-	isNil   bool
-	scratch []byte
-	attrs   []span // raw attribute names of the current start tag
-	prefixd []attrRef
+	b        []byte
+	p        int
+	ns       []nsBinding
+	stack    []frame
+	local    span   // the local name of the current start element
+	space    string // and its namespace
+	isNil    bool
+	scratch  []byte
+	attrs    []span    // raw attribute names of the current start tag
+	prefixed []attrRef // and its prefixed attributes
 }
 
 func (r *xmlReader) reset(b []byte) {
@@ -63,8 +63,9 @@ func (r *xmlReader) reset(b []byte) {
 }
 
 // localName is the local name of the current start element; it aliases the input.
-func (r *xmlReader) localName() []byte { return r.b[r.local.start:r.local.end] }
+func (r *xmlReader) localName() []byte { return r.at(r.local) }
 
+// at is the part of the input s covers.
 func (r *xmlReader) at(s span) []byte { return r.b[s.start:s.end] }
 
 // checkChars reports whether b is UTF-8 made of characters XML 1.0 allows.
@@ -407,7 +408,7 @@ func (r *xmlReader) startTag() error {
 	}
 	fr := frame{raw: span{rawStart, r.p}, nsLen: len(r.ns)}
 	r.attrs = r.attrs[:0]
-	r.prefixd = r.prefixd[:0]
+	r.prefixed = r.prefixed[:0]
 	for {
 		sp := r.p
 		r.skipSpace()
@@ -471,7 +472,7 @@ func (r *xmlReader) startTag() error {
 				v := bytes.TrimSpace(val)
 				a.isNil = string(v) == "true" || string(v) == "1"
 			}
-			r.prefixd = append(r.prefixd, a)
+			r.prefixed = append(r.prefixed, a)
 		}
 	}
 	space, ok := r.lookup(r.at(prefix))
@@ -479,7 +480,7 @@ func (r *xmlReader) startTag() error {
 		return malformedXML("undeclared namespace prefix")
 	}
 	r.isNil = false
-	for _, a := range r.prefixd {
+	for _, a := range r.prefixed {
 		ns, ok := r.lookup(r.at(a.prefix))
 		if !ok {
 			return malformedXML("undeclared namespace prefix")
